@@ -1,0 +1,106 @@
+import type { LogType } from './logTypes';
+import type { StatsSplit } from './filters';
+
+/**
+ * HTTP API of the export service, as the Grafana plugin sees it through the proxy routes.
+ * Times in query strings are ms since the epoch or ISO 8601; times in bodies are ISO 8601 (UTC).
+ */
+
+/** One audit event as returned by `GET /api/v1/logs/:slug`. */
+export interface AuditRow {
+  /** `audit.event_id` (UUIDv7). */
+  readonly id: string;
+  /** Nanoseconds since the epoch, as a decimal string (Loki's timestamp). */
+  readonly timestamp: string;
+  /** The same instant as ISO 8601 UTC with millisecond precision. */
+  readonly time: string;
+  readonly logType: LogType;
+  /** The human summary (the log line). */
+  readonly summary: string;
+  /** Every structured-metadata field of the event by its Loki name (`user_name`, `audit_category`, ...). */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** `GET /api/v1/logs/:slug?from&to&limit&cursor&<filters>&q` → newest first. */
+export interface LogsResponse {
+  readonly rows: readonly AuditRow[];
+  /** Pass as `cursor` to get the next (older) page; null when there is none. */
+  readonly nextCursor: string | null;
+}
+
+/** `GET /api/v1/logs/:slug/facets?field=<filter key>&from&to` */
+export interface FacetsResponse {
+  readonly field: string;
+  readonly values: ReadonlyArray<{ readonly value: string; readonly count: number }>;
+}
+
+/** `GET /api/v1/logs/:slug/stats?from&to&step&by=action|outcome` */
+export interface StatsResponse {
+  readonly by: StatsSplit;
+  /** Step in seconds. */
+  readonly step: number;
+  readonly series: ReadonlyArray<{
+    readonly name: string;
+    /** [ms since the epoch, count] pairs. */
+    readonly points: ReadonlyArray<readonly [number, number]>;
+  }>;
+}
+
+/**
+ * `POST /api/v1/logs/:slug/export-grants` (through the read route of that log type) → a short-lived,
+ * signed proof that the requester may read this log type. Needed to create an export.
+ */
+export interface ExportGrantResponse {
+  readonly grant: string;
+  readonly expiresAt: string;
+}
+
+/** Body of `POST /api/v1/exports` (through the exports route). */
+export interface ExportRequest {
+  /** From `export-grants`; binds requester and log type, which the route path proved. */
+  readonly grant: string;
+  /** Optional; if present it must equal the grant's log type. */
+  readonly logType?: LogType;
+  readonly from: string;
+  readonly to: string;
+  readonly format: ExportFormat;
+  readonly filters?: Readonly<Record<string, string>>;
+  /** IANA time zone of the requester, e.g. `Europe/Berlin`. Default UTC. */
+  readonly timezone?: string;
+}
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_STATUSES = ['queued', 'running', 'sending', 'done', 'failed'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+/** `GET /api/v1/exports/:id`, items of `GET /api/v1/exports`; `POST` answers 202 with one. */
+export interface ExportJob {
+  readonly id: string;
+  readonly logType: LogType;
+  readonly format: ExportFormat;
+  readonly from: string;
+  readonly to: string;
+  readonly filters: Readonly<Record<string, string>>;
+  readonly timezone: string;
+  readonly status: ExportStatus;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly error: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** True when `GET /api/v1/exports/:id/file` can serve the file (done and not expired). */
+  readonly downloadable: boolean;
+}
+
+export interface ExportListResponse {
+  readonly exports: readonly ExportJob[];
+}
+
+/** Body of every 4xx/5xx answer. */
+export interface ApiError {
+  readonly error: string;
+  /** For 400s: which input was wrong and why. */
+  readonly issues?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+}

@@ -1,0 +1,49 @@
+export {
+  LOG_TYPES,
+  LOG_TYPE_SLUGS,
+  LOG_TYPE_TITLES,
+  isLogType,
+  logTypeFromSlug,
+  ACCESS_ACTIONS,
+  ACTIVITY_ACTIONS,
+  PORTALS,
+  OUTCOMES,
+  EXPORT_ACTIVITY_CATEGORY,
+} from './logTypes';
+export type { LogType, AccessAction, ActivityAction, Portal, Outcome } from './logTypes';
+export {
+  ATTR,
+  SERVICE_NAME_ATTR,
+  eventNameFor,
+  lokiFieldName,
+  INDEX_LABELS,
+  LOG_TYPE_LABEL,
+  STRUCTURED_METADATA_FIELDS,
+  LOKI_ADDED_METADATA,
+} from './attributes';
+export type { AttributeName } from './attributes';
+export {
+  PLUGIN_ID,
+  readAction,
+  EXPORT_ACTION,
+  PROXY_ROUTES,
+  SECRET_HEADER,
+  GRAFANA_USER_HEADER,
+  GRAFANA_ID_TOKEN_HEADER,
+} from './permissions';
+export { FILTER_FIELDS, TEXT_FILTER_KEY, STATS_SPLITS } from './filters';
+export type { FilterField, StatsSplit } from './filters';
+export { EXPORT_FORMATS, EXPORT_STATUSES } from './api';
+export type {
+  AuditRow,
+  LogsResponse,
+  FacetsResponse,
+  StatsResponse,
+  ExportGrantResponse,
+  ExportRequest,
+  ExportFormat,
+  ExportStatus,
+  ExportJob,
+  ExportListResponse,
+  ApiError,
+} from './api';
