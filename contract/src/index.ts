@@ -47,3 +47,4 @@ export type {
   ExportListResponse,
   ApiError,
 } from './api';
+export { APP_JSON_DATA, APP_SECURE_JSON_DATA, APP_BASE_PATH, APP_PAGES, logTypePageUrl } from './app';
