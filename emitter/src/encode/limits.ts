@@ -1,0 +1,5 @@
+/** Size caps applied while encoding. */
+export interface EncodeLimits {
+  readonly maxChangesBytes: number;
+  readonly maxAttributeLength: number;
+}

@@ -1,0 +1,57 @@
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ATTR } from '@auditlens/contract';
+
+/** What {@link InMemoryAuditExporter} keeps of each record. */
+export interface CapturedAuditRecord {
+  readonly logType: string;
+  readonly eventName: string | undefined;
+  readonly severityText: string | undefined;
+  readonly body: unknown;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly resource: Readonly<Record<string, unknown>>;
+}
+
+/** Keeps exported audit records in memory, for tests of code that records audit events. */
+export class InMemoryAuditExporter implements LogRecordExporter {
+  private readonly captured: CapturedAuditRecord[] = [];
+  private stopped = false;
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    if (this.stopped) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
+      return;
+    }
+    for (const r of records) {
+      const resource = { ...r.resource.attributes };
+      this.captured.push({
+        logType: String(resource[ATTR.logType] ?? ''),
+        eventName: r.eventName,
+        severityText: r.severityText,
+        body: r.body,
+        attributes: { ...r.attributes },
+        resource,
+      });
+    }
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  /** Every record exported so far, oldest first. */
+  records(): readonly CapturedAuditRecord[] {
+    return this.captured;
+  }
+
+  /** Forgets the records exported so far. */
+  reset(): void {
+    this.captured.length = 0;
+  }
+
+  shutdown(): Promise<void> {
+    this.stopped = true;
+    return Promise.resolve();
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}

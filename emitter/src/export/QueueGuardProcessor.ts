@@ -1,0 +1,42 @@
+import type { Context } from '@opentelemetry/api';
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+
+/**
+ * Sits in front of a BatchLogRecordProcessor and counts what its full queue would drop.
+ *
+ * The SDK drops records silently when its queue is full. The queue holds what was emitted and not yet
+ * handed to the exporter, so with `queued = accepted - handedOff` this processor knows exactly when the
+ * next record would be dropped, drops it itself and reports it.
+ */
+export class QueueGuardProcessor implements LogRecordProcessor {
+  private accepted = 0;
+  private handedOff = 0;
+
+  constructor(
+    private readonly inner: LogRecordProcessor,
+    private readonly maxQueueSize: number,
+    private readonly onDrop: () => void
+  ) {}
+
+  /** Tells the guard that `count` records left the queue for the exporter. */
+  handOff(count: number): void {
+    this.handedOff += count;
+  }
+
+  onEmit(record: ReadWriteLogRecord, context?: Context): void {
+    if (this.accepted - this.handedOff >= this.maxQueueSize) {
+      this.onDrop();
+      return;
+    }
+    this.accepted += 1;
+    this.inner.onEmit(record, context);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}

@@ -1,0 +1,24 @@
+export { createAuditEmitter } from './emitter';
+export type {
+  AuditEmitter,
+  AuditEmitterOptions,
+  AuditEmitterError,
+  AuditEmitterErrorKind,
+  AuditEmitterStats,
+  Actor,
+  Target,
+  CommonFields,
+  ActivityEvent,
+  AccessEvent,
+  WebhookFailureEvent,
+  IntegrationFailureEvent,
+} from './types';
+export { AuditValidationError } from './validate/AuditValidationError';
+export type { ValidationIssue } from './validate/AuditValidationError';
+export { InMemoryAuditExporter } from './export/InMemoryAuditExporter';
+export type { CapturedAuditRecord } from './export/InMemoryAuditExporter';
+export { requestContext } from './request/request-context';
+export type { RequestContext } from './request/request-context';
+export { redactUrl } from './redact/url';
+export { redactChanges } from './redact/changes';
+export { EMITTER_NAME, EMITTER_VERSION } from './version';

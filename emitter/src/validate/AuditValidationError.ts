@@ -1,0 +1,26 @@
+import type { ZodError } from 'zod';
+
+/** One wrong input field and what is wrong with it. */
+export interface ValidationIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Invalid input to an emitter call; thrown only with `throwOnInvalid`, otherwise passed to `onError`. */
+export class AuditValidationError extends Error {
+  constructor(
+    readonly logType: string,
+    readonly issues: readonly ValidationIssue[]
+  ) {
+    super(`invalid ${logType} event: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    this.name = 'AuditValidationError';
+  }
+
+  /** Builds the error from zod's issues, naming each field by its dotted path. */
+  static fromZod(logType: string, error: ZodError): AuditValidationError {
+    return new AuditValidationError(
+      logType,
+      error.issues.map((i) => ({ field: i.path.join('.') || '(event)', message: i.message }))
+    );
+  }
+}

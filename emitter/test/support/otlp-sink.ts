@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** OTLP JSON `AnyValue`. */
+export interface OtlpAnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+/** OTLP JSON `KeyValue`. */
+export interface OtlpKeyValue {
+  key: string;
+  value: OtlpAnyValue;
+}
+/** OTLP JSON `LogRecord` (the fields the tests read). */
+export interface OtlpLogRecord {
+  timeUnixNano: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: OtlpAnyValue;
+  eventName?: string;
+  attributes?: OtlpKeyValue[];
+}
+/** OTLP JSON `ExportLogsServiceRequest`. */
+export interface OtlpLogsRequest {
+  resourceLogs: Array<{
+    resource: { attributes: OtlpKeyValue[] };
+    scopeLogs: Array<{ scope: { name: string; version?: string }; logRecords: OtlpLogRecord[] }>;
+  }>;
+}
+
+/** How the sink answers. */
+export type SinkMode = 'ok' | 'unavailable' | 'hang';
+
+/**
+ * A real OTLP/HTTP logs receiver on 127.0.0.1: parses each JSON request as the OTLP JSON encoding
+ * defines it, keeps it, and answers according to its mode (200, 503, or never).
+ */
+export class OtlpSink {
+  readonly requests: OtlpLogsRequest[] = [];
+  readonly headers: IncomingMessage['headers'][] = [];
+  mode: SinkMode = 'ok';
+  private readonly server: Server;
+  private readonly hanging: ServerResponse[] = [];
+
+  private constructor() {
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  /** Starts a sink on a free loopback port. */
+  static async start(): Promise<OtlpSink> {
+    const sink = new OtlpSink();
+    await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
+    return sink;
+  }
+
+  /** Base URL to give the emitter as `endpoint`. */
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Every log record received, flattened, with its resource attributes. */
+  records(): Array<{ resource: Record<string, unknown>; record: OtlpLogRecord; scope: string }> {
+    return this.requests.flatMap((r) =>
+      r.resourceLogs.flatMap((rl) =>
+        rl.scopeLogs.flatMap((sl) =>
+          sl.logRecords.map((record) => ({ resource: kv(rl.resource.attributes), record, scope: sl.scope.name }))
+        )
+      )
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url !== '/v1/logs' || req.method !== 'POST') {
+        res.writeHead(404).end();
+        return;
+      }
+      if (this.mode === 'hang') {
+        this.hanging.push(res);
+        return;
+      }
+      if (this.mode === 'unavailable') {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+        return;
+      }
+      if (!String(req.headers['content-type']).startsWith('application/json')) {
+        res.writeHead(415).end();
+        return;
+      }
+      this.headers.push(req.headers);
+      this.requests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpLogsRequest);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  }
+}
+
+/** OTLP key-values as a plain object of their scalar values. */
+export function kv(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of list ?? []) {
+    out[key] =
+      value.stringValue ??
+      (value.intValue !== undefined ? Number(value.intValue) : undefined) ??
+      value.doubleValue ??
+      value.boolValue;
+  }
+  return out;
+}
+
+/** Resolves once `predicate` holds, polling; rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
