@@ -45,7 +45,9 @@ describe('createAuditEmitter → OTLP/HTTP JSON', () => {
   });
 
   it('encodes an activity event as DESIGN.md says', async () => {
-    audit.activity(activityEvent({ changes: { before: { apiKey: 'k-123' }, after: { apiKey: 'k-456', name: 'x' } } }));
+    audit.activity(
+      activityEvent({ changes: { before: { apiKey: 'k-123' }, after: { apiKey: 'k-456', name: 'x' } } })
+    );
     await audit.flush();
     const [{ record, resource, scope }] = sink.records();
     expect(resource['audit.log_type']).toBe('activity');
@@ -73,14 +75,20 @@ describe('createAuditEmitter → OTLP/HTTP JSON', () => {
       before: { apiKey: '[REDACTED]' },
       after: { apiKey: '[REDACTED]', name: 'x' },
     });
-    expect(a['audit.event_id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a['audit.event_id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    );
     expect(a).not.toHaveProperty('audit.log_type');
   });
 
   it('encodes access events, failed logins as WARN with outcome failure', async () => {
     audit.access(accessEvent({ action: 'login_failed', loginSource: 'google', reason: 'invalid_password' }));
     audit.access(
-      accessEvent({ action: 'impersonation_start', impersonator: { id: 'u-9', name: 'root' }, portal: 'customer' })
+      accessEvent({
+        action: 'impersonation_start',
+        impersonator: { id: 'u-9', name: 'root' },
+        portal: 'customer',
+      })
     );
     await audit.flush();
     const [failed, impersonation] = sink.records().map((r) => r.record);
@@ -177,7 +185,9 @@ describe('createAuditEmitter → OTLP/HTTP JSON', () => {
 
 describe('createAuditEmitter options', () => {
   it('rejects a missing service name or endpoint at construction', () => {
-    expect(() => createAuditEmitter({ serviceName: '', endpoint: 'http://127.0.0.1:1' })).toThrow(/serviceName/);
+    expect(() => createAuditEmitter({ serviceName: '', endpoint: 'http://127.0.0.1:1' })).toThrow(
+      /serviceName/
+    );
     expect(() => createAuditEmitter({ serviceName: 'helpdesk' })).toThrow(/endpoint/);
   });
 });

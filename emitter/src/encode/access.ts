@@ -2,7 +2,7 @@ import { ATTR, type AccessAction } from '@auditlens/contract';
 import type { AccessEvent } from '../types';
 import { INFO, WARN, type AuditRecord } from '../event';
 import { AttributeBag } from './attribute-bag';
-import { capString } from './cap';
+import { capString } from './size-caps';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 

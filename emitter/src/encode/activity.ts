@@ -3,7 +3,7 @@ import type { ActivityEvent } from '../types';
 import { INFO, type AuditRecord } from '../event';
 import { redactChanges } from '../redact/changes';
 import { AttributeBag } from './attribute-bag';
-import { capJson, capString } from './cap';
+import { capJson, capString } from './size-caps';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 

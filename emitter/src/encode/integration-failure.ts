@@ -2,7 +2,7 @@ import { ATTR } from '@auditlens/contract';
 import type { IntegrationFailureEvent } from '../types';
 import { ERROR, type AuditRecord } from '../event';
 import { AttributeBag } from './attribute-bag';
-import { capString } from './cap';
+import { capString } from './size-caps';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 

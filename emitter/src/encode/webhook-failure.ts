@@ -3,7 +3,7 @@ import type { WebhookFailureEvent } from '../types';
 import { ERROR, type AuditRecord } from '../event';
 import { redactUrl } from '../redact/url';
 import { AttributeBag } from './attribute-bag';
-import { capString } from './cap';
+import { capString } from './size-caps';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 

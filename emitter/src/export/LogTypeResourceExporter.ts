@@ -18,7 +18,10 @@ export class LogTypeResourceExporter implements LogRecordExporter {
     base: Resource
   ) {
     for (const logType of LOG_TYPES) {
-      this.resources.set(eventNameFor(logType), base.merge(resourceFromAttributes({ [ATTR.logType]: logType })));
+      this.resources.set(
+        eventNameFor(logType),
+        base.merge(resourceFromAttributes({ [ATTR.logType]: logType }))
+      );
     }
   }
 

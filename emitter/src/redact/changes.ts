@@ -16,7 +16,10 @@ export function redactChanges(value: unknown, depth = 0, seen: WeakSet<object> =
   if (Array.isArray(value)) return value.map((v) => redactChanges(v, depth + 1, seen));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== '' ? REDACTED : redactChanges(v, depth + 1, seen);
+    out[key] =
+      isSecretKey(key) && v !== null && v !== undefined && v !== ''
+        ? REDACTED
+        : redactChanges(v, depth + 1, seen);
   }
   return out;
 }

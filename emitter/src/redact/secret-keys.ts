@@ -29,5 +29,7 @@ const SECRET_KEY_EXACT = new Set(['key', 'pwd', 'auth', 'pass', 'code', 'sig']);
 export function isSecretKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (SECRET_KEY_EXACT.has(k)) return true;
-  return SECRET_KEY_PARTS.some((part) => (part.length <= 3 ? k === part || k.endsWith(part) : k.includes(part)));
+  return SECRET_KEY_PARTS.some((part) =>
+    part.length <= 3 ? k === part || k.endsWith(part) : k.includes(part)
+  );
 }

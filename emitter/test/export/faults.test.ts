@@ -72,7 +72,9 @@ describe('when the endpoint is unreachable, failing or hanging', () => {
     const held = audit.stats();
     // At most one batch in flight plus a full queue is held; everything else was dropped and counted.
     expect(held.recorded).toBe(100);
-    expect(held.dropped).toBeGreaterThanOrEqual(100 - fastOptions.maxQueueSize - fastOptions.maxExportBatchSize);
+    expect(held.dropped).toBeGreaterThanOrEqual(
+      100 - fastOptions.maxQueueSize - fastOptions.maxExportBatchSize
+    );
     await audit.flush();
     await waitFor(() => audit.stats().failed > 0);
 
@@ -80,7 +82,9 @@ describe('when the endpoint is unreachable, failing or hanging', () => {
     audit.access(accessEvent({ user: { id: 'u-3', name: 'after-recovery' } }));
     await audit.flush();
     await audit.shutdown();
-    const names = sink.records().map((r) => r.record.attributes?.find((a) => a.key === 'user.name')?.value.stringValue);
+    const names = sink
+      .records()
+      .map((r) => r.record.attributes?.find((a) => a.key === 'user.name')?.value.stringValue);
     expect(names).toContain('after-recovery');
     const s = audit.stats();
     expect(sink.records()).toHaveLength(s.exported);

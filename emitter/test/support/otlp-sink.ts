@@ -65,7 +65,11 @@ export class OtlpSink {
     return this.requests.flatMap((r) =>
       r.resourceLogs.flatMap((rl) =>
         rl.scopeLogs.flatMap((sl) =>
-          sl.logRecords.map((record) => ({ resource: kv(rl.resource.attributes), record, scope: sl.scope.name }))
+          sl.logRecords.map((record) => ({
+            resource: kv(rl.resource.attributes),
+            record,
+            scope: sl.scope.name,
+          }))
         )
       )
     );
