@@ -70,11 +70,11 @@ class OtelAuditEmitter implements AuditEmitter {
       resourceFromAttributes({ ...options.resource, [SERVICE_NAME_ATTR]: options.serviceName })
     );
 
-    let guard: QueueGuardProcessor | undefined;
+    // The exporter reports hand-offs to the guard declared below; it only calls back once records flow.
     const exporter = new CountingExporter(
       new LogTypeResourceExporter(options.exporter ?? otlpExporter(options, exportTimeoutMillis), resource),
       {
-        onHandedOff: (n) => guard?.handOff(n),
+        onHandedOff: (n) => guard.handOff(n),
         onExported: (n) => (this.counters.exported += n),
         onFailed: (n, error) => {
           this.counters.failed += n;
@@ -89,7 +89,7 @@ class OtelAuditEmitter implements AuditEmitter {
       scheduledDelayMillis: options.scheduledDelayMillis ?? DEFAULTS.scheduledDelayMillis,
       exportTimeoutMillis,
     });
-    guard = new QueueGuardProcessor(batch, maxQueueSize, () => {
+    const guard = new QueueGuardProcessor(batch, maxQueueSize, () => {
       this.counters.dropped += 1;
       this.report({ kind: 'dropped', message: 'audit record dropped: the export queue is full' });
     });

@@ -49,7 +49,7 @@ describe('createAuditEmitter → OTLP/HTTP JSON', () => {
       activityEvent({ changes: { before: { apiKey: 'k-123' }, after: { apiKey: 'k-456', name: 'x' } } })
     );
     await audit.flush();
-    const [{ record, resource, scope }] = sink.records();
+    const { record, resource, scope } = sink.records()[0]!;
     expect(resource['audit.log_type']).toBe('activity');
     expect(scope).toBe('@auditlens/emitter');
     expect(record.eventName).toBe('audit.activity');
