@@ -96,14 +96,29 @@ async function main() {
   console.log(`emitter benchmark: ${CALLS} timed calls, ${SECONDS}s sustained; node ${process.version}`);
 
   // Per-call cost, exporter out of the picture.
-  const ours = createAuditEmitter({ serviceName: 'bench', exporter: nullExporter, maxQueueSize: 8192, maxExportBatchSize: 4096 });
+  const ours = createAuditEmitter({
+    serviceName: 'bench',
+    exporter: nullExporter,
+    maxQueueSize: 8192,
+    maxExportBatchSize: 4096,
+  });
   const rawProvider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bench' }),
-    processors: [new BatchLogRecordProcessor({ exporter: nullExporter, maxQueueSize: 8192, maxExportBatchSize: 4096 })],
+    processors: [
+      new BatchLogRecordProcessor({ exporter: nullExporter, maxQueueSize: 8192, maxExportBatchSize: 4096 }),
+    ],
   });
   const rawLogger = rawProvider.getLogger('bench');
-  const raw = await perCall('raw SDK logger.emit()', () => rawLogger.emit(rawRecord), () => rawProvider.forceFlush());
-  const call = await perCall('audit.access(...)', () => ours.access(event), () => ours.flush());
+  const raw = await perCall(
+    'raw SDK logger.emit()',
+    () => rawLogger.emit(rawRecord),
+    () => rawProvider.forceFlush()
+  );
+  const call = await perCall(
+    'audit.access(...)',
+    () => ours.access(event),
+    () => ours.flush()
+  );
   await ours.shutdown();
   await rawProvider.shutdown();
 
@@ -120,8 +135,14 @@ async function main() {
   await deliveredOurs.shutdown();
   const before = await sink.count();
   let rawDropped = 0;
-  const rawBatch = new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${sink.endpoint}/v1/logs` }), ...opts });
-  const rawDelivery = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench' }), processors: [rawBatch] });
+  const rawBatch = new BatchLogRecordProcessor({
+    exporter: new OTLPLogExporter({ url: `${sink.endpoint}/v1/logs` }),
+    ...opts,
+  });
+  const rawDelivery = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench' }),
+    processors: [rawBatch],
+  });
   const rawDeliveryLogger = rawDelivery.getLogger('bench');
   let rawAttempted = 0;
   const rawRun = await sustained(
@@ -143,7 +164,8 @@ async function main() {
 
   const ratio = call.median / raw.median;
   console.log('\nper call (ns)              median      p99');
-  for (const r of [raw, call]) console.log(`  ${r.label.padEnd(24)}${String(r.median).padStart(8)}${String(r.p99).padStart(9)}`);
+  for (const r of [raw, call])
+    console.log(`  ${r.label.padEnd(24)}${String(r.median).padStart(8)}${String(r.p99).padStart(9)}`);
   console.log(`  ratio (median): ${ratio.toFixed(2)}x   target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
   console.log('\nsustained to loopback OTLP sink   attempted  delivered   dropped   delivered/s');
   for (const r of [rawRun, oursRun]) {
