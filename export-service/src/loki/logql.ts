@@ -1,0 +1,101 @@
+import { FILTER_FIELDS, LOG_TYPE_LABEL, TEXT_FILTER_KEY, type LogType } from '@auditlens/contract';
+import { BadRequestError, type FieldIssue } from '../errors';
+
+/** Longest filter value accepted, in characters. */
+export const MAX_FILTER_VALUE_LENGTH = 512;
+
+/** Options of the query builders. */
+export interface QueryOptions {
+  /** Restrict to one emitting service (`service_name` label). Default: every service. */
+  readonly serviceName?: string;
+}
+
+/**
+ * A LogQL double-quoted string literal holding exactly `value`. LogQL unquotes with Go's rules, so
+ * backslash, quote and every control character are escaped; `|`, `}` and the like are inert inside quotes.
+ */
+export function quoteLogQL(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** `value` as an RE2 pattern that matches it literally. */
+export function quoteRegexp(value: string): string {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/** The stream selector of a log type; the log type always comes from the caller's route, never from input. */
+export function buildSelector(logType: LogType, options: QueryOptions = {}): string {
+  const matchers = [`${LOG_TYPE_LABEL}=${quoteLogQL(logType)}`];
+  if (options.serviceName) matchers.unshift(`service_name=${quoteLogQL(options.serviceName)}`);
+  return `{${matchers.join(', ')}}`;
+}
+
+/**
+ * Checks user filters against the log type's filter fields and returns them cleaned (empty values dropped).
+ * Throws BadRequestError naming every unknown key or bad value.
+ */
+export function validateFilters(
+  logType: LogType,
+  filters: Readonly<Record<string, unknown>>
+): Record<string, string> {
+  const known = new Set(FILTER_FIELDS[logType].map((f) => f.key));
+  const issues: FieldIssue[] = [];
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filters)) {
+    if (!known.has(key) && key !== TEXT_FILTER_KEY) {
+      issues.push({
+        field: key,
+        message: `not a filter of ${logType} logs (allowed: ${[...known, TEXT_FILTER_KEY].join(', ')})`,
+      });
+    } else if (typeof value !== 'string') {
+      issues.push({ field: key, message: 'must be a string' });
+    } else if (value.length > MAX_FILTER_VALUE_LENGTH) {
+      issues.push({ field: key, message: `must be at most ${MAX_FILTER_VALUE_LENGTH} characters` });
+    } else if (value !== '') {
+      clean[key] = value;
+    }
+  }
+  if (issues.length > 0) throw new BadRequestError('invalid filters', issues);
+  return clean;
+}
+
+/**
+ * The LogQL log query for a log type and user filters: the selector, an exact structured-metadata match per
+ * filter, and the free-text filter as a case-insensitive literal match on the summary. Every user value is
+ * escaped; no user input ever becomes LogQL syntax.
+ */
+export function buildLogQuery(
+  logType: LogType,
+  filters: Readonly<Record<string, unknown>> = {},
+  options: QueryOptions = {}
+): string {
+  const clean = validateFilters(logType, filters);
+  const stages: string[] = [];
+  for (const field of FILTER_FIELDS[logType]) {
+    const value = clean[field.key];
+    if (value !== undefined) stages.push(`| ${field.lokiField}=${quoteLogQL(value)}`);
+  }
+  const text = clean[TEXT_FILTER_KEY];
+  if (text !== undefined) stages.push(`|~ ${quoteLogQL(`(?i)${quoteRegexp(text)}`)}`);
+  return [buildSelector(logType, options), ...stages].join(' ');
+}
+
+/**
+ * A metric query counting matching events per `step` seconds, split by one structured-metadata field:
+ * `sum by (<field>) (count_over_time(<log query> [<step>s]))`.
+ */
+export function buildCountQuery(logQuery: string, byField: string, stepSeconds: number): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(byField))
+    throw new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
+  return `sum by (${byField}) (count_over_time(${logQuery} [${Math.max(1, Math.floor(stepSeconds))}s]))`;
+}
