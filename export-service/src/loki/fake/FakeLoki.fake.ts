@@ -1,0 +1,331 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { entryMatches, LokiQueryError, parseQuery, type StoredEntry } from './logql-eval.fake';
+
+/** An entry to seed the double with directly (no OTLP round trip). */
+export interface SeedEntry {
+  readonly ts: bigint;
+  readonly line: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+// Resource attributes Loki 3.x indexes by default, plus AuditLens's `otlp_config` index label.
+const INDEXED_RESOURCE_ATTRIBUTES = new Set([
+  'service.name',
+  'service.namespace',
+  'service.instance.id',
+  'deployment.environment',
+  'deployment.environment.name',
+  'cloud.region',
+  'cloud.availability_zone',
+  'k8s.cluster.name',
+  'k8s.namespace.name',
+  'k8s.pod.name',
+  'k8s.container.name',
+  'container.name',
+  'k8s.replicaset.name',
+  'k8s.deployment.name',
+  'k8s.statefulset.name',
+  'k8s.daemonset.name',
+  'k8s.cronjob.name',
+  'k8s.job.name',
+  'audit.log_type',
+]);
+
+const MAX_ENTRIES_LIMIT = 5000;
+const DEFAULT_LIMIT = 100;
+
+type OtlpValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+};
+type OtlpKv = { key: string; value: OtlpValue };
+interface OtlpRequest {
+  resourceLogs?: Array<{
+    resource?: { attributes?: OtlpKv[] };
+    scopeLogs?: Array<{
+      scope?: { name?: string; version?: string };
+      logRecords?: Array<{
+        timeUnixNano?: string;
+        observedTimeUnixNano?: string;
+        severityNumber?: number;
+        severityText?: string;
+        body?: OtlpValue;
+        attributes?: OtlpKv[];
+      }>;
+    }>;
+  }>;
+}
+
+/**
+ * FakeLoki: a test double of Loki 3.7's HTTP API, standing in for the real Loki that cannot run here.
+ * It follows the behaviour recorded in shared/fixtures/loki (OTLP mapping, categorize-labels encoding,
+ * start inclusive / end exclusive, default direction backward, push order kept within a timestamp,
+ * 400s with plain-text bodies) for the query shapes AuditLens uses. Listens on 127.0.0.1 only.
+ */
+export class FakeLoki {
+  private readonly entries: StoredEntry[] = [];
+  private seq = 0;
+  private sorted = true;
+  private readonly server: Server;
+  private failures: Array<{ status: number } | 'hang'> = [];
+  private readonly hanging: ServerResponse[] = [];
+  /** Query strings of every `query_range` request, in order (for tests to inspect). */
+  readonly queries: Array<{ query: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> =
+    [];
+
+  private constructor() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** Starts a double on a free loopback port. */
+  static async start(): Promise<FakeLoki> {
+    const loki = new FakeLoki();
+    await new Promise<void>((resolve) => loki.server.listen(0, '127.0.0.1', resolve));
+    return loki;
+  }
+
+  /** Base URL, like `http://127.0.0.1:3100`. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Adds entries directly, in push order (fast seeding for large tests and benchmarks). */
+  push(entries: Iterable<SeedEntry>): void {
+    for (const e of entries) {
+      this.entries.push({
+        ts: e.ts,
+        line: e.line,
+        labels: e.labels,
+        metadata: e.metadata ?? {},
+        seq: this.seq++,
+      });
+    }
+    this.sorted = false;
+  }
+
+  /** The next `count` requests (other than /ready) fail with `status`, then it recovers. */
+  failNext(count: number, status = 500): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status });
+  }
+
+  /** The next `count` requests (other than /ready) never get an answer. */
+  hangNext(count: number): void {
+    for (let i = 0; i < count; i++) this.failures.push('hang');
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://loki');
+    const body = await readBody(req);
+    if (url.pathname === '/ready') return text(res, 200, 'ready\n');
+    const failure = this.failures.shift();
+    if (failure === 'hang') {
+      this.hanging.push(res);
+      return;
+    }
+    if (failure) return text(res, failure.status, 'injected failure\n');
+    try {
+      if (req.method === 'POST' && url.pathname === '/otlp/v1/logs') {
+        this.pushOtlp(JSON.parse(body.toString('utf8')) as OtlpRequest);
+        return json(res, 204, undefined);
+      }
+      if (url.pathname === '/loki/api/v1/query_range') return this.queryRange(url.searchParams, req, res);
+      if (url.pathname === '/loki/api/v1/labels') {
+        return json(res, 200, {
+          status: 'success',
+          data: [...new Set(this.entries.flatMap((e) => Object.keys(e.labels)))].sort(),
+        });
+      }
+      const values = /^\/loki\/api\/v1\/label\/([^/]+)\/values$/.exec(url.pathname);
+      if (values) {
+        const name = decodeURIComponent(values[1]!);
+        const data = [
+          ...new Set(this.entries.map((e) => e.labels[name]).filter((v): v is string => v !== undefined)),
+        ].sort();
+        return json(res, 200, { status: 'success', data });
+      }
+      return text(res, 404, '404 page not found\n');
+    } catch (error) {
+      if (error instanceof LokiQueryError) return text(res, 400, error.message);
+      return text(res, 500, String(error));
+    }
+  }
+
+  private pushOtlp(request: OtlpRequest): void {
+    for (const rl of request.resourceLogs ?? []) {
+      const labels: Record<string, string> = {};
+      const resourceMetadata: Record<string, string> = {};
+      for (const { key, value } of rl.resource?.attributes ?? []) {
+        (INDEXED_RESOURCE_ATTRIBUTES.has(key) ? labels : resourceMetadata)[lokiName(key)] = scalar(value);
+      }
+      for (const sl of rl.scopeLogs ?? []) {
+        for (const r of sl.logRecords ?? []) {
+          const metadata: Record<string, string> = { ...resourceMetadata };
+          for (const { key, value } of r.attributes ?? []) {
+            const name = lokiName(key);
+            metadata[name in labels ? `${name}_extracted` : name] = scalar(value);
+          }
+          const ts = BigInt(r.timeUnixNano ?? r.observedTimeUnixNano ?? '0');
+          metadata['observed_timestamp'] = r.observedTimeUnixNano ?? String(ts);
+          if (sl.scope?.name) metadata['scope_name'] = sl.scope.name;
+          if (sl.scope?.version) metadata['scope_version'] = sl.scope.version;
+          if (r.severityNumber !== undefined) metadata['severity_number'] = String(r.severityNumber);
+          if (r.severityText) {
+            metadata['severity_text'] = r.severityText;
+            metadata['detected_level'] = r.severityText.toLowerCase();
+          }
+          this.push([{ ts, line: r.body ? scalar(r.body) : '', labels: { ...labels }, metadata }]);
+        }
+      }
+    }
+  }
+
+  private queryRange(params: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const query = params.get('query') ?? '';
+    this.queries.push({ query, params, headers: req.headers });
+    const limit = params.has('limit') ? Number(params.get('limit')) : DEFAULT_LIMIT;
+    if (limit > MAX_ENTRIES_LIMIT) {
+      return text(
+        res,
+        400,
+        `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${MAX_ENTRIES_LIMIT})`
+      );
+    }
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const end = params.has('end') ? parseTime(params.get('end')!) : now;
+    const start = params.has('start') ? parseTime(params.get('start')!) : end - 3_600_000_000_000n;
+    const parsed = parseQuery(query);
+    this.sortOnce();
+    if (parsed.kind === 'count') {
+      const stepNs = parseStep(params.get('step'), start, end);
+      const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+      const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
+      for (let t = start; t <= end; t += stepNs) {
+        const counts = new Map<string, { metric: Record<string, string>; n: number }>();
+        for (const e of matching) {
+          if (e.ts <= t - parsed.count.rangeNs || e.ts > t) continue;
+          const metric: Record<string, string> = {};
+          for (const by of parsed.count.by) {
+            const v = e.metadata[by] ?? e.labels[by];
+            if (v !== undefined && v !== '') metric[by] = v;
+          }
+          const key = JSON.stringify(metric);
+          const c = counts.get(key) ?? { metric, n: 0 };
+          c.n += 1;
+          counts.set(key, c);
+        }
+        for (const [key, c] of counts) {
+          const s = series.get(key) ?? { metric: c.metric, values: [] };
+          s.values.push([Number(t / 1_000_000n) / 1000, String(c.n)]);
+          series.set(key, s);
+        }
+      }
+      return json(res, 200, {
+        status: 'success',
+        data: { resultType: 'matrix', result: [...series.values()], stats: {} },
+      });
+    }
+    const direction = params.get('direction') === 'forward' ? 'forward' : 'backward';
+    const inRange = this.entries.filter((e) => e.ts >= start && e.ts < end && entryMatches(parsed.logs, e));
+    // Entries are kept sorted by (ts, push order); backward reverses time but keeps push order within a ts.
+    const ordered = direction === 'forward' ? inRange : reverseKeepingTies(inRange);
+    const page = ordered.slice(0, limit);
+    const categorize = String(req.headers['x-loki-response-encoding-flags'] ?? '').includes(
+      'categorize-labels'
+    );
+    const streams = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
+    for (const e of page) {
+      const stream = categorize ? { ...e.labels } : { ...e.labels, ...e.metadata };
+      const key = JSON.stringify(Object.entries(stream).sort());
+      const s = streams.get(key) ?? { stream, values: [] };
+      s.values.push(
+        categorize ? [String(e.ts), e.line, { structuredMetadata: e.metadata }] : [String(e.ts), e.line]
+      );
+      streams.set(key, s);
+    }
+    const data: Record<string, unknown> = { resultType: 'streams', result: [...streams.values()], stats: {} };
+    if (categorize) data['encodingFlags'] = ['categorize-labels'];
+    return json(res, 200, { status: 'success', data });
+  }
+
+  private sortOnce(): void {
+    if (this.sorted) return;
+    this.entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seq - b.seq));
+    this.sorted = true;
+  }
+}
+
+function reverseKeepingTies(sorted: readonly StoredEntry[]): StoredEntry[] {
+  const out: StoredEntry[] = [];
+  let i = sorted.length;
+  while (i > 0) {
+    let j = i - 1;
+    while (j > 0 && sorted[j - 1]!.ts === sorted[i - 1]!.ts) j--;
+    out.push(...sorted.slice(j, i));
+    i = j;
+  }
+  return out;
+}
+
+/** Loki accepts ns integers, float seconds and RFC 3339. */
+function parseTime(value: string): bigint {
+  if (/^\d+$/.test(value)) return value.length > 12 ? BigInt(value) : BigInt(value) * 1_000_000_000n;
+  if (/^\d+\.\d+$/.test(value)) return BigInt(Math.round(Number(value) * 1e6)) * 1000n;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new LokiQueryError(`invalid parameter "start/end": cannot parse "${value}" to a valid timestamp`);
+  return BigInt(ms) * 1_000_000n;
+}
+
+function parseStep(value: string | null, start: bigint, end: bigint): bigint {
+  if (value === null) {
+    const auto = (end - start) / 250n;
+    return auto > 1_000_000_000n ? auto : 1_000_000_000n;
+  }
+  if (/^\d+(\.\d+)?$/.test(value)) return BigInt(Math.round(Number(value) * 1000)) * 1_000_000n;
+  const m = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!m) throw new LokiQueryError(`invalid parameter "step": ${value}`);
+  const unit = { ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n }[
+    m[2] as 'ms' | 's' | 'm' | 'h'
+  ];
+  return BigInt(m[1]!) * unit;
+}
+
+function lokiName(attribute: string): string {
+  return attribute.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function scalar(v: OtlpValue): string {
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return String(v.intValue);
+  if (v.doubleValue !== undefined) return String(v.doubleValue);
+  if (v.boolValue !== undefined) return String(v.boolValue);
+  return '';
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
