@@ -1,0 +1,127 @@
+import { FakeLoki, type SeedEntry } from './fake/FakeLoki.fake';
+import { HttpLokiClient } from './http-client';
+import { readAllEntries, type Page, type PagerCheckpoint } from './pager';
+import { UpstreamError } from '../errors';
+
+const LABELS = { service_name: 'helpdesk', audit_log_type: 'access' };
+const QUERY = '{audit_log_type="access"}';
+const T0 = 1_795_000_000_000_000_000n;
+const fastRetry = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
+
+let counter = 0;
+function entry(ts: bigint): SeedEntry {
+  const id = `0190-${(counter++).toString(16).padStart(8, '0')}-${Math.random().toString(16).slice(2, 10)}`;
+  return { ts, line: `event ${id}`, labels: LABELS, metadata: { audit_event_id: id, user_name: 'bob' } };
+}
+
+async function readIds(
+  client: HttpLokiClient,
+  pageSize: number,
+  extra: { checkpoint?: PagerCheckpoint } = {}
+) {
+  const ids: string[] = [];
+  for await (const page of readAllEntries(client, {
+    query: QUERY,
+    start: T0,
+    end: T0 + 10_000n,
+    pageSize,
+    retry: fastRetry,
+    ...extra,
+  })) {
+    for (const e of page.entries) ids.push(e.metadata['audit_event_id']!);
+  }
+  return ids;
+}
+
+describe('readAllEntries', () => {
+  let loki: FakeLoki;
+  let client: HttpLokiClient;
+
+  beforeEach(async () => {
+    loki = await FakeLoki.start();
+    client = new HttpLokiClient({ url: loki.url, timeoutMs: 2000 });
+  });
+  afterEach(() => loki.stop());
+
+  it('reads every event once, in order, with duplicate timestamps across page boundaries', async () => {
+    const seeded = [
+      entry(T0),
+      entry(T0 + 1n),
+      entry(T0 + 2n),
+      entry(T0 + 3n),
+      entry(T0 + 3n),
+      entry(T0 + 3n),
+      entry(T0 + 3n),
+      entry(T0 + 3n),
+      entry(T0 + 4n),
+      entry(T0 + 9_999n),
+      entry(T0 + 10_000n),
+    ];
+    loki.push(seeded);
+    const ids = await readIds(client, 4);
+    expect(ids).toEqual(seeded.slice(0, 10).map((e) => e.metadata!['audit_event_id']));
+    expect(
+      loki.queries.every((q) => q.params.get('direction') === 'forward' && Number(q.params.get('limit')) <= 4)
+    ).toBe(true);
+  });
+
+  it('reads more events than a page holds that all share one nanosecond (real page size 5000)', async () => {
+    const seeded = Array.from({ length: 7000 }, () => entry(T0 + 5n));
+    loki.push([entry(T0 + 4n), ...seeded, entry(T0 + 6n)]);
+    const ids = await readIds(client, 5000);
+    expect(ids).toHaveLength(7002);
+    expect(new Set(ids).size).toBe(7002);
+  });
+
+  it('splits a crowded nanosecond as deep as needed', async () => {
+    loki.push(Array.from({ length: 3000 }, () => entry(T0 + 1n)));
+    const ids = await readIds(client, 100);
+    expect(ids).toHaveLength(3000);
+    expect(new Set(ids).size).toBe(3000);
+  });
+
+  it('retries Loki failures and completes', async () => {
+    loki.push(Array.from({ length: 50 }, (_, i) => entry(T0 + BigInt(i))));
+    loki.failNext(2, 503);
+    const ids = await readIds(client, 10);
+    expect(new Set(ids).size).toBe(50);
+    expect(ids).toHaveLength(50);
+  });
+
+  it('resumes from a checkpoint without repeating or losing events', async () => {
+    const seeded = [
+      entry(T0),
+      entry(T0 + 1n),
+      entry(T0 + 1n),
+      entry(T0 + 1n),
+      entry(T0 + 2n),
+      entry(T0 + 3n),
+    ];
+    loki.push(seeded);
+    const first = readAllEntries(client, { query: QUERY, start: T0, end: T0 + 10_000n, pageSize: 3 });
+    const page = (await first.next()).value as Page;
+    await first.return(undefined);
+    const rest = await readIds(client, 3, { checkpoint: page.checkpoint });
+    expect([...page.entries.map((e) => e.metadata['audit_event_id']), ...rest]).toEqual(
+      seeded.map((e) => e.metadata!['audit_event_id'])
+    );
+  });
+
+  it("fails on Loki's 4xx with Loki's message, without retrying", async () => {
+    const gen = readAllEntries(client, {
+      query: '{audit_log_type=~".*"}',
+      start: T0,
+      end: T0 + 10n,
+      retry: fastRetry,
+    });
+    await expect(gen.next()).rejects.toThrow(UpstreamError);
+    expect(loki.queries).toHaveLength(1);
+    const gen2 = readAllEntries(client, {
+      query: '{audit_log_type=~".*"}',
+      start: T0,
+      end: T0 + 10n,
+      retry: fastRetry,
+    });
+    await expect(gen2.next()).rejects.toThrow(/empty-compatible/);
+  });
+});

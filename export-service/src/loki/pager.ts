@@ -1,0 +1,139 @@
+import { UpstreamError } from '../errors';
+import { quoteLogQL } from './logql';
+import type { LokiClient, LokiEntry } from './types';
+
+/** Where a read stopped: the last timestamp delivered and the entries at it already delivered. */
+export interface PagerCheckpoint {
+  /** ns since the epoch, decimal. */
+  readonly ts: string;
+  readonly seen: readonly string[];
+}
+
+/** Retry policy for retryable Loki failures. */
+export interface RetryPolicy {
+  /** Attempts per request, the first included. The default value is 6. */
+  readonly attempts?: number;
+  /** First backoff in ms; doubled each retry, with jitter. The default value is 500. */
+  readonly baseDelayMs?: number;
+  /** Largest backoff in ms. The default value is 30000. */
+  readonly maxDelayMs?: number;
+}
+
+/** What to read. */
+export interface PagerOptions {
+  readonly query: string;
+  /** Inclusive, ns. */
+  readonly start: bigint;
+  /** Exclusive, ns. */
+  readonly end: bigint;
+  /** Entries per request: at most the server's `max_entries_limit_per_query`. The default value is 5000. */
+  readonly pageSize?: number;
+  readonly retry?: RetryPolicy;
+  /** Resume after this point instead of `start`. */
+  readonly checkpoint?: PagerCheckpoint;
+  readonly signal?: AbortSignal;
+}
+
+/** A page of entries, oldest first, and the checkpoint after it. */
+export interface Page {
+  readonly entries: readonly LokiEntry[];
+  readonly checkpoint: PagerCheckpoint;
+}
+
+const EVENT_ID = 'audit_event_id';
+const HEX = '0123456789abcdef';
+
+/** Identity of an entry: its event id, or everything about it for producers that send none. */
+export function entryIdentity(e: LokiEntry): string {
+  return (
+    e.metadata[EVENT_ID] ??
+    `${e.ts}\u0000${e.line}\u0000${JSON.stringify(e.labels)}\u0000${JSON.stringify(e.metadata)}`
+  );
+}
+
+/**
+ * Reads every entry matching `query` in [start, end) exactly once, oldest first.
+ *
+ * Loki has no offset: each page is a forward `query_range` from the last timestamp seen (start is inclusive),
+ * and the entries at that timestamp already delivered are skipped. When more entries share one nanosecond
+ * than a page holds, paging cannot move past it, so that nanosecond is read in partitions by the last hex
+ * digits of `audit_event_id`, each partition split further while it still fills a page.
+ */
+export async function* readAllEntries(client: LokiClient, options: PagerOptions): AsyncGenerator<Page> {
+  const pageSize = options.pageSize ?? 5000;
+  let cursor = options.checkpoint ? BigInt(options.checkpoint.ts) : options.start;
+  let seen = new Set(options.checkpoint?.seen ?? []);
+  const fetchPage = (query: string, start: bigint, end: bigint) =>
+    withRetry(options.retry, options.signal, () =>
+      client.queryLogs({ query, start, end, limit: pageSize, direction: 'forward', signal: options.signal })
+    );
+
+  for (;;) {
+    const page = await fetchPage(options.query, cursor, options.end);
+    const fresh = page.filter((e) => !(e.ts === cursor && seen.has(entryIdentity(e))));
+    if (fresh.length === 0) {
+      if (page.length < pageSize) return;
+      // A full page of entries already delivered, all at `cursor`: read the rest of that nanosecond by partition.
+      const rest: LokiEntry[] = [];
+      await readNanosecond(fetchPage, options.query, cursor, pageSize, seen, '', rest);
+      for (const e of rest) seen.add(entryIdentity(e));
+      if (rest.length > 0) yield { entries: rest, checkpoint: { ts: String(cursor), seen: [...seen] } };
+      cursor += 1n;
+      seen = new Set();
+      continue;
+    }
+    const lastTs = fresh[fresh.length - 1]!.ts;
+    if (lastTs !== cursor) seen = new Set();
+    for (const e of fresh) if (e.ts === lastTs) seen.add(entryIdentity(e));
+    cursor = lastTs;
+    yield { entries: fresh, checkpoint: { ts: String(cursor), seen: [...seen] } };
+    if (page.length < pageSize) return;
+  }
+}
+
+async function readNanosecond(
+  fetchPage: (query: string, start: bigint, end: bigint) => Promise<LokiEntry[]>,
+  query: string,
+  ts: bigint,
+  pageSize: number,
+  seen: ReadonlySet<string>,
+  suffix: string,
+  out: LokiEntry[]
+): Promise<void> {
+  for (const digit of HEX) {
+    const part = digit + suffix;
+    const page = await fetchPage(`${query} | ${EVENT_ID}=~${quoteLogQL(`.*${part}`)}`, ts, ts + 1n);
+    if (page.length >= pageSize) {
+      if (part.length >= 8)
+        throw new UpstreamError(
+          'loki',
+          `more than ${pageSize} events share one nanosecond and event-id suffix`,
+          false
+        );
+      await readNanosecond(fetchPage, query, ts, pageSize, seen, part, out);
+    } else {
+      for (const e of page) if (!seen.has(entryIdentity(e))) out.push(e);
+    }
+  }
+}
+
+/** Runs `fn`, retrying retryable UpstreamErrors with exponential backoff and jitter. */
+export async function withRetry<T>(
+  policy: RetryPolicy | undefined,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>
+): Promise<T> {
+  const attempts = policy?.attempts ?? 6;
+  const base = policy?.baseDelayMs ?? 500;
+  const max = policy?.maxDelayMs ?? 30_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const retryable = error instanceof UpstreamError && error.retryable;
+      if (!retryable || attempt >= attempts || signal?.aborted) throw error;
+      const delay = Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
