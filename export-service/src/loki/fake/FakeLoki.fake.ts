@@ -117,7 +117,9 @@ export class FakeLoki {
     for (let i = 0; i < count; i++) this.failures.push('hang');
   }
 
+  /** Stops listening; safe to call twice. */
   async stop(): Promise<void> {
+    if (!this.server.listening) return;
     for (const res of this.hanging) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

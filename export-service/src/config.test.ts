@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from './config';
+
+const valid = {
+  LOKI_URL: 'http://loki:3100',
+  AUDITLENS_SHARED_SECRET: 'a-very-long-shared-secret',
+  GRAFANA_URL: 'http://grafana:3000',
+  GRAFANA_TOKEN: 'glsa_x',
+  SMTP_URL: 'smtp://mail:1025',
+  MAIL_FROM: 'AuditLens <auditlens@example.test>',
+  DATA_DIR: '/data',
+};
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const c = loadConfig(valid);
+    expect(c).toMatchObject({ PORT: 8080, LOKI_MAX_ENTRIES: 5000, FILE_TTL_HOURS: 72, MAX_RANGE_DAYS: 366 });
+  });
+
+  it('names every missing or bad variable', () => {
+    let message = '';
+    try {
+      loadConfig({
+        ...valid,
+        LOKI_URL: 'not a url',
+        GRAFANA_TOKEN: '',
+        AUDITLENS_SHARED_SECRET: 'short',
+        PORT: 'x',
+      });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/LOKI_URL: LOKI_URL must be a URL/);
+    expect(message).toMatch(/GRAFANA_TOKEN: GRAFANA_TOKEN is required/);
+    expect(message).toMatch(/AUDITLENS_SHARED_SECRET: .*at least 16/);
+    expect(message).toMatch(/PORT:/);
+  });
+});

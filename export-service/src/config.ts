@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const url = (name: string) => z.url({ error: `${name} must be a URL, e.g. http://loki:3100` });
+const positiveInt = (name: string, def: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be positive`)
+    .default(def);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOKI_URL: url('LOKI_URL'),
+  LOKI_TENANT: z.string().optional(),
+  LOKI_SERVICE_NAME: z.string().optional(),
+  LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
+  AUDITLENS_SHARED_SECRET: z.string().min(16, 'AUDITLENS_SHARED_SECRET must be at least 16 characters'),
+  GRAFANA_URL: url('GRAFANA_URL'),
+  GRAFANA_TOKEN: z.string().min(1, 'GRAFANA_TOKEN is required (a Grafana service-account token)'),
+  SMTP_URL: url('SMTP_URL'),
+  MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
+  OTLP_ENDPOINT: url('OTLP_ENDPOINT').optional(),
+  MAX_RANGE_DAYS: positiveInt('MAX_RANGE_DAYS', 366),
+  MAX_ROWS: positiveInt('MAX_ROWS', 5_000_000),
+  ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
+  ZIP_OVER_BYTES: positiveInt('ZIP_OVER_BYTES', 256 * 1024),
+  FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
+  USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The service's configuration, validated from the environment once at start. */
+export type Config = z.infer<typeof schema>;
+
+/** Thrown when the environment is incomplete or wrong; the message names every bad variable. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration from `env`; throws ConfigError naming each missing or bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      return `  ${name}: ${i.code === 'invalid_type' && !(name in cleaned) ? `${name} is required` : i.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,9 @@
+import type { LokiEntry } from '../loki/types';
+
+/** Streams export rows to a file. */
+export interface RowWriter {
+  /** Writes one row; resolves when the writer can take more (backpressure). */
+  write(entry: LokiEntry): Promise<void>;
+  /** Finishes the file; resolves with its size in bytes. */
+  finish(): Promise<number>;
+}

@@ -1,0 +1,42 @@
+import { stat } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
+import type { LokiEntry } from '../loki/types';
+import { COLUMNS, wallClockDate } from './columns';
+import type { RowWriter } from './row-writer';
+
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
+
+/**
+ * Writes an XLSX with exceljs' streaming writer: real date cells in the requester's time zone and in UTC,
+ * a bold frozen header row with an autofilter, and column widths per field. Rows are committed as they
+ * are written, so memory stays flat.
+ */
+export function createXlsxWriter(path: string, logType: LogType, timeZone: string): RowWriter {
+  const columns = COLUMNS[logType];
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet(LOG_TYPE_TITLES[logType], { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = [
+    { header: `Time (${timeZone})`, width: 24, style: { numFmt: DATE_FORMAT } },
+    { header: 'Time (UTC)', width: 24, style: { numFmt: DATE_FORMAT } },
+    ...columns.map((c) => ({ header: c.header, width: c.width })),
+  ];
+  sheet.getRow(1).font = { bold: true };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length + 2 } };
+  sheet.getRow(1).commit();
+  return {
+    async write(e: LokiEntry) {
+      const date = new Date(Number(e.ts / 1_000_000n));
+      sheet.addRow([wallClockDate(date, timeZone), date, ...columns.map((c) => c.value(e) ?? null)]).commit();
+    },
+    async finish() {
+      sheet.commit();
+      await workbook.commit();
+      return (await stat(path)).size;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createAuditEmitter } from '@auditlens/emitter';
+import { createApp } from './app';
+import { GrafanaUserDirectory } from './auth/grafana-users';
+import { GrafanaIdTokenVerifier } from './auth/id-token';
+import { loadConfig } from './config';
+import { JobStore } from './db/job-store';
+import { ExportRunner } from './jobs/export-runner';
+import type { AuditRecorder } from './jobs/audit-recorder';
+import { HttpLokiClient } from './loki/http-client';
+import { SmtpMailer } from './mail/mailer';
+import { ServiceMetrics } from './metrics/metrics';
+
+/** Starts the service from the environment: listen, run exports, stop cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    redact: ['req.headers["x-auditlens-secret"]', 'req.headers.authorization', 'req.headers["x-grafana-id"]'],
+  });
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const store = new JobStore(join(config.DATA_DIR, 'jobs.sqlite'));
+  const metrics = new ServiceMetrics(() => store.countsByStatus());
+  const loki = new HttpLokiClient({
+    url: config.LOKI_URL,
+    tenant: config.LOKI_TENANT,
+    onRequest: metrics.observeLoki,
+  });
+  const audit = config.OTLP_ENDPOINT
+    ? createAuditEmitter({
+        serviceName: 'auditlens-export-service',
+        endpoint: config.OTLP_ENDPOINT,
+        onError: (e) => logger.warn({ kind: e.kind }, e.message),
+      })
+    : undefined;
+  const recorder: AuditRecorder = audit ?? {
+    activity: (event) => logger.info({ audit: event.summary }, 'export recorded (no OTLP_ENDPOINT)'),
+  };
+  const runner = new ExportRunner(
+    {
+      store,
+      loki,
+      mailer: new SmtpMailer(config.SMTP_URL, config.MAIL_FROM),
+      recorder,
+      logger,
+      onRows: (n) => metrics.rowsExported.inc(n),
+    },
+    {
+      dataDir: config.DATA_DIR,
+      grafanaUrl: config.GRAFANA_URL,
+      serviceName: config.LOKI_SERVICE_NAME,
+      pageSize: config.LOKI_MAX_ENTRIES,
+      maxRows: config.MAX_ROWS,
+      attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+      zipOverBytes: config.ZIP_OVER_BYTES,
+      fileTtlHours: config.FILE_TTL_HOURS,
+    }
+  );
+  const app = createApp({
+    secret: config.AUDITLENS_SHARED_SECRET,
+    loki,
+    users: new GrafanaUserDirectory({
+      grafanaUrl: config.GRAFANA_URL,
+      token: config.GRAFANA_TOKEN,
+      cacheMs: config.USER_CACHE_SECONDS * 1000,
+    }),
+    idTokens: new GrafanaIdTokenVerifier({ grafanaUrl: config.GRAFANA_URL }),
+    store,
+    metrics,
+    logger,
+    serviceName: config.LOKI_SERVICE_NAME,
+    maxEntries: config.LOKI_MAX_ENTRIES,
+    maxRangeDays: config.MAX_RANGE_DAYS,
+  });
+  runner.start();
+  const server = app.listen(config.PORT, config.HOST, () =>
+    logger.info({ port: config.PORT }, 'export service listening')
+  );
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    server.close();
+    await runner.stop();
+    await audit?.shutdown();
+    store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
