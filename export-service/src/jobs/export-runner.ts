@@ -51,7 +51,7 @@ class JobFailure extends Error {}
 export class ExportRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = true;
+  private stopped = false;
 
   constructor(
     private readonly deps: ExportRunnerDeps,

@@ -1,0 +1,258 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { ActivityEvent } from '@auditlens/emitter';
+import { startHarness, type Harness } from '../test-support/harness.fake';
+import { SmtpInbox } from '../test-support/smtp-inbox';
+import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
+import { SmtpMailer } from '../mail/mailer';
+import { ExportRunner, type ExportRunnerOptions } from './export-runner';
+import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
+import type { NewExport } from '../db/job-store';
+
+const T = Date.parse('2026-11-20T10:00:00Z');
+const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+const jane = { login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };
+
+function accessEntry(tsNs: bigint, i: number, md: Record<string, string> = {}): SeedEntry {
+  return {
+    ts: tsNs,
+    line: `bob logged in (${i})`,
+    labels: { service_name: 'helpdesk', audit_log_type: 'access' },
+    metadata: {
+      audit_event_id: `id-${String(i).padStart(4, '0')}`,
+      user_name: 'bob',
+      user_email: 'bob@acme.test',
+      client_address: '203.0.113.7',
+      audit_action: 'login',
+      audit_brand: 'Acme',
+      audit_portal: 'agent',
+      audit_login_source: 'google',
+      user_agent_original: 'Mozilla/5.0',
+      audit_outcome: 'success',
+      ...md,
+    },
+  };
+}
+
+describe('ExportRunner', () => {
+  let h: Harness;
+  let inbox: SmtpInbox;
+  let recorded: ActivityEvent[];
+
+  beforeEach(async () => {
+    h = await startHarness();
+    inbox = await SmtpInbox.start();
+    recorded = [];
+  });
+  afterEach(async () => {
+    await inbox.stop();
+    await h.stop();
+  });
+
+  const runner = (options: Partial<ExportRunnerOptions> = {}) =>
+    new ExportRunner(
+      {
+        store: h.store,
+        loki: h.lokiClient,
+        mailer: new SmtpMailer(inbox.url, 'AuditLens <auditlens@acme.test>'),
+        recorder: { activity: (e) => recorded.push(e) },
+        logger: pino({ level: 'silent' }),
+      },
+      {
+        dataDir: h.dataDir,
+        grafanaUrl: 'http://grafana.test:3000',
+        pageSize: 4,
+        maxRows: 1000,
+        attachmentMaxBytes: 5_000_000,
+        zipOverBytes: 5_000_000,
+        fileTtlHours: 24,
+        retry: { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 },
+        ...options,
+      }
+    );
+  const job = (over: Partial<NewExport> = {}) =>
+    h.store.create({
+      requester: jane,
+      logType: 'access',
+      format: 'csv',
+      from: new Date(T - 3600_000).toISOString(),
+      to: new Date(T + 3600_000).toISOString(),
+      filters: {},
+      timezone: 'Europe/Berlin',
+      ...over,
+    });
+
+  /** 10 events, 5 of them sharing one nanosecond across the page boundary of 4. */
+  function seed(): SeedEntry[] {
+    const same = ns(T) + 7n;
+    const entries = [
+      accessEntry(ns(T - 2000), 0, { user_name: '=HYPERLINK("http://evil.test")' }),
+      accessEntry(ns(T - 1000), 1, {
+        audit_brand: '+cmd|calc',
+        user_agent_original: 'says "hi", then\nleaves',
+      }),
+      accessEntry(ns(T), 2, { audit_action: 'login_failed', audit_outcome: 'failure' }),
+      ...[3, 4, 5, 6, 7].map((i) => accessEntry(same, i)),
+      accessEntry(ns(T + 1000), 8, { user_name: '-1+2', client_address: '@SUM(A1)' }),
+      accessEntry(ns(T + 2000), 9, { user_name: 'ünïcødé ☃' }),
+    ];
+    h.loki.push(entries);
+    h.loki.push([accessEntry(ns(T + 7200_000), 99)]); // outside the range
+    return entries;
+  }
+
+  it('exports every event once to a CSV mailed to the requester, and records the export', async () => {
+    seed();
+    const j = job({ filters: {} });
+    expect(await runner().runOnce()).toBe(true);
+    expect(inbox.messages).toHaveLength(1);
+    const mail = inbox.messages[0]!;
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('jane@acme.test');
+    expect(mail.text).toMatch(/Access logs/);
+    expect(mail.text).toMatch(/Rows:\s+10/);
+    const csv = mail.attachments[0]!.content.toString('utf8');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lines = csv
+      .slice(1)
+      .split('\r\n')
+      .filter((l) => l !== '');
+    expect(lines[0]).toBe(
+      'Time (Europe/Berlin),Time (UTC),Username,Email,IP address,Action,Brand,Portal,Login source,User agent,Impersonator,Outcome,Summary,Event ID'
+    );
+    expect(lines).toHaveLength(1 + 10); // a quoted LF inside a cell does not end a CRLF record
+    const ids = [...csv.matchAll(/id-\d{4}/g)].map((m) => m[0]);
+    expect(ids).toEqual([
+      'id-0000',
+      'id-0001',
+      'id-0002',
+      'id-0003',
+      'id-0004',
+      'id-0005',
+      'id-0006',
+      'id-0007',
+      'id-0008',
+      'id-0009',
+    ]);
+    expect(lines[1]).toBe(
+      `2026-11-20 10:59:58.000,2026-11-20T09:59:58.000Z,"'=HYPERLINK(""http://evil.test"")",bob@acme.test,203.0.113.7,login,Acme,agent,google,Mozilla/5.0,,success,bob logged in (0),id-0000`
+    );
+    expect(csv).toContain(`'+cmd|calc`);
+    expect(csv).toContain(`"says ""hi"", then\nleaves"`);
+    expect(csv).toContain(`'-1+2`);
+    expect(csv).toContain(`'@SUM(A1)`);
+    expect(csv).toContain('ünïcødé ☃');
+    const done = h.store.get(j.id)!;
+    expect(done).toMatchObject({ status: 'done', rows: 10, downloadable: true, error: null });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      category: 'Audit logs',
+      action: 'export',
+      actor: { name: 'jane', email: 'jane@acme.test' },
+      target: { id: 'access' },
+    });
+    expect(recorded[0]!.summary).toMatch(
+      /jane exported 10 access logs from 2026-11-20T09:00:00.000Z to 2026-11-20T11:00:00.000Z as CSV/
+    );
+  });
+
+  it('writes XLSX with real date cells in the requester zone and UTC, a bold frozen header and an autofilter', async () => {
+    seed();
+    job({ format: 'xlsx', filters: { user: 'bob' }, timezone: 'America/New_York' });
+    await runner().runOnce();
+    const parts = await readZipEntries(inbox.messages[0]!.attachments[0]!.content);
+    const sheet = parts.get('xl/worksheets/sheet1.xml')!;
+    expect(sheet).toMatch(/<pane[^>]*ySplit="1"[^>]*state="frozen"/);
+    expect(sheet).toMatch(/<autoFilter ref="A1:N1"/);
+    const rows = sheetRows(sheet);
+    expect(rows).toHaveLength(1 + 7); // user=bob leaves out the three renamed users
+    expect(rows[0]!.map((c) => c.value).slice(0, 3)).toEqual([
+      'Time (America/New_York)',
+      'Time (UTC)',
+      'Username',
+    ]);
+    const first = rows[1]!;
+    expect(first[0]!.type).toBeUndefined(); // a number: a real date
+    expect(excelSerialToIso(Number(first[0]!.value))).toBe('2026-11-20T04:59:59.000');
+    expect(excelSerialToIso(Number(first[1]!.value))).toBe('2026-11-20T09:59:59.000');
+    const styles = parts.get('xl/styles.xml')!;
+    expect(styles).toMatch(/yyyy-mm-dd hh:mm:ss\.000/);
+    expect(styles).toMatch(/<b\/>/);
+    expect(rows.slice(1).map((r) => r.at(-1)!.value)).toEqual([
+      'id-0001',
+      'id-0002',
+      'id-0003',
+      'id-0004',
+      'id-0005',
+      'id-0006',
+      'id-0007',
+    ]);
+    expect(rows[1]![6]!.value).toBe('+cmd|calc'); // a string cell, never a formula
+    expect(sheet).not.toMatch(/<f>/);
+  });
+
+  it('retries Loki failing mid-export and SMTP being down, then delivers once and complete', async () => {
+    seed();
+    job();
+    h.loki.failNext(3, 503);
+    inbox.refuseNext = 2;
+    await runner().runOnce();
+    expect(inbox.messages).toHaveLength(1);
+    const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
+    expect([...csv.matchAll(/id-\d{4}/g)]).toHaveLength(10);
+  });
+
+  it('takes up a job interrupted by a stop, rewriting its file, and mails it once', async () => {
+    seed();
+    const j = job();
+    // A previous process claimed the job and left half a file behind before it stopped.
+    h.store.claimNext();
+    await mkdir(join(h.dataDir, 'files'), { recursive: true });
+    await writeFile(join(h.dataDir, 'files', `${j.id}.csv.part`), 'half a file');
+    expect(h.store.get(j.id)!.status).toBe('running');
+    await runner().runOnce();
+    expect(inbox.messages).toHaveLength(1);
+    const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
+    expect(csv).not.toContain('half a file');
+    expect([...csv.matchAll(/id-\d{4}/g)]).toHaveLength(10);
+    expect(await runner().runOnce()).toBe(false);
+  });
+
+  it('zips large files and sends a download link past the attachment limit', async () => {
+    seed();
+    job();
+    await runner({ zipOverBytes: 100 }).runOnce();
+    const zipped = inbox.messages[0]!.attachments[0]!;
+    expect(zipped.filename).toMatch(/\.csv\.zip$/);
+    const inside = [...(await readZipEntries(zipped.content)).values()][0]!;
+    expect([...inside.matchAll(/id-\d{4}/g)]).toHaveLength(10);
+
+    const j = job();
+    await runner({ attachmentMaxBytes: 100 }).runOnce();
+    const linked = inbox.messages[1]!;
+    expect(linked.attachments).toHaveLength(0);
+    expect(linked.text).toContain(
+      `http://grafana.test:3000/api/plugin-proxy/auditlens-auditlogs-app/exports/${j.id}/file`
+    );
+    const file = h.store.get(j.id)!.filePath!;
+    expect((await readFile(file, 'utf8')).includes('id-0009')).toBe(true);
+  });
+
+  it('fails the job with a clear reason on a Loki 4xx or too many rows, and sends nothing', async () => {
+    seed();
+    const a = job();
+    await runner({ maxRows: 5 }).runOnce();
+    expect(h.store.get(a.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/more than 5 rows match/),
+    });
+    const b = job();
+    h.loki.failNext(1, 400);
+    await runner().runOnce();
+    expect(h.store.get(b.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/Loki rejected the query: Loki answered 400/),
+    });
+    expect(inbox.messages).toHaveLength(0);
+  });
+});

@@ -1,0 +1,52 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+
+/** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed. */
+export class SmtpInbox {
+  readonly messages: ParsedMail[] = [];
+  /** Refuse the next N messages with a temporary error (421), as a server that is down would. */
+  refuseNext = 0;
+  private readonly server: SMTPServer;
+
+  private constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (this.refuseNext > 0) {
+            this.refuseNext -= 1;
+            const error = Object.assign(new Error('service not available, try later'), { responseCode: 421 });
+            callback(error);
+            return;
+          }
+          simpleParser(Buffer.concat(chunks))
+            .then((mail) => {
+              this.messages.push(mail);
+              callback();
+            })
+            .catch(callback);
+        });
+      },
+    });
+  }
+
+  /** Starts an inbox on a free loopback port. */
+  static async start(): Promise<SmtpInbox> {
+    const inbox = new SmtpInbox();
+    await new Promise<void>((resolve) => inbox.server.listen(0, '127.0.0.1', resolve));
+    return inbox;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
