@@ -2,8 +2,8 @@ import type { LokiEntry } from '../loki/types';
 
 /** Streams export rows to a file. */
 export interface RowWriter {
-  /** Writes one row; resolves when the writer can take more (backpressure). */
-  write(entry: LokiEntry): Promise<void>;
+  /** Writes a page of rows; resolves when the writer can take more (backpressure). */
+  write(entries: readonly LokiEntry[]): Promise<void>;
   /** Finishes the file; resolves with its size in bytes. */
   finish(): Promise<number>;
 }

@@ -21,17 +21,28 @@ export function createXlsxWriter(path: string, logType: LogType, timeZone: strin
   });
   const sheet = workbook.addWorksheet(LOG_TYPE_TITLES[logType], { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
-    { header: `Time (${timeZone})`, width: 24, style: { numFmt: DATE_FORMAT } },
-    { header: 'Time (UTC)', width: 24, style: { numFmt: DATE_FORMAT } },
+    { header: `Time (${timeZone})`, width: 24 },
+    { header: 'Time (UTC)', width: 24 },
     ...columns.map((c) => ({ header: c.header, width: c.width })),
   ];
   sheet.getRow(1).font = { bold: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length + 2 } };
   sheet.getRow(1).commit();
   return {
-    async write(e: LokiEntry) {
-      const date = new Date(Number(e.ts / 1_000_000n));
-      sheet.addRow([wallClockDate(date, timeZone), date, ...columns.map((c) => c.value(e) ?? null)]).commit();
+    async write(entries: readonly LokiEntry[]) {
+      for (const e of entries) {
+        const date = new Date(Number(e.ts / 1_000_000n));
+        const row = sheet.addRow([
+          wallClockDate(date, timeZone),
+          date,
+          ...columns.map((c) => c.value(e) ?? null),
+        ]);
+        row.getCell(1).numFmt = DATE_FORMAT;
+        row.getCell(2).numFmt = DATE_FORMAT;
+        row.commit();
+      }
+      // Let the file stream drain between pages.
+      await new Promise((resolve) => setImmediate(resolve));
     },
     async finish() {
       sheet.commit();

@@ -135,7 +135,7 @@ export class ExportRunner {
             `more than ${this.options.maxRows} rows match; narrow the time range or the filters`
           );
         }
-        for (const e of page.entries) await writer.write(e);
+        await writer.write(page.entries);
         store.update(job.id, { rows });
         this.deps.onRows?.(page.entries.length);
       }

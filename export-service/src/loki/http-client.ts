@@ -57,8 +57,9 @@ export class HttpLokiClient implements LokiClient {
         entries.push({ ts: BigInt(ts), line, labels: s.stream, metadata: extra?.structuredMetadata ?? {} });
       }
     }
-    // Streams come one after another; the entries of a page interleave in time.
-    entries.sort(p.direction === 'forward' ? (a, b) => cmp(a.ts, b.ts) : (a, b) => cmp(b.ts, a.ts));
+    // Streams come one after another; the entries of a page interleave in time when there are several.
+    if (body.data.result.length > 1)
+      entries.sort(p.direction === 'forward' ? (a, b) => cmp(a.ts, b.ts) : (a, b) => cmp(b.ts, a.ts));
     return entries;
   }
 

@@ -68,8 +68,11 @@ export async function* readAllEntries(client: LokiClient, options: PagerOptions)
       client.queryLogs({ query, start, end, limit: pageSize, direction: 'forward', signal: options.signal })
     );
 
+  // The next page starts where this one ends, so it is fetched while the caller handles this one.
+  let pending: Promise<LokiEntry[]> | undefined;
   for (;;) {
-    const page = await fetchPage(options.query, cursor, options.end);
+    const page = await (pending ?? fetchPage(options.query, cursor, options.end));
+    pending = undefined;
     const fresh = page.filter((e) => !(e.ts === cursor && seen.has(entryIdentity(e))));
     if (fresh.length === 0) {
       if (page.length < pageSize) return;
@@ -86,8 +89,14 @@ export async function* readAllEntries(client: LokiClient, options: PagerOptions)
     if (lastTs !== cursor) seen = new Set();
     for (const e of fresh) if (e.ts === lastTs) seen.add(entryIdentity(e));
     cursor = lastTs;
+    const more = page.length >= pageSize;
+    if (more) {
+      pending = fetchPage(options.query, cursor, options.end);
+      // Handled when awaited; this keeps an early failure from being reported as unhandled meanwhile.
+      pending.catch(() => undefined);
+    }
     yield { entries: fresh, checkpoint: { ts: String(cursor), seen: [...seen] } };
-    if (page.length < pageSize) return;
+    if (!more) return;
   }
 }
 

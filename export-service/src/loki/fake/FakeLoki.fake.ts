@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { entryMatches, LokiQueryError, parseQuery, type StoredEntry } from './logql-eval.fake';
+import { entryMatches, LokiQueryError, parseQuery, type LogQuery, type StoredEntry } from './logql-eval.fake';
 
 /** An entry to seed the double with directly (no OTLP round trip). */
 export interface SeedEntry {
@@ -237,17 +237,17 @@ export class FakeLoki {
       });
     }
     const direction = params.get('direction') === 'forward' ? 'forward' : 'backward';
-    const inRange = this.entries.filter((e) => e.ts >= start && e.ts < end && entryMatches(parsed.logs, e));
-    // Entries are kept sorted by (ts, push order); backward reverses time but keeps push order within a ts.
-    const ordered = direction === 'forward' ? inRange : reverseKeepingTies(inRange);
-    const page = ordered.slice(0, limit);
+    const page =
+      direction === 'forward'
+        ? this.scanForward(start, end, limit, parsed.logs)
+        : this.scanBackward(start, end, limit, parsed.logs);
     const categorize = String(req.headers['x-loki-response-encoding-flags'] ?? '').includes(
       'categorize-labels'
     );
     const streams = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
     for (const e of page) {
       const stream = categorize ? { ...e.labels } : { ...e.labels, ...e.metadata };
-      const key = JSON.stringify(Object.entries(stream).sort());
+      const key = categorize ? streamKey(e.labels) : JSON.stringify(Object.entries(stream).sort());
       const s = streams.get(key) ?? { stream, values: [] };
       s.values.push(
         categorize ? [String(e.ts), e.line, { structuredMetadata: e.metadata }] : [String(e.ts), e.line]
@@ -259,6 +259,44 @@ export class FakeLoki {
     return json(res, 200, { status: 'success', data });
   }
 
+  // Entries are kept sorted by (ts, push order), so a page is a scan from a binary-searched bound.
+  private scanForward(start: bigint, end: bigint, limit: number, q: LogQuery): StoredEntry[] {
+    const out: StoredEntry[] = [];
+    for (let i = this.lowerBound(start); i < this.entries.length && out.length < limit; i++) {
+      const e = this.entries[i]!;
+      if (e.ts >= end) break;
+      if (entryMatches(q, e)) out.push(e);
+    }
+    return out;
+  }
+
+  // Backward reverses time but keeps push order among the entries of one timestamp, as Loki does.
+  private scanBackward(start: bigint, end: bigint, limit: number, q: LogQuery): StoredEntry[] {
+    const out: StoredEntry[] = [];
+    let i = this.lowerBound(end);
+    while (i > 0 && out.length < limit) {
+      let j = i - 1;
+      const ts = this.entries[j]!.ts;
+      if (ts < start) break;
+      while (j > 0 && this.entries[j - 1]!.ts === ts) j--;
+      for (let k = j; k < i && out.length < limit; k++)
+        if (entryMatches(q, this.entries[k]!)) out.push(this.entries[k]!);
+      i = j;
+    }
+    return out;
+  }
+
+  private lowerBound(ts: bigint): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid]!.ts < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private sortOnce(): void {
     if (this.sorted) return;
     this.entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seq - b.seq));
@@ -266,16 +304,16 @@ export class FakeLoki {
   }
 }
 
-function reverseKeepingTies(sorted: readonly StoredEntry[]): StoredEntry[] {
-  const out: StoredEntry[] = [];
-  let i = sorted.length;
-  while (i > 0) {
-    let j = i - 1;
-    while (j > 0 && sorted[j - 1]!.ts === sorted[i - 1]!.ts) j--;
-    out.push(...sorted.slice(j, i));
-    i = j;
+const streamKeys = new WeakMap<object, string>();
+
+// Seeded entries share label objects, so their stream key is computed once per object.
+function streamKey(labels: Readonly<Record<string, string>>): string {
+  let key = streamKeys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(Object.entries(labels).sort());
+    streamKeys.set(labels, key);
   }
-  return out;
+  return key;
 }
 
 /** Loki accepts ns integers, float seconds and RFC 3339. */
