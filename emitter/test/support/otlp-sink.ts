@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeLogsRequest } from './otlp-protobuf';
 
 /** OTLP JSON `AnyValue`. */
 export interface OtlpAnyValue {
@@ -34,8 +35,8 @@ export interface OtlpLogsRequest {
 export type SinkMode = 'ok' | 'unavailable' | 'hang';
 
 /**
- * A real OTLP/HTTP logs receiver on 127.0.0.1: parses each JSON request as the OTLP JSON encoding
- * defines it, keeps it, and answers according to its mode (200, 503, or never).
+ * A real OTLP/HTTP logs receiver on 127.0.0.1: decodes each request (OTLP JSON, or protobuf with the
+ * OpenTelemetry proto definitions), keeps it, and answers according to its mode (200, 503, or never).
  */
 export class OtlpSink {
   readonly requests: OtlpLogsRequest[] = [];
@@ -97,13 +98,18 @@ export class OtlpSink {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
         return;
       }
-      if (!String(req.headers['content-type']).startsWith('application/json')) {
+      const type = String(req.headers['content-type']);
+      const body = Buffer.concat(chunks);
+      if (type.startsWith('application/json')) {
+        this.requests.push(JSON.parse(body.toString('utf8')) as OtlpLogsRequest);
+      } else if (type.startsWith('application/x-protobuf')) {
+        this.requests.push(decodeLogsRequest(body));
+      } else {
         res.writeHead(415).end();
         return;
       }
       this.headers.push(req.headers);
-      this.requests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpLogsRequest);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(200, { 'content-type': type }).end(type.startsWith('application/json') ? '{}' : '');
     });
   }
 }
