@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR, type AttributeName } from '@auditlens/contract';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from './event-id';
 import type { CommonFields, Actor } from '../types';
 import type { EncodeLimits } from './limits';
 

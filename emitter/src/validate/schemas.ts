@@ -1,12 +1,15 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ACCESS_ACTIONS, ACTIVITY_ACTIONS, PORTALS, OUTCOMES } from '@auditlens/contract';
 
 const text = z.string().trim().min(1, 'must not be empty');
+// node:net's parser: as strict as zod's IP formats and several times cheaper than trying both regexps.
+const ipAddress = z.string().refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address');
 const optionalText = z.string().optional();
 
 const common = {
   time: z.date().optional(),
-  ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+  ip: ipAddress.optional(),
   userAgent: optionalText,
   sessionId: optionalText,
   brand: optionalText,
@@ -38,7 +41,7 @@ export const accessSchema = z.object({
   action: z.enum(ACCESS_ACTIONS),
   portal: z.enum(PORTALS),
   loginSource: text,
-  ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }),
+  ip: ipAddress,
   impersonator: z.object({ id: text, name: text }).optional(),
   summary: optionalText,
   reason: optionalText,
