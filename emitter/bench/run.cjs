@@ -8,8 +8,9 @@ const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { ExportResultCode } = require('@opentelemetry/core');
 const { createAuditEmitter } = require('../dist');
 
-const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
+const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const event = {
   user: { id: 'u-2', name: 'bob', email: 'bob@acme.test' },
@@ -93,7 +94,9 @@ async function sustained(label, emitOnce, stats, flush) {
 }
 
 async function main() {
-  console.log(`emitter benchmark: ${CALLS} timed calls, ${SECONDS}s sustained; node ${process.version}`);
+  console.log(
+    `emitter benchmark: ${CALLS} timed calls x ${ROUNDS} rounds, ${SECONDS}s sustained; node ${process.version}`
+  );
 
   // Per-call cost, exporter out of the picture.
   const ours = createAuditEmitter({
@@ -109,16 +112,28 @@ async function main() {
     ],
   });
   const rawLogger = rawProvider.getLogger('bench');
-  const raw = await perCall(
-    'raw SDK logger.emit()',
-    () => rawLogger.emit(rawRecord),
-    () => rawProvider.forceFlush()
-  );
-  const call = await perCall(
-    'audit.access(...)',
-    () => ours.access(event),
-    () => ours.flush()
-  );
+  // Rounds alternate between the two so neither always runs on a warmer or fuller heap; each keeps its best.
+  const best = (a, b) => (!a || b.median < a.median ? b : a);
+  let raw;
+  let call;
+  for (let round = 0; round < ROUNDS; round++) {
+    raw = best(
+      raw,
+      await perCall(
+        'raw SDK logger.emit()',
+        () => rawLogger.emit(rawRecord),
+        () => rawProvider.forceFlush()
+      )
+    );
+    call = best(
+      call,
+      await perCall(
+        'audit.access(...)',
+        () => ours.access(event),
+        () => ours.flush()
+      )
+    );
+  }
   await ours.shutdown();
   await rawProvider.shutdown();
 

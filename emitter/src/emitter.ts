@@ -3,8 +3,7 @@ import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from 
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { SERVICE_NAME_ATTR, eventNameFor } from '@auditlens/contract';
-import type { ZodType } from 'zod';
+import { LOG_TYPES, SERVICE_NAME_ATTR, eventNameFor, type LogType } from '@auditlens/contract';
 import type {
   AccessEvent,
   ActivityEvent,
@@ -22,16 +21,19 @@ import { encodeAccess } from './encode/access';
 import { encodeWebhookFailure } from './encode/webhook-failure';
 import { encodeIntegrationFailure } from './encode/integration-failure';
 import {
-  accessSchema,
-  activitySchema,
-  integrationFailureSchema,
-  webhookFailureSchema,
-} from './validate/schemas';
+  validateAccess,
+  validateActivity,
+  validateIntegrationFailure,
+  validateWebhookFailure,
+  type Validator,
+} from './validate/validators';
 import { AuditValidationError } from './validate/AuditValidationError';
 import { LogTypeResourceExporter } from './export/LogTypeResourceExporter';
 import { CountingExporter } from './export/CountingExporter';
 import { QueueGuardProcessor } from './export/QueueGuardProcessor';
 import { EMITTER_NAME, EMITTER_VERSION } from './version';
+
+const EVENT_NAMES = Object.fromEntries(LOG_TYPES.map((t) => [t, eventNameFor(t)])) as Record<LogType, string>;
 
 const DEFAULTS = {
   protocol: 'json',
@@ -98,19 +100,19 @@ class OtelAuditEmitter implements AuditEmitter {
   }
 
   activity(event: ActivityEvent): void {
-    this.record('activity', activitySchema, event, encodeActivity);
+    this.record('activity', validateActivity, event, encodeActivity);
   }
 
   access(event: AccessEvent): void {
-    this.record('access', accessSchema, event, encodeAccess);
+    this.record('access', validateAccess, event, encodeAccess);
   }
 
   webhookFailure(event: WebhookFailureEvent): void {
-    this.record('webhook_failure', webhookFailureSchema, event, encodeWebhookFailure);
+    this.record('webhook_failure', validateWebhookFailure, event, encodeWebhookFailure);
   }
 
   integrationFailure(event: IntegrationFailureEvent): void {
-    this.record('integration_failure', integrationFailureSchema, event, encodeIntegrationFailure);
+    this.record('integration_failure', validateIntegrationFailure, event, encodeIntegrationFailure);
   }
 
   async flush(): Promise<void> {
@@ -135,14 +137,14 @@ class OtelAuditEmitter implements AuditEmitter {
 
   private record<T>(
     logType: string,
-    schema: ZodType,
+    validate: Validator,
     event: T,
     encode: (event: T, limits: EncodeLimits) => AuditRecord
   ): void {
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) {
+    const issues = validate(event);
+    if (issues.length > 0) {
       this.counters.rejected += 1;
-      const error = AuditValidationError.fromZod(logType, parsed.error);
+      const error = new AuditValidationError(logType, issues);
       if (this.options.throwOnInvalid) throw error;
       this.report({ kind: 'invalid', message: error.message, logType, issues: error.issues, cause: error });
       return;
@@ -156,7 +158,7 @@ class OtelAuditEmitter implements AuditEmitter {
     try {
       const record = encode(event, this.limits);
       this.logger.emit({
-        eventName: eventNameFor(record.logType),
+        eventName: EVENT_NAMES[record.logType],
         timestamp: record.time,
         severityNumber: record.severity.number,
         severityText: record.severity.text,

@@ -1,5 +1,6 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { HrTime } from '@opentelemetry/api';
 import type { LogType } from '@auditlens/contract';
+import type { AuditAttributes } from './encode/fields';
 
 /** Severity of an audit record, as OpenTelemetry numbers and texts it. */
 export interface Severity {
@@ -22,5 +23,5 @@ export interface AuditRecord {
   /** The human summary (log body). */
   readonly body: string;
   /** Record attributes; `audit.log_type` is not among them, it travels on the resource. */
-  readonly attributes: Attributes;
+  readonly attributes: AuditAttributes;
 }

@@ -1,8 +1,7 @@
-import { ATTR, type AccessAction } from '@auditlens/contract';
+import type { AccessAction } from '@auditlens/contract';
 import type { AccessEvent } from '../types';
 import { INFO, WARN, type AuditRecord } from '../event';
-import { AttributeBag } from './attribute-bag';
-import { capString } from './size-caps';
+import { cap, commonAttributes, userAttributes } from './fields';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
@@ -22,23 +21,23 @@ export function defaultAccessSummary(event: AccessEvent): string {
 
 /** Encodes an access event (login, logout, failed login, impersonation). */
 export function encodeAccess(event: AccessEvent, limits: EncodeLimits): AuditRecord {
+  const max = limits.maxAttributeLength;
   const failed = event.action === 'login_failed';
-  const bag = new AttributeBag(limits)
-    .common(event)
-    .user(event.user)
-    .text(ATTR.action, event.action)
-    .text(ATTR.outcome, failed ? 'failure' : 'success')
-    .text(ATTR.portal, event.portal)
-    .text(ATTR.loginSource, event.loginSource)
-    .text(ATTR.errorType, failed ? event.reason : undefined);
-  if (event.impersonator) {
-    bag.text(ATTR.impersonatorId, event.impersonator.id).text(ATTR.impersonatorName, event.impersonator.name);
-  }
   return {
     logType: 'access',
     time: timeOf(event),
     severity: failed ? WARN : INFO,
-    body: capString(event.summary ?? defaultAccessSummary(event), limits.maxAttributeLength),
-    attributes: bag.attributes,
+    body: cap(event.summary ?? defaultAccessSummary(event), max) ?? '',
+    attributes: {
+      ...commonAttributes(event, max),
+      ...userAttributes(event.user, max),
+      'audit.action': event.action,
+      'audit.outcome': failed ? 'failure' : 'success',
+      'audit.portal': event.portal,
+      'audit.login_source': cap(event.loginSource, max),
+      'error.type': failed ? cap(event.reason, max) : undefined,
+      'audit.impersonator.id': event.impersonator ? cap(event.impersonator.id, max) : undefined,
+      'audit.impersonator.name': event.impersonator ? cap(event.impersonator.name, max) : undefined,
+    },
   };
 }

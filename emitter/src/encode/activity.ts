@@ -1,31 +1,32 @@
-import { ATTR } from '@auditlens/contract';
 import type { ActivityEvent } from '../types';
 import { INFO, type AuditRecord } from '../event';
 import { redactChanges } from '../redact/changes';
-import { AttributeBag } from './attribute-bag';
-import { capJson, capString } from './size-caps';
+import { cap, commonAttributes, userAttributes } from './fields';
+import { capJson } from './size-caps';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
 /** Encodes an activity event (a change to an admin setting). */
 export function encodeActivity(event: ActivityEvent, limits: EncodeLimits): AuditRecord {
-  const bag = new AttributeBag(limits)
-    .common(event)
-    .user(event.actor)
-    .text(ATTR.category, event.category)
-    .text(ATTR.action, event.action)
-    .text(ATTR.outcome, event.outcome ?? 'success')
-    .text(ATTR.targetType, event.target.type)
-    .text(ATTR.targetId, event.target.id)
-    .text(ATTR.targetName, event.target.name);
-  if (event.changes !== undefined) {
-    bag.attributes[ATTR.changes] = capJson(redactChanges(event.changes), limits.maxChangesBytes);
-  }
+  const max = limits.maxAttributeLength;
   return {
     logType: 'activity',
     time: timeOf(event),
     severity: INFO,
-    body: capString(event.summary, limits.maxAttributeLength),
-    attributes: bag.attributes,
+    body: cap(event.summary, max) ?? '',
+    attributes: {
+      ...commonAttributes(event, max),
+      ...userAttributes(event.actor, max),
+      'audit.category': cap(event.category, max),
+      'audit.action': event.action,
+      'audit.outcome': event.outcome ?? 'success',
+      'audit.target.type': cap(event.target.type, max),
+      'audit.target.id': cap(event.target.id, max),
+      'audit.target.name': cap(event.target.name, max),
+      'audit.changes':
+        event.changes === undefined
+          ? undefined
+          : capJson(redactChanges(event.changes), limits.maxChangesBytes),
+    },
   };
 }

@@ -1,28 +1,27 @@
-import { ATTR } from '@auditlens/contract';
 import type { IntegrationFailureEvent } from '../types';
 import { ERROR, type AuditRecord } from '../event';
-import { AttributeBag } from './attribute-bag';
-import { capString } from './size-caps';
+import { cap, commonAttributes } from './fields';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
 /** Encodes a failed third-party integration. */
 export function encodeIntegrationFailure(event: IntegrationFailureEvent, limits: EncodeLimits): AuditRecord {
-  const bag = new AttributeBag(limits)
-    .common(event)
-    .text(ATTR.integrationName, event.integrationName)
-    .text(ATTR.integrationType, event.integrationType)
-    .text(ATTR.failureType, event.failureType)
-    .text(ATTR.errorType, event.failureType)
-    .text(ATTR.errorMessage, event.details)
-    .text(ATTR.outcome, 'failure');
+  const max = limits.maxAttributeLength;
   const summary =
     event.summary ?? `${event.integrationName} (${event.integrationType}) failed: ${event.failureType}`;
   return {
     logType: 'integration_failure',
     time: timeOf(event),
     severity: ERROR,
-    body: capString(summary, limits.maxAttributeLength),
-    attributes: bag.attributes,
+    body: cap(summary, max) ?? '',
+    attributes: {
+      ...commonAttributes(event, max),
+      'audit.integration.name': cap(event.integrationName, max),
+      'audit.integration.type': cap(event.integrationType, max),
+      'audit.failure_type': cap(event.failureType, max),
+      'error.type': cap(event.failureType, max),
+      'error.message': cap(event.details, max),
+      'audit.outcome': 'failure',
+    },
   };
 }

@@ -1,10 +1,3 @@
-const ELLIPSIS = '…';
-
-/** `value` shortened to at most `max` characters, ending in `…` when cut. */
-export function capString(value: string, max: number): string {
-  return value.length <= max ? value : value.slice(0, Math.max(0, max - 1)) + ELLIPSIS;
-}
-
 /**
  * JSON of `value` kept under `maxBytes` UTF-8 bytes. When too large, a JSON object saying so with a
  * truncated preview, so that the field is still valid JSON and Loki's structured-metadata limit holds.

@@ -1,5 +1,3 @@
-import type { ZodError } from 'zod';
-
 /** One wrong input field and what is wrong with it. */
 export interface ValidationIssue {
   readonly field: string;
@@ -14,13 +12,5 @@ export class AuditValidationError extends Error {
   ) {
     super(`invalid ${logType} event: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
     this.name = 'AuditValidationError';
-  }
-
-  /** Builds the error from zod's issues, naming each field by its dotted path. */
-  static fromZod(logType: string, error: ZodError): AuditValidationError {
-    return new AuditValidationError(
-      logType,
-      error.issues.map((i) => ({ field: i.path.join('.') || '(event)', message: i.message }))
-    );
   }
 }

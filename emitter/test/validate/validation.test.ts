@@ -95,6 +95,14 @@ const cases: Case[] = [
     (a) => a.integrationFailure(loose({ ...integrationFailureEvent(), integrationName: null })),
     'integrationName',
   ],
+  ['access that is not an object', (a) => a.access(loose(null)), '(event)'],
+  [
+    'activity with a roles list of numbers',
+    (a) => a.activity(loose({ ...activityEvent(), actor: { id: '1', name: 'x', roles: [1] } })),
+    'actor.roles',
+  ],
+  ['activity with an invalid date', (a) => a.activity(activityEvent({ time: new Date('nope') })), 'time'],
+  ['webhook relative url', (a) => a.webhookFailure(webhookFailureEvent({ url: '/hooks/in' })), 'url'],
 ];
 
 describe('invalid input', () => {
