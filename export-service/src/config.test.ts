@@ -35,4 +35,17 @@ describe('loadConfig', () => {
     expect(message).toMatch(/AUDITLENS_SHARED_SECRET: .*at least 16/);
     expect(message).toMatch(/PORT:/);
   });
+
+  it('reads the Grafana token from GRAFANA_TOKEN_FILE when GRAFANA_TOKEN is not set', () => {
+    const { GRAFANA_TOKEN: _unused, ...rest } = valid;
+    const files: Record<string, string> = { '/run/token': 'glsa_from_file\n' };
+    expect(loadConfig({ ...rest, GRAFANA_TOKEN_FILE: '/run/token' }, (p) => files[p]!).GRAFANA_TOKEN).toBe(
+      'glsa_from_file'
+    );
+    expect(() =>
+      loadConfig({ ...rest, GRAFANA_TOKEN_FILE: '/missing' }, () => {
+        throw new Error('ENOENT');
+      })
+    ).toThrow(/GRAFANA_TOKEN_FILE: cannot read \/missing/);
+  });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const url = (name: string) => z.url({ error: `${name} must be a URL, e.g. http://loki:3100` });
@@ -37,9 +38,26 @@ export type Config = z.infer<typeof schema>;
 /** Thrown when the environment is incomplete or wrong; the message names every bad variable. */
 export class ConfigError extends Error {}
 
-/** Reads and validates the configuration from `env`; throws ConfigError naming each missing or bad variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+/**
+ * Reads and validates the configuration from `env`; throws ConfigError naming each missing or bad variable.
+ * `GRAFANA_TOKEN_FILE` may name a file holding the token instead (written by the compose stack's bootstrap).
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')
+): Config {
+  const cleaned: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== '')
+  );
+  if (!cleaned['GRAFANA_TOKEN'] && cleaned['GRAFANA_TOKEN_FILE']) {
+    try {
+      cleaned['GRAFANA_TOKEN'] = readFile(cleaned['GRAFANA_TOKEN_FILE']).trim();
+    } catch {
+      throw new ConfigError(
+        `invalid configuration:\n  GRAFANA_TOKEN_FILE: cannot read ${cleaned['GRAFANA_TOKEN_FILE']}`
+      );
+    }
+  }
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {

@@ -10,14 +10,17 @@ export interface FakeGrafanaUser {
 }
 
 /**
- * fake-grafana: a test double of the two Grafana server endpoints the service calls, standing in for a
- * Grafana server that cannot run here: `GET /api/users/lookup?loginOrEmail=` (service-account token required,
- * 404 for unknown users) and the ID-token JWKS at `GET /api/signing-keys/keys`. It also signs ID tokens.
+ * fake-grafana: a test double of the Grafana server endpoints the service calls, standing in for a Grafana
+ * server that cannot run here: `GET /api/users/lookup?loginOrEmail=` (404 for unknown users; 403 when the
+ * token is not a server admin's), `GET /api/org/users/lookup?query=`, and the ID-token JWKS at
+ * `GET /api/signing-keys/keys`. It also signs ID tokens.
  */
 export class FakeGrafana {
   readonly lookups: string[] = [];
   private readonly server: Server;
   private key!: { privateKey: KeyLike; jwk: Record<string, unknown> };
+  /** Whether the token may use `/api/users/lookup` (a server admin's); a service account's may not. */
+  serverAdminToken = true;
 
   private constructor(
     private readonly users: readonly FakeGrafanaUser[],
@@ -31,7 +34,36 @@ export class FakeGrafana {
           .end(JSON.stringify({ keys: [this.key.jwk] }));
         return;
       }
+      if (url.pathname === '/api/org/users/lookup') {
+        if (req.headers.authorization !== `Bearer ${this.token}`) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Unauthorized"}');
+          return;
+        }
+        const q = url.searchParams.get('query') ?? '';
+        this.lookups.push(q);
+        // Like Grafana, a substring search over login, email and name.
+        const found = this.users.filter((u) => [u.login, u.email, u.name].some((v) => v.includes(q)));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify(
+            found.map((u, i) => ({
+              userId: i + 1,
+              uid: `u${i}`,
+              login: u.login,
+              email: u.email,
+              name: u.name,
+              avatarUrl: '',
+            }))
+          )
+        );
+        return;
+      }
       if (url.pathname === '/api/users/lookup') {
+        if (!this.serverAdminToken) {
+          res
+            .writeHead(403, { 'content-type': 'application/json' })
+            .end('{"message":"You\'ll need additional permissions to perform this action."}');
+          return;
+        }
         if (req.headers.authorization !== `Bearer ${this.token}`) {
           res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Unauthorized"}');
           return;
