@@ -1,7 +1,7 @@
 import type { AccessAction } from '@auditlens/contract';
 import type { AccessEvent } from '../types';
 import { INFO, WARN, type AuditRecord } from '../event';
-import { cap, commonAttributes, userAttributes } from './fields';
+import { addUserAttributes, cap, commonAttributes } from './fields';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
@@ -23,21 +23,21 @@ export function defaultAccessSummary(event: AccessEvent): string {
 export function encodeAccess(event: AccessEvent, limits: EncodeLimits): AuditRecord {
   const max = limits.maxAttributeLength;
   const failed = event.action === 'login_failed';
+  const attributes = addUserAttributes(commonAttributes(event, max), event.user, max);
+  attributes['audit.action'] = event.action;
+  attributes['audit.outcome'] = failed ? 'failure' : 'success';
+  attributes['audit.portal'] = event.portal;
+  attributes['audit.login_source'] = cap(event.loginSource, max);
+  if (failed && event.reason) attributes['error.type'] = cap(event.reason, max);
+  if (event.impersonator) {
+    attributes['audit.impersonator.id'] = cap(event.impersonator.id, max);
+    attributes['audit.impersonator.name'] = cap(event.impersonator.name, max);
+  }
   return {
     logType: 'access',
     time: timeOf(event),
     severity: failed ? WARN : INFO,
     body: cap(event.summary ?? defaultAccessSummary(event), max) ?? '',
-    attributes: {
-      ...commonAttributes(event, max),
-      ...userAttributes(event.user, max),
-      'audit.action': event.action,
-      'audit.outcome': failed ? 'failure' : 'success',
-      'audit.portal': event.portal,
-      'audit.login_source': cap(event.loginSource, max),
-      'error.type': failed ? cap(event.reason, max) : undefined,
-      'audit.impersonator.id': event.impersonator ? cap(event.impersonator.id, max) : undefined,
-      'audit.impersonator.name': event.impersonator ? cap(event.impersonator.name, max) : undefined,
-    },
+    attributes,
   };
 }

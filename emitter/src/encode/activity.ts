@@ -1,7 +1,7 @@
 import type { ActivityEvent } from '../types';
 import { INFO, type AuditRecord } from '../event';
 import { redactChanges } from '../redact/changes';
-import { cap, commonAttributes, userAttributes } from './fields';
+import { addUserAttributes, cap, commonAttributes } from './fields';
 import { capJson } from './size-caps';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
@@ -15,8 +15,7 @@ export function encodeActivity(event: ActivityEvent, limits: EncodeLimits): Audi
     severity: INFO,
     body: cap(event.summary, max) ?? '',
     attributes: {
-      ...commonAttributes(event, max),
-      ...userAttributes(event.actor, max),
+      ...addUserAttributes(commonAttributes(event, max), event.actor, max),
       'audit.category': cap(event.category, max),
       'audit.action': event.action,
       'audit.outcome': event.outcome ?? 'success',

@@ -15,23 +15,22 @@ export function cap(value: string | undefined, max: number): string | undefined 
   return value.length <= max ? value : value.slice(0, Math.max(0, max - 1)) + '…';
 }
 
-/** The attributes every event carries: its id and the common fields. */
+/** The attributes every event carries: its id and the common fields that are present. */
 export function commonAttributes(e: CommonFields, max: number): AuditAttributes {
-  return {
-    'audit.event_id': uuidv7(),
-    'client.address': cap(e.ip, max),
-    'user_agent.original': cap(e.userAgent, max),
-    'session.id': cap(e.sessionId, max),
-    'audit.brand': cap(e.brand, max),
-  };
+  const a: AuditAttributes = { 'audit.event_id': uuidv7() };
+  // Only present fields become keys: the SDK walks every key of the object it is given.
+  if (e.ip) a['client.address'] = cap(e.ip, max);
+  if (e.userAgent) a['user_agent.original'] = cap(e.userAgent, max);
+  if (e.sessionId) a['session.id'] = cap(e.sessionId, max);
+  if (e.brand) a['audit.brand'] = cap(e.brand, max);
+  return a;
 }
 
-/** `user.*` attributes of an actor; roles as a comma-separated list, which Loki can match with `=~`. */
-export function userAttributes(a: Actor, max: number): AuditAttributes {
-  return {
-    'user.id': cap(a.id, max),
-    'user.name': cap(a.name, max),
-    'user.email': cap(a.email, max),
-    'user.roles': a.roles && a.roles.length > 0 ? cap(a.roles.join(','), max) : undefined,
-  };
+/** Adds the `user.*` attributes of an actor to `out`; roles as a comma-separated list, which Loki can match with `=~`. */
+export function addUserAttributes(out: AuditAttributes, a: Actor, max: number): AuditAttributes {
+  out['user.id'] = cap(a.id, max);
+  out['user.name'] = cap(a.name, max);
+  if (a.email) out['user.email'] = cap(a.email, max);
+  if (a.roles && a.roles.length > 0) out['user.roles'] = cap(a.roles.join(','), max);
+  return out;
 }
