@@ -6,7 +6,7 @@ import { readYaml, ROOT } from './repo-files';
 
 type Service = {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile?: string; target?: string };
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
@@ -57,7 +57,12 @@ describe('docker-compose.yml', () => {
   it('pins every image and builds from Dockerfiles that exist', () => {
     for (const [name, s] of Object.entries(services)) {
       if (s.image) expect(`${name}: ${s.image}`).toMatch(/:[0-9v][\w.-]*$/);
-      if (s.build) expect(existsSync(join(ROOT, s.build.context, s.build.dockerfile))).toBe(true);
+      if (s.build) {
+        const dockerfile = join(ROOT, s.build.context, s.build.dockerfile ?? 'Dockerfile');
+        expect(existsSync(dockerfile)).toBe(true);
+        if (s.build.target)
+          expect(readFileSync(dockerfile, 'utf8')).toMatch(new RegExp(`^FROM .+ AS ${s.build.target}$`, 'm'));
+      }
       expect(s.image || s.build).toBeTruthy();
     }
   });

@@ -75,3 +75,28 @@ export const LOKI_ADDED_METADATA = [
   'span_id',
   'flags',
 ] as const;
+
+/** Resource attributes Loki 3.x makes index labels by default (`default_resource_attributes_as_index_labels`). */
+export const LOKI_DEFAULT_INDEXED_RESOURCE_ATTRIBUTES: readonly string[] = [
+  'service.name',
+  'service.namespace',
+  'service.instance.id',
+  'deployment.environment',
+  'deployment.environment.name',
+  'cloud.region',
+  'cloud.availability_zone',
+  'k8s.cluster.name',
+  'k8s.namespace.name',
+  'k8s.pod.name',
+  'k8s.container.name',
+  'container.name',
+  'k8s.replicaset.name',
+  'k8s.deployment.name',
+  'k8s.statefulset.name',
+  'k8s.daemonset.name',
+  'k8s.cronjob.name',
+  'k8s.job.name',
+];
+
+/** Resource attributes AuditLens's Loki `otlp_config` adds as index labels. */
+export const AUDITLENS_INDEXED_RESOURCE_ATTRIBUTES: readonly string[] = [ATTR.logType];

@@ -20,6 +20,8 @@ export {
   LOG_TYPE_LABEL,
   STRUCTURED_METADATA_FIELDS,
   LOKI_ADDED_METADATA,
+  LOKI_DEFAULT_INDEXED_RESOURCE_ATTRIBUTES,
+  AUDITLENS_INDEXED_RESOURCE_ATTRIBUTES,
 } from './attributes';
 export type { AttributeName } from './attributes';
 export {

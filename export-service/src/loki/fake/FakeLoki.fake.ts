@@ -1,3 +1,8 @@
+import {
+  AUDITLENS_INDEXED_RESOURCE_ATTRIBUTES,
+  LOKI_DEFAULT_INDEXED_RESOURCE_ATTRIBUTES,
+  lokiFieldName,
+} from '@auditlens/contract';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { entryMatches, LokiQueryError, parseQuery, type LogQuery, type StoredEntry } from './logql-eval.fake';
@@ -10,27 +15,9 @@ export interface SeedEntry {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
-// Resource attributes Loki 3.x indexes by default, plus AuditLens's `otlp_config` index label.
 const INDEXED_RESOURCE_ATTRIBUTES = new Set([
-  'service.name',
-  'service.namespace',
-  'service.instance.id',
-  'deployment.environment',
-  'deployment.environment.name',
-  'cloud.region',
-  'cloud.availability_zone',
-  'k8s.cluster.name',
-  'k8s.namespace.name',
-  'k8s.pod.name',
-  'k8s.container.name',
-  'container.name',
-  'k8s.replicaset.name',
-  'k8s.deployment.name',
-  'k8s.statefulset.name',
-  'k8s.daemonset.name',
-  'k8s.cronjob.name',
-  'k8s.job.name',
-  'audit.log_type',
+  ...LOKI_DEFAULT_INDEXED_RESOURCE_ATTRIBUTES,
+  ...AUDITLENS_INDEXED_RESOURCE_ATTRIBUTES,
 ]);
 
 const MAX_ENTRIES_LIMIT = 5000;
@@ -167,13 +154,14 @@ export class FakeLoki {
       const labels: Record<string, string> = {};
       const resourceMetadata: Record<string, string> = {};
       for (const { key, value } of rl.resource?.attributes ?? []) {
-        (INDEXED_RESOURCE_ATTRIBUTES.has(key) ? labels : resourceMetadata)[lokiName(key)] = scalar(value);
+        (INDEXED_RESOURCE_ATTRIBUTES.has(key) ? labels : resourceMetadata)[lokiFieldName(key)] =
+          scalar(value);
       }
       for (const sl of rl.scopeLogs ?? []) {
         for (const r of sl.logRecords ?? []) {
           const metadata: Record<string, string> = { ...resourceMetadata };
           for (const { key, value } of r.attributes ?? []) {
-            const name = lokiName(key);
+            const name = lokiFieldName(key);
             metadata[name in labels ? `${name}_extracted` : name] = scalar(value);
           }
           const ts = BigInt(r.timeUnixNano ?? r.observedTimeUnixNano ?? '0');
@@ -338,10 +326,6 @@ function parseStep(value: string | null, start: bigint, end: bigint): bigint {
     m[2] as 'ms' | 's' | 'm' | 'h'
   ];
   return BigInt(m[1]!) * unit;
-}
-
-function lokiName(attribute: string): string {
-  return attribute.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 function scalar(v: OtlpValue): string {

@@ -1,4 +1,4 @@
-# Export service image. Build from the repository root: docker build -f export-service/Dockerfile .
+# AuditLens images, one target each: `docker build --target export-service .` and `--target demo`.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
@@ -14,8 +14,7 @@ COPY export-service export-service
 RUN npm run build -w contract -w emitter -w export-service \
  && npm prune --omit=dev -w contract -w emitter -w export-service
 
-FROM node:24-bookworm-slim
-ENV NODE_ENV=production
+FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/package.json ./
@@ -23,9 +22,16 @@ COPY --from=build /src/contract/package.json contract/
 COPY --from=build /src/contract/dist contract/dist
 COPY --from=build /src/emitter/package.json emitter/
 COPY --from=build /src/emitter/dist emitter/dist
+USER node
+
+# Simulated help-desk audit traffic (arguments: see `--help`).
+FROM runtime AS demo
+ENTRYPOINT ["node", "emitter/dist/demo/cli.js"]
+
+FROM runtime AS export-service
+ENV NODE_ENV=production
 COPY --from=build /src/export-service/package.json export-service/
 COPY --from=build /src/export-service/dist export-service/dist
-USER node
 EXPOSE 8080
 # A small young generation keeps the process's memory near its live data during large exports.
 CMD ["node", "--max-semi-space-size=4", "export-service/dist/server.js"]
