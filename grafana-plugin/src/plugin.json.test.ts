@@ -1,0 +1,97 @@
+import {
+  APP_BASE_PATH,
+  APP_JSON_DATA,
+  APP_SECURE_JSON_DATA,
+  EXPORT_ACTION,
+  LOG_TYPES,
+  PLUGIN_ID,
+  PROXY_ROUTES,
+  SECRET_HEADER,
+  readAction,
+} from '@auditlens/contract';
+import plugin from './plugin.json';
+
+interface Route {
+  path: string;
+  url: string;
+  reqAction?: string;
+  reqRole?: string;
+  headers: Array<{ name: string; content: string }>;
+}
+interface Include {
+  type: string;
+  path: string;
+  action?: string;
+  role?: string;
+}
+interface Role {
+  role: { name: string; permissions: Array<{ action: string }> };
+  grants: string[];
+}
+
+const routes = plugin.routes as Route[];
+const includes = plugin.includes as Include[];
+const roles = plugin.roles as Role[];
+const declared = new Set(roles.flatMap((r) => r.role.permissions.map((p) => p.action)));
+
+describe('plugin.json', () => {
+  it('is the AuditLens app', () => {
+    expect(plugin).toMatchObject({ type: 'app', id: PLUGIN_ID });
+    expect(plugin.dependencies.grafanaDependency).toBe('>=12.4.0');
+    expect(plugin.info.version).toBe('%VERSION%');
+  });
+
+  it('has one proxy route per log type that requires reading that type, and one for exports', () => {
+    for (const t of LOG_TYPES) {
+      const route = routes.find((r) => r.path === PROXY_ROUTES.logs(t));
+      expect(route?.reqAction).toBe(readAction(t));
+    }
+    expect(routes.find((r) => r.path === PROXY_ROUTES.exports)?.reqAction).toBe(EXPORT_ACTION);
+    expect(routes.find((r) => r.path === PROXY_ROUTES.health)?.reqRole).toBe('Admin');
+  });
+
+  it('guards every route, points it at the configured export service and injects the shared secret', () => {
+    for (const r of routes) {
+      expect(r.reqAction ?? r.reqRole).toBeTruthy();
+      if (r.reqAction) expect(declared).toContain(r.reqAction);
+      expect(r.url.startsWith(`{{ .JsonData.${APP_JSON_DATA.exportServiceUrl} }}/`)).toBe(true);
+      expect(r.headers).toEqual([
+        { name: SECRET_HEADER, content: `{{ .SecureJsonData.${APP_SECURE_JSON_DATA.sharedSecret} }}` },
+      ]);
+    }
+    // A route's target path is fixed by its URL, so a read route can never reach another type's data.
+    for (const t of LOG_TYPES) {
+      expect(
+        routes.find((r) => r.path === PROXY_ROUTES.logs(t))!.url.endsWith(`/api/v1/${PROXY_ROUTES.logs(t)}`)
+      ).toBe(true);
+    }
+  });
+
+  it('gives every page an action or a role, and declares every action in a role', () => {
+    for (const inc of includes.filter((i) => i.type === 'page')) {
+      expect(inc.action ?? inc.role).toBeTruthy();
+      if (inc.action) expect(declared).toContain(inc.action);
+    }
+    for (const t of LOG_TYPES) {
+      expect(includes.find((i) => i.action === readAction(t))?.path.startsWith(`${APP_BASE_PATH}/`)).toBe(
+        true
+      );
+    }
+  });
+
+  it('declares a viewer and an exporter role granted to Admin, and a role per log type', () => {
+    const byName = new Map(roles.map((r) => [r.role.name, r]));
+    const viewer = byName.get('Audit log viewer')!;
+    const exporter = byName.get('Audit log exporter')!;
+    expect(viewer.grants).toEqual(['Admin']);
+    expect(exporter.grants).toEqual(['Admin']);
+    const actions = (r: Role) => r.role.permissions.map((p) => p.action).sort();
+    expect(actions(viewer)).toEqual(LOG_TYPES.map(readAction).sort());
+    expect(actions(exporter)).toEqual([...LOG_TYPES.map(readAction), EXPORT_ACTION].sort());
+    for (const t of LOG_TYPES) {
+      expect(
+        roles.some((r) => r.role.permissions.length === 1 && r.role.permissions[0]!.action === readAction(t))
+      ).toBe(true);
+    }
+  });
+});
