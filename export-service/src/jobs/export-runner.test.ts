@@ -2,7 +2,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { ActivityEvent } from '@auditlens/emitter';
-import { startHarness, type Harness } from '../test-support/harness.fake';
+import request from 'supertest';
+import { startHarness, SECRET, type Harness } from '../test-support/harness.fake';
 import { SmtpInbox } from '../test-support/smtp-inbox';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
 import { SmtpMailer } from '../mail/mailer';
@@ -254,5 +255,34 @@ describe('ExportRunner', () => {
       error: expect.stringMatching(/Loki rejected the query: Loki answered 400/),
     });
     expect(inbox.messages).toHaveLength(0);
+  });
+
+  it('deletes files once they expire; the download then answers 410', async () => {
+    seed();
+    const r = runner({ fileTtlHours: 1 });
+    const j = job();
+    await r.runOnce();
+    const file = h.store.get(j.id)!.filePath!;
+    const download = () =>
+      request(h.app)
+        .get(`/api/v1/exports/${j.id}/file`)
+        .set({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': 'jane' });
+    const before = await download();
+    expect(before.status).toBe(200);
+    expect(before.headers['content-disposition']).toMatch(/^attachment; filename="?auditlens-access-[0-9a-f]{8}\.csv"?$/);
+    expect(before.text).toContain('id-0009');
+    expect(
+      (
+        await request(h.app)
+          .get(`/api/v1/exports/${j.id}/file`)
+          .set({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': 'bob' })
+      ).status
+    ).toBe(404);
+    expect(await r.deleteExpiredFiles()).toBe(0);
+    h.store.update(j.id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    expect(await r.deleteExpiredFiles()).toBe(1);
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+    expect(h.store.get(j.id)).toMatchObject({ status: 'done', downloadable: false });
+    expect((await download()).status).toBe(410);
   });
 });

@@ -71,12 +71,26 @@ export class ExportRunner {
     await this.running?.catch(() => undefined);
   }
 
-  /** Runs the next job to its end, if there is one; true when it ran one. */
+  /** Runs the next job to its end, if there is one; true when it ran one. Idle, it deletes expired files. */
   async runOnce(): Promise<boolean> {
     const job = this.deps.store.claimNext();
-    if (!job) return false;
+    if (!job) {
+      await this.deleteExpiredFiles();
+      return false;
+    }
     await this.run(job);
     return true;
+  }
+
+  /** Deletes the files of exports past their expiry; their jobs stay listed, no longer downloadable. */
+  async deleteExpiredFiles(): Promise<number> {
+    const expired = this.deps.store.expired();
+    for (const job of expired) {
+      await rm(job.filePath!, { force: true });
+      await rm(`${job.filePath!}.zip`, { force: true });
+      this.deps.store.update(job.id, { filePath: null });
+    }
+    return expired.length;
   }
 
   private schedule(ms: number): void {

@@ -56,8 +56,8 @@ export function createExportsRouter(deps: {
 
   router.get('/:id/file', (req, res) => {
     const job = own(req.params.id, requesterOf(res).login);
-    if (job.status !== 'done' || !job.filePath) throw new NotFoundError('the export is not ready');
-    if (!job.downloadable) throw new GoneError('the export file has expired; export again');
+    if (job.status !== 'done') throw new NotFoundError('the export is not ready');
+    if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
     res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
     createReadStream(job.filePath).pipe(res);
   });
