@@ -269,7 +269,9 @@ describe('ExportRunner', () => {
         .set({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': 'jane' });
     const before = await download();
     expect(before.status).toBe(200);
-    expect(before.headers['content-disposition']).toMatch(/^attachment; filename="?auditlens-access-[0-9a-f]{8}\.csv"?$/);
+    expect(before.headers['content-disposition']).toMatch(
+      /^attachment; filename="?auditlens-access-[0-9a-f]{8}\.csv"?$/
+    );
     expect(before.text).toContain('id-0009');
     expect(
       (
