@@ -1,0 +1,135 @@
+import { getBackendSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import {
+  PROXY_ROUTES,
+  type ExportFormat,
+  type ExportGrantResponse,
+  type ExportJob,
+  type ExportListResponse,
+  type FacetsResponse,
+  type LogsResponse,
+  type LogType,
+  type StatsResponse,
+  type StatsSplit,
+} from '@auditlens/contract';
+import { PROXY_BASE } from '../constants';
+
+/** The part of Grafana's backendSrv the client uses. */
+export interface HttpFetcher {
+  fetch<T>(options: {
+    url: string;
+    method: string;
+    params?: Record<string, string>;
+    data?: unknown;
+    showErrorAlert?: boolean;
+  }): import('rxjs').Observable<{ data: T }>;
+}
+
+/** Query of a log page: time range (ms), filters by key, free text, paging. */
+export interface LogQuery {
+  readonly from: number;
+  readonly to: number;
+  readonly filters: Readonly<Record<string, string>>;
+  readonly q?: string;
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
+/** What an export asks for. */
+export interface ExportOrder {
+  readonly logType: LogType;
+  readonly from: number;
+  readonly to: number;
+  readonly format: ExportFormat;
+  readonly filters: Readonly<Record<string, string>>;
+  readonly timezone: string;
+}
+
+/** The app's only client: every request goes through Grafana's plugin proxy routes. */
+export class AuditLensApi {
+  constructor(private readonly http: HttpFetcher = getBackendSrv() as unknown as HttpFetcher) {}
+
+  /** Rows of a log type, newest first. */
+  logs(logType: LogType, query: LogQuery): Promise<LogsResponse> {
+    const params: Record<string, string> = {
+      from: String(query.from),
+      to: String(query.to),
+      ...nonEmpty(query.filters),
+    };
+    if (query.q) params['q'] = query.q;
+    if (query.limit) params['limit'] = String(query.limit);
+    if (query.cursor) params['cursor'] = query.cursor;
+    return this.get<LogsResponse>(`${PROXY_ROUTES.logs(logType)}`, params);
+  }
+
+  /** Distinct values of a filter field, for its dropdown. */
+  facets(logType: LogType, field: string, from: number, to: number): Promise<FacetsResponse> {
+    return this.get<FacetsResponse>(`${PROXY_ROUTES.logs(logType)}/facets`, {
+      field,
+      from: String(from),
+      to: String(to),
+    });
+  }
+
+  /** Counts over time split by action or outcome. */
+  stats(logType: LogType, by: StatsSplit, query: LogQuery): Promise<StatsResponse> {
+    return this.get<StatsResponse>(`${PROXY_ROUTES.logs(logType)}/stats`, {
+      by,
+      from: String(query.from),
+      to: String(query.to),
+      ...nonEmpty(query.filters),
+    });
+  }
+
+  /**
+   * Queues an export: first a grant through the log type's read route (Grafana checks the read permission),
+   * then the export through the exports route (Grafana checks the export permission).
+   */
+  async createExport(order: ExportOrder): Promise<ExportJob> {
+    const { grant } = await this.send<ExportGrantResponse>(
+      'POST',
+      `${PROXY_ROUTES.logs(order.logType)}/export-grants`
+    );
+    return this.send<ExportJob>('POST', PROXY_ROUTES.exports, {
+      grant,
+      logType: order.logType,
+      from: new Date(order.from).toISOString(),
+      to: new Date(order.to).toISOString(),
+      format: order.format,
+      filters: nonEmpty(order.filters),
+      timezone: order.timezone,
+    });
+  }
+
+  /** The user's exports, newest first. */
+  async exports(): Promise<readonly ExportJob[]> {
+    return (await this.get<ExportListResponse>(PROXY_ROUTES.exports, {})).exports;
+  }
+
+  /** Where the browser downloads a finished export. */
+  downloadUrl(id: string): string {
+    return `${PROXY_BASE}/${PROXY_ROUTES.exports}/${encodeURIComponent(id)}/file`;
+  }
+
+  private get<T>(route: string, params: Record<string, string>): Promise<T> {
+    return this.request<T>({ url: `${PROXY_BASE}/${route}`, method: 'GET', params });
+  }
+
+  private send<T>(method: string, route: string, data?: unknown): Promise<T> {
+    return this.request<T>({ url: `${PROXY_BASE}/${route}`, method, data });
+  }
+
+  private async request<T>(options: {
+    url: string;
+    method: string;
+    params?: Record<string, string>;
+    data?: unknown;
+  }): Promise<T> {
+    const res = await lastValueFrom(this.http.fetch<T>({ ...options, showErrorAlert: false }));
+    return res.data;
+  }
+}
+
+function nonEmpty(filters: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
+}

@@ -1,0 +1,20 @@
+import { hasPermission } from '@grafana/runtime';
+import { EXPORT_ACTION, readAction, type LogType } from '@auditlens/contract';
+import { ORDERED_LOG_TYPES } from './constants';
+
+/** Checks one RBAC action for the signed-in user; `hasPermission` from @grafana/runtime by default. */
+export type PermissionCheck = (action: string) => boolean;
+
+/** What the signed-in user may do in the app. Grafana enforces the same actions on the proxy routes. */
+export interface AppPermissions {
+  readonly readable: readonly LogType[];
+  readonly canExport: boolean;
+}
+
+/** The user's permissions, checked once per page render. */
+export function appPermissions(check: PermissionCheck = hasPermission): AppPermissions {
+  return {
+    readable: ORDERED_LOG_TYPES.filter((t) => check(readAction(t))),
+    canExport: check(EXPORT_ACTION),
+  };
+}

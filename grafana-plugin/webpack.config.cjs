@@ -1,0 +1,61 @@
+// Builds the app into dist/ the way Grafana loads plugins: an AMD module.js whose React, Grafana and
+// router imports are Grafana's own copies (externals), plus plugin.json, the logo and the README.
+const path = require('node:path');
+const CopyPlugin = require('copy-webpack-plugin');
+const { version } = require('./package.json');
+
+const PLUGIN_ID = 'auditlens-auditlogs-app';
+
+module.exports = (_env, argv) => ({
+  mode: argv.mode ?? 'production',
+  context: path.join(__dirname, 'src'),
+  entry: { module: './module.tsx' },
+  devtool: argv.mode === 'development' ? 'eval-source-map' : 'source-map',
+  output: {
+    path: path.join(__dirname, 'dist'),
+    filename: '[name].js',
+    chunkFilename: '[name].[contenthash].js',
+    library: { type: 'amd' },
+    publicPath: `public/plugins/${PLUGIN_ID}/`,
+    uniqueName: PLUGIN_ID,
+    clean: true,
+  },
+  externals: [
+    'react',
+    'react-dom',
+    'react-router',
+    'react-router-dom',
+    'rxjs',
+    '@emotion/css',
+    '@emotion/react',
+    ({ request }, callback) =>
+      /^@grafana\/(?!contract)/.test(request ?? '') ? callback(undefined, request) : callback(),
+  ],
+  resolve: { extensions: ['.tsx', '.ts', '.js'] },
+  module: {
+    rules: [
+      {
+        test: /\.tsx?$/,
+        exclude: /node_modules/,
+        use: { loader: 'ts-loader', options: { transpileOnly: true } },
+      },
+    ],
+  },
+  plugins: [
+    new CopyPlugin({
+      patterns: [
+        {
+          from: 'plugin.json',
+          transform: (content) =>
+            content
+              .toString()
+              .replace('%VERSION%', version)
+              .replace('%TODAY%', new Date().toISOString().slice(0, 10)),
+        },
+        { from: 'img', to: 'img' },
+        { from: '../README.md', to: 'README.md' },
+      ],
+    }),
+  ],
+  performance: { hints: false },
+});
