@@ -1,5 +1,5 @@
 import React from 'react';
-import { Route, Routes, Navigate, Link } from 'react-router-dom';
+import { Route, Routes, Navigate, Link, useParams } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { LOG_TYPE_SLUGS, LOG_TYPE_TITLES, logTypeFromSlug } from '@auditlens/contract';
 import { appPermissions, type AppPermissions } from '../../permissions';
@@ -36,7 +36,7 @@ function Overview({ permissions }: { permissions: AppPermissions }): React.JSX.E
 }
 
 function LogTypeRoute({ permissions }: { permissions: AppPermissions }): React.JSX.Element {
-  const slug = window.location.pathname.split('/').pop() ?? '';
+  const { slug = '' } = useParams();
   const logType = logTypeFromSlug(slug);
   if (!logType || !permissions.readable.includes(logType)) return <NoAccess />;
   return <LogTypePage logType={logType} canExport={permissions.canExport} />;
