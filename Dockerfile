@@ -1,4 +1,4 @@
-# AuditLens images, one target each: `docker build --target export-service .` and `--target demo`.
+# AuditLens images, one target each: `docker build --target export-service .`, `--target demo`, `--target grafana`.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
@@ -35,3 +35,21 @@ COPY --from=build /src/export-service/dist export-service/dist
 EXPOSE 8080
 # A small young generation keeps the process's memory near its live data during large exports.
 CMD ["node", "--max-semi-space-size=4", "export-service/dist/server.js"]
+
+# The Grafana app plugin, built with its own dependencies.
+FROM node:24-bookworm-slim AS plugin-build
+WORKDIR /src
+COPY package.json package-lock.json tsconfig.base.json ./
+COPY contract/package.json contract/
+COPY emitter/package.json emitter/
+COPY export-service/package.json export-service/
+COPY grafana-plugin/package.json grafana-plugin/
+COPY test/package.json test/
+RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w grafana-plugin --include-workspace-root
+COPY contract contract
+COPY grafana-plugin grafana-plugin
+RUN npm run build -w contract -w grafana-plugin
+
+# Grafana OSS with the AuditLens app installed (unsigned: allowed for this id only, in docker-compose.yml).
+FROM grafana/grafana:13.2.2 AS grafana
+COPY --from=plugin-build /src/grafana-plugin/dist /var/lib/grafana/plugins/auditlens-auditlogs-app

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
-import { APP_JSON_DATA } from '@auditlens/contract';
-import { readYaml, ROOT } from './repo-files';
+import { APP_JSON_DATA, APP_SECURE_JSON_DATA, PLUGIN_ID } from '@auditlens/contract';
+import { readJson, readYaml, ROOT } from './repo-files';
 
 type Service = {
   image?: string;
@@ -121,7 +121,23 @@ describe('docker-compose.yml', () => {
       GF_DATAPROXY_SEND_USER_HEADER: 'true',
       GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: 'auditlens-auditlogs-app',
     });
-    // The app plugin's settings key for the export service, once the plugin is provisioned.
-    expect(APP_JSON_DATA.exportServiceUrl).toBe('exportServiceUrl');
+    // The app is provisioned with the export service's address and the shared secret, under the keys it reads.
+    const app = readYaml<{
+      apps: Array<{ type: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }>;
+    }>('provisioning/plugins/auditlens-app.yaml').apps[0]!;
+    expect(app.type).toBe(PLUGIN_ID);
+    expect(app.jsonData[APP_JSON_DATA.exportServiceUrl]).toBe(
+      `http://export-service:${exportService.environment!['PORT']}`
+    );
+    expect(app.secureJsonData[APP_SECURE_JSON_DATA.sharedSecret]).toBe('$AUDITLENS_SHARED_SECRET');
+    expect(services['grafana']!.environment!['AUDITLENS_SHARED_SECRET']).toMatch(
+      /^\$\{AUDITLENS_SHARED_SECRET:\?/
+    );
+    expect(services['export-service']!.environment!['AUDITLENS_SHARED_SECRET']).toMatch(
+      /^\$\{AUDITLENS_SHARED_SECRET:\?/
+    );
+    const plugin = readJson<{ routes: Array<{ url: string }> }>('grafana-plugin/src/plugin.json');
+    for (const r of plugin.routes)
+      expect(r.url).toContain(`{{ .JsonData.${APP_JSON_DATA.exportServiceUrl} }}`);
   });
 });
