@@ -1,5 +1,6 @@
 # AuditLens images, one target each: `docker build --target export-service .`, `--target demo`, `--target grafana`.
-FROM node:24-bookworm-slim AS build
+# The workspace manifests and lockfile, shared by the build stages below.
+FROM node:24-bookworm-slim AS manifests
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY contract/package.json contract/
@@ -7,6 +8,8 @@ COPY emitter/package.json emitter/
 COPY export-service/package.json export-service/
 COPY grafana-plugin/package.json grafana-plugin/
 COPY test/package.json test/
+
+FROM manifests AS build
 RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w emitter -w export-service --include-workspace-root
 COPY contract contract
 COPY emitter emitter
@@ -37,14 +40,7 @@ EXPOSE 8080
 CMD ["node", "--max-semi-space-size=4", "export-service/dist/server.js"]
 
 # The Grafana app plugin, built with its own dependencies.
-FROM node:24-bookworm-slim AS plugin-build
-WORKDIR /src
-COPY package.json package-lock.json tsconfig.base.json ./
-COPY contract/package.json contract/
-COPY emitter/package.json emitter/
-COPY export-service/package.json export-service/
-COPY grafana-plugin/package.json grafana-plugin/
-COPY test/package.json test/
+FROM manifests AS plugin-build
 RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w grafana-plugin --include-workspace-root
 COPY contract contract
 COPY grafana-plugin grafana-plugin
