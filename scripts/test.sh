@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs every check of the repository on a fresh machine: Node 24, a clean install, then `npm test`
-# (lint, format, strict type-check, every package's tests).
+# (lint, format, strict type-check, every package's tests), and sums up the test counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/use-node24.sh
 echo "node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund
-npm test
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+npm test 2>&1 | tee "$log"
+# One closing line over all packages' jest runs (npm test has failed above if any test failed).
+passed=$(grep -E '^Tests: ' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | paste -sd+ - | bc)
+echo "tests: ${passed} passed, 0 failed"
