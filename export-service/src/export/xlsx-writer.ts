@@ -43,8 +43,7 @@ export function createXlsxWriter(path: string, logType: LogType, timeZone: strin
         row.getCell(2).numFmt = DATE_FORMAT;
         row.commit();
       }
-      // Let the file stream drain between pages.
-      await new Promise((resolve) => setImmediate(resolve));
+      await zipCaughtUp(sheet);
     },
     async finish() {
       sheet.commit();
@@ -52,4 +51,27 @@ export function createXlsxWriter(path: string, logType: LogType, timeZone: strin
       return (await stat(path)).size;
     },
   };
+}
+
+/** The piece of exceljs's streaming worksheet that backpressure needs (not part of its typed API). */
+interface SheetStreamInternals {
+  _stream?: {
+    pipes?: Array<{
+      // exceljs pipes into a readable-stream PassThrough, which keeps its state in _writableState.
+      _writableState?: { needDrain?: boolean };
+      writableNeedDrain?: boolean;
+      once(event: 'drain', listener: () => void): unknown;
+    }>;
+  };
+}
+
+/**
+ * Waits until the zip stage has taken what the sheet wrote. exceljs writes rows into the zip's input without
+ * waiting, so without this the whole sheet's XML piles up in memory while compression falls behind.
+ */
+async function zipCaughtUp(sheet: object): Promise<void> {
+  const input = (sheet as SheetStreamInternals)._stream?.pipes?.[0];
+  if (input && (input.writableNeedDrain ?? input._writableState?.needDrain)) {
+    await new Promise<void>((resolve) => input.once('drain', () => resolve()));
+  } else await new Promise((resolve) => setImmediate(resolve));
 }
