@@ -2,18 +2,31 @@ import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
-import { COLUMNS, formatInZone } from './columns';
+import { COLUMNS, zoneClock } from './columns';
 import type { RowWriter } from './row-writer';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 const OPTIONS = { record_delimiter: '\r\n', quoted_string: false } as const;
+// csv-stringify quotes a cell containing CR or LF whatever the record delimiter, so records separated by LF
+// hold the same cells; LF is cheaper for it to look for than CRLF. A page with no LF in any cell can then be
+// turned into CRLF records by replacing every LF.
+const LF_OPTIONS = { record_delimiter: '\n', quoted_string: false } as const;
 
 /**
  * A cell a spreadsheet will not run as a formula: text starting with `= + - @`, tab or CR gets a leading
  * apostrophe (OWASP's advice for CSV injection).
  */
 export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  switch (value.charCodeAt(0)) {
+    case 0x3d: // =
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x40: // @
+    case 0x09: // tab
+    case 0x0d: // CR
+      return `'${value}`;
+    default:
+      return value;
+  }
 }
 
 /**
@@ -22,6 +35,8 @@ export function neutraliseFormula(value: string): string {
  */
 export function createCsvWriter(path: string, logType: LogType, timeZone: string): RowWriter {
   const columns = COLUMNS[logType];
+  const values = columns.map((c) => c.value);
+  const clock = zoneClock(timeZone);
   const file = createWriteStream(path);
   const closed = new Promise<void>((resolve, reject) => {
     file.on('finish', resolve);
@@ -34,16 +49,27 @@ export function createCsvWriter(path: string, logType: LogType, timeZone: string
   let started = false;
   return {
     async write(entries: readonly LokiEntry[]) {
-      const records = entries.map((e) => {
-        const date = new Date(Number(e.ts / 1_000_000n));
-        const row: Array<string | number> = [formatInZone(date, timeZone), date.toISOString()];
-        for (const c of columns) {
-          const v = c.value(e);
-          row.push(typeof v === 'string' ? neutraliseFormula(v) : (v ?? ''));
+      let lineFeeds = false;
+      const records = new Array<Array<string | number>>(entries.length);
+      for (let r = 0; r < entries.length; r++) {
+        const e = entries[r]!;
+        const ms = Number(e.ts / 1_000_000n);
+        const row = new Array<string | number>(values.length + 2);
+        row[0] = clock.local(ms);
+        row[1] = clock.utc(ms);
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!(e);
+          if (typeof v === 'string') {
+            if (!lineFeeds && v.includes('\n')) lineFeeds = true;
+            row[i + 2] = neutraliseFormula(v);
+          } else row[i + 2] = v ?? '';
         }
-        return row;
-      });
-      await put((started ? '' : `\uFEFF${header}`) + stringify(records, OPTIONS));
+        records[r] = row;
+      }
+      const text = lineFeeds
+        ? stringify(records, OPTIONS)
+        : stringify(records, LF_OPTIONS).replaceAll('\n', '\r\n');
+      await put((started ? '' : `\uFEFF${header}`) + text);
       started = true;
     },
     async finish() {

@@ -21,6 +21,17 @@ const INDEXED_RESOURCE_ATTRIBUTES = new Set([
 ]);
 
 const MAX_ENTRIES_LIMIT = 5000;
+
+/**
+ * Every stored entry's `categorize-labels` value (`[ts, line, {structuredMetadata}]`) as JSON, in stored order,
+ * each followed by a comma: entry i is `bytes[starts[i], starts[i + 1] - 1)`.
+ */
+interface Wire {
+  readonly bytes: Buffer;
+  readonly starts: Float64Array;
+}
+
+const COMMA = Buffer.from(',');
 const DEFAULT_LIMIT = 100;
 
 type OtlpValue = {
@@ -55,6 +66,7 @@ interface OtlpRequest {
  */
 export class FakeLoki {
   private readonly entries: StoredEntry[] = [];
+  private wire: Wire | undefined;
   private seq = 0;
   private sorted = true;
   private readonly server: Server;
@@ -92,6 +104,7 @@ export class FakeLoki {
       });
     }
     this.sorted = false;
+    this.wire = undefined;
   }
 
   /** The next `count` requests (other than /ready) fail with `status`, then it recovers. */
@@ -225,50 +238,109 @@ export class FakeLoki {
       });
     }
     const direction = params.get('direction') === 'forward' ? 'forward' : 'backward';
-    const page =
+    const positions =
       direction === 'forward'
         ? this.scanForward(start, end, limit, parsed.logs)
         : this.scanBackward(start, end, limit, parsed.logs);
     const categorize = String(req.headers['x-loki-response-encoding-flags'] ?? '').includes(
       'categorize-labels'
     );
+    if (categorize) return this.answerCategorized(res, positions);
+    const page = positions.map((i) => this.entries[i]!);
     const streams = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
     for (const e of page) {
-      const stream = categorize ? { ...e.labels } : { ...e.labels, ...e.metadata };
-      const key = categorize ? streamKey(e.labels) : JSON.stringify(Object.entries(stream).sort());
+      const stream = { ...e.labels, ...e.metadata };
+      const key = JSON.stringify(Object.entries(stream).sort());
       const s = streams.get(key) ?? { stream, values: [] };
-      s.values.push(
-        categorize ? [String(e.ts), e.line, { structuredMetadata: e.metadata }] : [String(e.ts), e.line]
-      );
+      s.values.push([String(e.ts), e.line]);
       streams.set(key, s);
     }
-    const data: Record<string, unknown> = { resultType: 'streams', result: [...streams.values()], stats: {} };
-    if (categorize) data['encodingFlags'] = ['categorize-labels'];
-    return json(res, 200, { status: 'success', data });
+    return json(res, 200, {
+      status: 'success',
+      data: { resultType: 'streams', result: [...streams.values()], stats: {} },
+    });
+  }
+
+  /**
+   * Answers a streams query with the categorize-labels encoding: the same JSON as serializing the response
+   * object, sent as slices of the entries serialized once (pages of thousands of entries are the common case).
+   */
+  private answerCategorized(res: ServerResponse, positions: readonly number[]): void {
+    const { bytes, starts } = this.wireFormat();
+    const streams = new Map<string, { stream: Readonly<Record<string, string>>; positions: number[] }>();
+    for (const i of positions) {
+      const labels = this.entries[i]!.labels;
+      const key = streamKey(labels);
+      let s = streams.get(key);
+      if (!s) streams.set(key, (s = { stream: labels, positions: [] }));
+      s.positions.push(i);
+    }
+    const parts: Buffer[] = [Buffer.from('{"status":"success","data":{"resultType":"streams","result":[')];
+    let first = true;
+    for (const s of streams.values()) {
+      parts.push(Buffer.from(`${first ? '' : ','}{"stream":${JSON.stringify(s.stream)},"values":[`));
+      first = false;
+      // Entries stored next to each other go out as one slice.
+      for (let k = 0; k < s.positions.length;) {
+        const from = s.positions[k]!;
+        let to = from + 1;
+        for (k++; k < s.positions.length && s.positions[k] === to; k++) to++;
+        if (from !== s.positions[0]) parts.push(COMMA);
+        parts.push(bytes.subarray(starts[from]!, starts[to]! - 1));
+      }
+      parts.push(Buffer.from(']}'));
+    }
+    parts.push(Buffer.from('],"stats":{},"encodingFlags":["categorize-labels"]}}'));
+    const body = parts.length > 16 ? [Buffer.concat(parts)] : parts;
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': body.reduce((n, b) => n + b.length, 0),
+    });
+    res.cork();
+    for (const b of body) res.write(b);
+    res.end();
+  }
+
+  /** The wire form of every entry, made once after entries are added. */
+  private wireFormat(): Wire {
+    this.sortOnce();
+    if (this.wire) return this.wire;
+    const values = this.entries.map((e) =>
+      JSON.stringify([String(e.ts), e.line, { structuredMetadata: e.metadata }])
+    );
+    const starts = new Float64Array(values.length + 1);
+    for (let i = 0; i < values.length; i++) starts[i + 1] = starts[i]! + Buffer.byteLength(values[i]!) + 1;
+    const bytes = Buffer.allocUnsafe(starts[values.length]!);
+    for (let i = 0; i < values.length; i++) {
+      bytes.write(values[i]!, starts[i]!);
+      bytes[starts[i + 1]! - 1] = 0x2c;
+    }
+    this.wire = { bytes, starts };
+    return this.wire;
   }
 
   // Entries are kept sorted by (ts, push order), so a page is a scan from a binary-searched bound.
-  private scanForward(start: bigint, end: bigint, limit: number, q: LogQuery): StoredEntry[] {
-    const out: StoredEntry[] = [];
+  // Both scans give positions in `entries`.
+  private scanForward(start: bigint, end: bigint, limit: number, q: LogQuery): number[] {
+    const out: number[] = [];
     for (let i = this.lowerBound(start); i < this.entries.length && out.length < limit; i++) {
       const e = this.entries[i]!;
       if (e.ts >= end) break;
-      if (entryMatches(q, e)) out.push(e);
+      if (entryMatches(q, e)) out.push(i);
     }
     return out;
   }
 
   // Backward reverses time but keeps push order among the entries of one timestamp, as Loki does.
-  private scanBackward(start: bigint, end: bigint, limit: number, q: LogQuery): StoredEntry[] {
-    const out: StoredEntry[] = [];
+  private scanBackward(start: bigint, end: bigint, limit: number, q: LogQuery): number[] {
+    const out: number[] = [];
     let i = this.lowerBound(end);
     while (i > 0 && out.length < limit) {
       let j = i - 1;
       const ts = this.entries[j]!.ts;
       if (ts < start) break;
       while (j > 0 && this.entries[j - 1]!.ts === ts) j--;
-      for (let k = j; k < i && out.length < limit; k++)
-        if (entryMatches(q, this.entries[k]!)) out.push(this.entries[k]!);
+      for (let k = j; k < i && out.length < limit; k++) if (entryMatches(q, this.entries[k]!)) out.push(k);
       i = j;
     }
     return out;
@@ -289,6 +361,7 @@ export class FakeLoki {
     if (this.sorted) return;
     this.entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seq - b.seq));
     this.sorted = true;
+    this.wire = undefined;
   }
 }
 
