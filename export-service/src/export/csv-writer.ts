@@ -29,6 +29,10 @@ export function neutraliseFormula(value: string): string {
   }
 }
 
+// Rows are encoded and written a few hundred at a time: short strings and arrays that die young are cheap
+// for the garbage collector, where a page's worth of them would be copied around while it is being built.
+const CHUNK_ROWS = 256;
+
 /**
  * Writes an RFC 4180 CSV (UTF-8 with BOM, CRLF). Each page of rows is encoded by csv-stringify and written
  * with backpressure, so memory holds one page at most however many rows there are.
@@ -42,38 +46,46 @@ export function createCsvWriter(path: string, logType: LogType, timeZone: string
     file.on('finish', resolve);
     file.on('error', reject);
   });
-  const put = async (text: string) => {
-    if (!file.write(text)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
+  const drained = async () => {
+    if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
   };
   const header = stringify([[`Time (${timeZone})`, 'Time (UTC)', ...columns.map((c) => c.header)]], OPTIONS);
   let started = false;
+  const start = () => {
+    if (!started) file.write(`\uFEFF${header}`);
+    started = true;
+  };
+  // Reused for every chunk: csv-stringify keeps nothing of the records it is given.
+  const records: Array<Array<string | number>> = [];
   return {
     async write(entries: readonly LokiEntry[]) {
-      let lineFeeds = false;
-      const records = new Array<Array<string | number>>(entries.length);
-      for (let r = 0; r < entries.length; r++) {
-        const e = entries[r]!;
-        const ms = Number(e.ts / 1_000_000n);
-        const row = new Array<string | number>(values.length + 2);
-        row[0] = clock.local(ms);
-        row[1] = clock.utc(ms);
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!(e);
-          if (typeof v === 'string') {
-            if (!lineFeeds && v.includes('\n')) lineFeeds = true;
-            row[i + 2] = neutraliseFormula(v);
-          } else row[i + 2] = v ?? '';
+      start();
+      for (let from = 0; from < entries.length; from += CHUNK_ROWS) {
+        const count = Math.min(CHUNK_ROWS, entries.length - from);
+        records.length = count;
+        let lineFeeds = false;
+        for (let r = 0; r < count; r++) {
+          const e = entries[from + r]!;
+          const ms = Number(e.ts / 1_000_000n);
+          const row = (records[r] ??= new Array<string | number>(values.length + 2));
+          row[0] = clock.local(ms);
+          row[1] = clock.utc(ms);
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i]!(e);
+            if (typeof v === 'string') {
+              if (!lineFeeds && v.includes('\n')) lineFeeds = true;
+              row[i + 2] = neutraliseFormula(v);
+            } else row[i + 2] = v ?? '';
+          }
         }
-        records[r] = row;
+        file.write(
+          lineFeeds ? stringify(records, OPTIONS) : stringify(records, LF_OPTIONS).replaceAll('\n', '\r\n')
+        );
       }
-      const text = lineFeeds
-        ? stringify(records, OPTIONS)
-        : stringify(records, LF_OPTIONS).replaceAll('\n', '\r\n');
-      await put((started ? '' : `\uFEFF${header}`) + text);
-      started = true;
+      await drained();
     },
     async finish() {
-      if (!started) await put(`\uFEFF${header}`);
+      start();
       file.end();
       await closed;
       return file.bytesWritten;

@@ -14,6 +14,8 @@ const DATE_STYLE: Partial<ExcelJS.Style> = { numFmt: DATE_FORMAT };
 const TEXT_STYLE: Partial<ExcelJS.Style> = {};
 const NUMBER_STYLE: Partial<ExcelJS.Style> = {};
 const EMPTY_STYLE: Partial<ExcelJS.Style> = {};
+// Rows have a style object of their own too, looked up the same way.
+const ROW_STYLE: Partial<ExcelJS.Style> = {};
 
 /**
  * Writes an XLSX with exceljs' streaming writer: real date cells in the requester's time zone and in UTC,
@@ -42,19 +44,24 @@ export function createXlsxWriter(path: string, logType: LogType, timeZone: strin
   sheet.getRow(1).commit();
   return {
     async write(entries: readonly LokiEntry[]) {
-      const cells = new Array<Date | string | number | null>(values.length + 2);
+      const cells = new Array<Date | string | number | null | undefined>(values.length + 2);
       for (const e of entries) {
         const ms = Number(e.ts / 1_000_000n);
         cells[0] = new Date(clock.wallClockMs(ms));
         cells[1] = new Date(ms);
-        for (let i = 0; i < values.length; i++) cells[i + 2] = values[i]!(e) ?? null;
+        // A missing value makes no cell (an empty cell writes nothing), except in the last column, whose
+        // empty cell still counts for the row's span.
+        for (let i = 0; i < values.length; i++) cells[i + 2] = values[i]!(e);
+        cells[cells.length - 1] ??= null;
         const row = sheet.addRow(cells);
+        (row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE; // not in exceljs's types
         row.getCell(1).style = DATE_STYLE;
         row.getCell(2).style = DATE_STYLE;
         for (let i = 2; i < cells.length; i++) {
           const v = cells[i];
-          row.getCell(i + 1).style =
-            typeof v === 'string' ? TEXT_STYLE : typeof v === 'number' ? NUMBER_STYLE : EMPTY_STYLE;
+          if (v !== undefined)
+            row.getCell(i + 1).style =
+              typeof v === 'string' ? TEXT_STYLE : typeof v === 'number' ? NUMBER_STYLE : EMPTY_STYLE;
         }
         row.commit();
       }
