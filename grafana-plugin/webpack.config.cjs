@@ -28,8 +28,12 @@ module.exports = (_env, argv) => ({
     'rxjs',
     '@emotion/css',
     '@emotion/react',
+    // Grafana shares data, ui, runtime and e2e-selectors with plugins; scenes is bundled, as Grafana's own
+    // plugin tooling does, so the app keeps the scenes version it was tested with.
     ({ request }, callback) =>
-      /^@grafana\/(?!contract)/.test(request ?? '') ? callback(undefined, request) : callback(),
+      /^@grafana\/(data|ui|runtime|e2e-selectors|schema)(\/|$)/.test(request ?? '')
+        ? callback(undefined, request)
+        : callback(),
   ],
   resolve: { extensions: ['.tsx', '.ts', '.js'] },
   module: {

@@ -104,3 +104,10 @@ export interface ApiError {
   /** For 400s: which input was wrong and why. */
   readonly issues?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
 }
+
+/** `GET /api/v1/health` (the plugin's `health` route): secret accepted, requester known, Loki reachable? */
+export interface ConnectionCheck {
+  readonly status: 'ok' | 'loki unreachable';
+  /** The Grafana login the service resolved, proving its Grafana token works. */
+  readonly user: string;
+}

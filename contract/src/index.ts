@@ -28,6 +28,7 @@ export {
   PLUGIN_ID,
   readAction,
   EXPORT_ACTION,
+  CORE_ACTIONS,
   PROXY_ROUTES,
   SECRET_HEADER,
   GRAFANA_USER_HEADER,
@@ -48,5 +49,6 @@ export type {
   ExportJob,
   ExportListResponse,
   ApiError,
+  ConnectionCheck,
 } from './api';
 export { APP_JSON_DATA, APP_SECURE_JSON_DATA, APP_BASE_PATH, APP_PAGES, logTypePageUrl } from './app';

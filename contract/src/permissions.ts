@@ -16,12 +16,21 @@ export const EXPORT_ACTION = `${PLUGIN_ID}.exports:create`;
  * `/api/plugin-proxy/<plugin-id>/`. Each is forwarded to the export service path beside it.
  * - `logs/<slug>` (reqAction: read of that type) → `/api/v1/logs/<slug>`
  * - `exports` (reqAction: exports:create) → `/api/v1/exports`
- * - `health` (reqRole Admin, for the config page) → `/readyz`
+ * - `health` (reqAction `plugins:write`, for the config page's connection test) → `/api/v1/health`
  */
 export const PROXY_ROUTES = {
   logs: (logType: LogType): string => `logs/${LOG_TYPE_SLUGS[logType]}`,
   exports: 'exports',
   health: 'health',
+} as const;
+
+/**
+ * Grafana core actions the plugin uses, always evaluated on this plugin's scope (`plugins:id:<id>`):
+ * opening the app at all (every role has it once the app is enabled), and changing its settings (Admin).
+ */
+export const CORE_ACTIONS = {
+  appAccess: 'plugins.app:access',
+  settingsWrite: 'plugins:write',
 } as const;
 
 /** Header carrying the shared secret Grafana injects from the app's secureJsonData. */

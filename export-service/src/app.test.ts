@@ -319,8 +319,12 @@ describe('export service app', () => {
       const metrics = await request(h.app).get('/metrics');
       expect(metrics.text).toMatch(/auditlens_loki_requests_total\{outcome="ok"\} 1/);
       expect(metrics.text).toMatch(/auditlens_export_jobs\{state="queued"\} 0/);
+      const check = await request(h.app).get('/api/v1/health').set(as('jane'));
+      expect(check.body).toEqual({ status: 'ok', user: 'jane' });
+      expect((await request(h.app).get('/api/v1/health')).status).toBe(401);
       await h.loki.stop();
       expect((await request(h.app).get('/readyz')).status).toBe(503);
+      expect((await request(h.app).get('/api/v1/health').set(as('jane'))).body.status).toBe('loki unreachable');
     });
   });
 });

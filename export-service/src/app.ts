@@ -10,7 +10,7 @@ import type { LokiClient } from './loki/types';
 import type { ServiceMetrics } from './metrics/metrics';
 import { createExportsRouter } from './routes/exports';
 import { errorHandler } from './routes/error-handler';
-import { createHealthRouter } from './routes/health';
+import { createConnectionCheckRouter, createHealthRouter } from './routes/health';
 import { createLogsRouter } from './routes/logs';
 import { NotFoundError } from './errors';
 
@@ -41,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(resolveRequester(deps.users, deps.idTokens));
   api.use(express.json({ limit: '64kb' }));
   const reader = new LogReader(deps.loki, { serviceName: deps.serviceName, maxEntries: deps.maxEntries });
+  api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
   api.use('/logs', createLogsRouter({ reader, secret: deps.secret, maxRangeDays: deps.maxRangeDays }));
   api.use(
     '/exports',

@@ -1,10 +1,11 @@
 import React, { lazy, Suspense } from 'react';
-import { AppPlugin, type AppRootProps } from '@grafana/data';
+import { AppPlugin, type AppPluginMeta, type AppRootProps, type PluginConfigPageProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppSettings } from './constants';
 
-// Everything imported here lands in the bundle Grafana preloads: pages load lazily.
+// Everything imported here lands in the bundle Grafana preloads: pages and the config page load lazily.
 const LazyApp = lazy(() => import('./components/App/App').then((m) => ({ default: m.App })));
+const LazyConfig = lazy(() => import('./components/AppConfig/ConfigRoot').then((m) => ({ default: m.ConfigRoot })));
 
 function App(props: AppRootProps): React.JSX.Element {
   return (
@@ -14,5 +15,18 @@ function App(props: AppRootProps): React.JSX.Element {
   );
 }
 
+function Config(props: PluginConfigPageProps<AppPluginMeta<AppSettings>>): React.JSX.Element {
+  return (
+    <Suspense fallback={<LoadingPlaceholder text="" />}>
+      <LazyConfig {...props} />
+    </Suspense>
+  );
+}
+
 /** The AuditLens app plugin. */
-export const plugin = new AppPlugin<AppSettings>().setRootPage(App);
+export const plugin = new AppPlugin<AppSettings>().setRootPage(App).addConfigPage({
+  title: 'Configuration',
+  icon: 'cog',
+  body: Config,
+  id: 'configuration',
+});

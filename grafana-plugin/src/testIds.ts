@@ -2,7 +2,16 @@
 export const testIds = {
   noAccess: 'auditlens-no-access',
   overview: 'auditlens-overview',
-  logTypeLink: (slug: string) => `auditlens-link-${slug}`,
+  tile: (slug: string) => `auditlens-tile-${slug}`,
+  filterBar: 'auditlens-filters',
+  chart: 'auditlens-chart',
   logTable: 'auditlens-log-table',
+  emptyState: 'auditlens-empty',
+  eventDrawer: 'auditlens-event-drawer',
   exportButton: 'auditlens-export-button',
+  exportDialog: 'auditlens-export-dialog',
+  exportsPage: 'auditlens-exports',
+  exportRow: (id: string) => `auditlens-export-${id}`,
+  appConfig: 'auditlens-app-config',
+  connectionResult: 'auditlens-connection-result',
 } as const;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLUGIN_ID } from '@auditlens/contract';
+import { CORE_ACTIONS, PLUGIN_ID } from '@auditlens/contract';
 import source from '../src/plugin.json';
 
 // The `test` script builds first; this checks what Grafana would load from dist/.
@@ -18,11 +18,16 @@ describe('the built plugin (dist/)', () => {
     expect({ ...built, info: { ...built.info, version: '%VERSION%', updated: '%TODAY%' } }).toEqual(source);
   });
 
-  it('has every route guarded and pointed at the configured export service', () => {
-    for (const r of built.routes as Array<{ reqAction?: string; reqRole?: string; url: string }>) {
-      expect(r.reqAction ?? r.reqRole).toBeTruthy();
+  it('guards every route and page with an action declared in roles, and points routes at the service', () => {
+    const declared = new Set(built.roles.flatMap((r) => r.role.permissions.map((p) => p.action)));
+    const known = (action: string | undefined) =>
+      !!action && (action.startsWith(`${PLUGIN_ID}.`) ? declared.has(action) : Object.values(CORE_ACTIONS).includes(action as never));
+    for (const r of built.routes as Array<{ reqAction?: string; url: string }>) {
+      expect(known(r.reqAction)).toBe(true);
       expect(r.url).toMatch(/^\{\{ \.JsonData\.exportServiceUrl \}\}\//);
     }
+    for (const page of (built.includes as Array<{ type: string; action?: string }>).filter((i) => i.type === 'page'))
+      expect(known(page.action)).toBe(true);
   });
 
   it('is an AMD module that takes React and Grafana from Grafana, with the logo beside it', () => {

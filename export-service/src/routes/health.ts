@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import type { ConnectionCheck } from '@auditlens/contract';
+import { requesterOf } from '../auth/resolve-requester';
 import type { LokiClient } from '../loki/types';
 import type { ServiceMetrics } from '../metrics/metrics';
 
@@ -14,6 +16,20 @@ export function createHealthRouter(deps: { loki: LokiClient; metrics: ServiceMet
   });
   router.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}
+
+/**
+ * `GET /api/v1/health` behind the shared secret and the requester lookup: what the plugin's "test
+ * connection" button calls, so a pass proves the secret, the Grafana token and Loki all work.
+ */
+export function createConnectionCheckRouter(deps: { loki: LokiClient }): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const lokiReady = await deps.loki.ready();
+    const body: ConnectionCheck = { status: lokiReady ? 'ok' : 'loki unreachable', user: requesterOf(res).login };
+    res.status(lokiReady ? 200 : 503).json(body);
   });
   return router;
 }

@@ -2,6 +2,7 @@ import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import {
   PROXY_ROUTES,
+  type ConnectionCheck,
   type ExportFormat,
   type ExportGrantResponse,
   type ExportJob,
@@ -72,13 +73,16 @@ export class AuditLensApi {
   }
 
   /** Counts over time split by action or outcome. */
-  stats(logType: LogType, by: StatsSplit, query: LogQuery): Promise<StatsResponse> {
-    return this.get<StatsResponse>(`${PROXY_ROUTES.logs(logType)}/stats`, {
+  stats(logType: LogType, by: StatsSplit, query: LogQuery, stepSeconds?: number): Promise<StatsResponse> {
+    const params: Record<string, string> = {
       by,
       from: String(query.from),
       to: String(query.to),
       ...nonEmpty(query.filters),
-    });
+    };
+    if (query.q) params['q'] = query.q;
+    if (stepSeconds) params['step'] = String(stepSeconds);
+    return this.get<StatsResponse>(`${PROXY_ROUTES.logs(logType)}/stats`, params);
   }
 
   /**
@@ -104,6 +108,11 @@ export class AuditLensApi {
   /** The user's exports, newest first. */
   async exports(): Promise<readonly ExportJob[]> {
     return (await this.get<ExportListResponse>(PROXY_ROUTES.exports, {})).exports;
+  }
+
+  /** The config page's connection test: secret, Grafana token and Loki, through the `health` route. */
+  health(): Promise<ConnectionCheck> {
+    return this.get<ConnectionCheck>(PROXY_ROUTES.health, {});
   }
 
   /** Where the browser downloads a finished export. */

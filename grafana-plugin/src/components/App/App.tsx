@@ -1,43 +1,47 @@
 import React from 'react';
-import { Route, Routes, Navigate, Link, useParams } from 'react-router-dom';
+import { Navigate, Route, Routes, useParams } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
-import { LOG_TYPE_SLUGS, LOG_TYPE_TITLES, logTypeFromSlug } from '@auditlens/contract';
+import { logTypeFromSlug } from '@auditlens/contract';
+import { ApiProvider } from '../../api/ApiContext';
+import type { AuditLensApi } from '../../api/client';
 import { appPermissions, type AppPermissions } from '../../permissions';
 import { ROUTES, prefixRoute } from '../../constants';
+import { AppPage } from '../AppPage/AppPage';
 import { NoAccess } from '../NoAccess/NoAccess';
-import { testIds } from '../../testIds';
 import { LogTypePage } from '../../pages/LogType/LogTypePage';
+import { OverviewPage } from '../../pages/Overview/OverviewPage';
+import { ExportsPage } from '../../pages/Exports/ExportsPage';
 
 /** The app's pages; each checks the user's permissions itself, since Grafana gates only exact include paths. */
-export function App(_props: AppRootProps): React.JSX.Element {
+export function App(props: AppRootProps & { api?: AuditLensApi }): React.JSX.Element {
   const permissions = appPermissions();
-  if (permissions.readable.length === 0) return <NoAccess />;
+  return <ApiProvider api={props.api}>{routesFor(permissions)}</ApiProvider>;
+}
+
+function routesFor(permissions: AppPermissions): React.JSX.Element {
+  if (permissions.readable.length === 0) return <Denied />;
   return (
     <Routes>
-      <Route path={`${ROUTES.overview}`} element={<Overview permissions={permissions} />} />
+      <Route path={ROUTES.overview} element={<OverviewPage readable={permissions.readable} />} />
+      <Route path={ROUTES.exports} element={permissions.canExport ? <ExportsPage /> : <Denied />} />
       <Route path=":slug" element={<LogTypeRoute permissions={permissions} />} />
       <Route path="*" element={<Navigate to={prefixRoute(ROUTES.overview)} replace />} />
     </Routes>
   );
 }
 
-function Overview({ permissions }: { permissions: AppPermissions }): React.JSX.Element {
-  return (
-    <ul data-testid={testIds.overview}>
-      {permissions.readable.map((t) => (
-        <li key={t}>
-          <Link to={prefixRoute(ROUTES.logType(t))} data-testid={testIds.logTypeLink(LOG_TYPE_SLUGS[t])}>
-            {LOG_TYPE_TITLES[t]}
-          </Link>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 function LogTypeRoute({ permissions }: { permissions: AppPermissions }): React.JSX.Element {
   const { slug = '' } = useParams();
   const logType = logTypeFromSlug(slug);
-  if (!logType || !permissions.readable.includes(logType)) return <NoAccess />;
-  return <LogTypePage logType={logType} canExport={permissions.canExport} />;
+  if (!logType) return <Navigate to={prefixRoute(ROUTES.overview)} replace />;
+  if (!permissions.readable.includes(logType)) return <Denied />;
+  return <LogTypePage key={logType} logType={logType} canExport={permissions.canExport} />;
+}
+
+function Denied(): React.JSX.Element {
+  return (
+    <AppPage>
+      <NoAccess />
+    </AppPage>
+  );
 }

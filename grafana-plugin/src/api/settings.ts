@@ -1,0 +1,33 @@
+import { lastValueFrom } from 'rxjs';
+import { getBackendSrv } from '@grafana/runtime';
+import { APP_JSON_DATA, APP_SECURE_JSON_DATA, PLUGIN_ID } from '@auditlens/contract';
+import type { HttpFetcher } from './client';
+
+/** What the config page saves; an omitted secret keeps the stored one, null removes it. */
+export interface SettingsUpdate {
+  readonly enabled: boolean;
+  readonly exportServiceUrl: string;
+  readonly sharedSecret?: string | null;
+}
+
+/** Saves the app's settings through Grafana's plugin settings API (Admin only, checked by Grafana). */
+export async function saveSettings(
+  update: SettingsUpdate,
+  http: HttpFetcher = getBackendSrv() as unknown as HttpFetcher
+): Promise<void> {
+  const secureJsonData =
+    update.sharedSecret === undefined ? undefined : { [APP_SECURE_JSON_DATA.sharedSecret]: update.sharedSecret ?? '' };
+  await lastValueFrom(
+    http.fetch({
+      url: `/api/plugins/${PLUGIN_ID}/settings`,
+      method: 'POST',
+      data: {
+        enabled: update.enabled,
+        pinned: update.enabled,
+        jsonData: { [APP_JSON_DATA.exportServiceUrl]: update.exportServiceUrl },
+        ...(secureJsonData ? { secureJsonData } : {}),
+      },
+      showErrorAlert: false,
+    })
+  );
+}

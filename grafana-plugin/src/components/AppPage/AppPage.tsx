@@ -1,0 +1,18 @@
+import React from 'react';
+import { PluginPage } from '@grafana/runtime';
+import { PageLayoutType } from '@grafana/data';
+
+/** Grafana's page chrome (title, breadcrumbs from the nav include) around one of the app's pages. */
+export function AppPage({
+  actions,
+  children,
+}: {
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+}): React.JSX.Element {
+  return (
+    <PluginPage layout={PageLayoutType.Standard} actions={actions}>
+      {children}
+    </PluginPage>
+  );
+}
