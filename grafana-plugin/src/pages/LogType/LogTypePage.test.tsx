@@ -1,0 +1,142 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { locationService } from '@grafana/runtime';
+import { APP_BASE_PATH, type AuditRow } from '@auditlens/contract';
+import { renderApp } from '../../../tests/support/renderApp';
+import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
+import { FakeExportService, sampleEvents } from '../../../tests/support/fakeExportService';
+import { testIds } from '../../testIds';
+
+const NOW = Date.now();
+
+function service(): { service: FakeExportService; events: AuditRow[] } {
+  const events = sampleEvents(NOW);
+  return { service: new FakeExportService(events), events };
+}
+
+// Plain selectors: role queries over hundreds of cells are slow in jsdom.
+const bodyRows = () => [...screen.getByTestId(testIds.logTable).querySelectorAll('tbody tr')] as HTMLElement[];
+const cellsOf = (row: HTMLElement) => [...row.querySelectorAll('td')].map((c) => c.textContent);
+const logCalls = (app: ReturnType<typeof renderApp>, slug: string) =>
+  app.server.requests.filter((r) => r.url.endsWith(`/logs/${slug}`));
+
+describe('a log type page', () => {
+  it('shows the access columns, newest first, with When in the viewer’s time zone (UTC here)', async () => {
+    const { service: s, events } = service();
+    renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, s);
+    await screen.findByTestId(testIds.logTable);
+    const headers = [...screen.getByTestId(testIds.logTable).querySelectorAll('th')].map((h) => h.textContent);
+    expect(headers).toEqual(['When', 'Username', 'IP address', 'Action', 'Brand', 'Portal', 'Login source', 'Impersonator']);
+    const newest = events.find((e) => e.logType === 'access')!;
+    const first = cellsOf(bodyRows()[0]!);
+    expect(first[0]).toBe(newest.time.replace('T', ' ').replace('Z', ''));
+    expect(first.slice(1, 4)).toEqual(['jane', '203.0.113.1', 'login_failed']);
+    expect(bodyRows()).toHaveLength(100);
+  });
+
+  it('shows the activity columns of the seeds: When, Where, Actor, Action type, Target, description', async () => {
+    renderApp(`${APP_BASE_PATH}/activity`, PERMISSION_SETS.viewer, service().service);
+    await screen.findByTestId(testIds.logTable);
+    const headers = [...screen.getByTestId(testIds.logTable).querySelectorAll('th')].map((h) => h.textContent);
+    expect(headers).toEqual(['When', 'Where', 'Actor', 'Category', 'Action type', 'Target', 'Action description']);
+    expect(cellsOf(bodyRows()[0]!).slice(1)).toEqual(['203.0.113.1', 'jane', 'SLA', 'update', 'Policy 0 (sla_policy)', 'jane changed Policy 0']);
+  });
+
+  it('pages through the cursor with "Load older events" until there are none', async () => {
+    const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    await user.click(screen.getByRole('button', { name: /Load older events/ }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(150));
+    expect(screen.queryByRole('button', { name: /Load older events/ })).not.toBeInTheDocument();
+    expect(logCalls(app, 'access').map((r) => r.params['cursor'])).toEqual([undefined, '100']);
+  });
+
+  it('takes its filters from the URL, so a shared link shows the same view', async () => {
+    const app = renderApp(`${APP_BASE_PATH}/access?user=omar&portal=agent`, PERMISSION_SETS.viewer, service().service);
+    await screen.findByTestId(testIds.logTable);
+    for (const row of bodyRows()) expect(cellsOf(row).slice(1, 2)).toEqual(['omar']);
+    expect(logCalls(app, 'access')[0]!.params).toMatchObject({ user: 'omar', portal: 'agent' });
+  });
+
+  it('puts a filter chosen from the facet dropdown into the URL and reloads the table', async () => {
+    const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    await user.click(screen.getByLabelText('Username'));
+    await user.click(await screen.findByRole('option', { name: /^omar/ }));
+    await waitFor(() => expect(locationService.getSearchObject()['user']).toBe('omar'));
+    await waitFor(() => expect(cellsOf(bodyRows()[0]!)[1]).toBe('omar'));
+    for (const row of bodyRows()) expect(cellsOf(row)[1]).toBe('omar');
+    const facetCalls = app.server.requests.filter((r) => r.url.endsWith('/logs/access/facets'));
+    expect(facetCalls.map((r) => r.params['field'])).toEqual(['user']);
+  });
+
+  it('searches the description with free text, kept in the URL as q', async () => {
+    const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    await user.type(screen.getByLabelText('Search text'), 'failed to log in{Enter}');
+    await waitFor(() => expect(locationService.getSearchObject()['q']).toBe('failed to log in'));
+    await waitFor(() => expect(logCalls(app, 'access').at(-1)!.params['q']).toBe('failed to log in'));
+    await waitFor(() => expect(bodyRows()).toHaveLength(38));
+  });
+
+  it('says so when nothing matches', async () => {
+    renderApp(`${APP_BASE_PATH}/access?user=nobody`, PERMISSION_SETS.viewer, service().service);
+    expect(await screen.findByTestId(testIds.emptyState)).toBeInTheDocument();
+  });
+
+  it('shows the service’s message when it rejects the query', async () => {
+    renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, new FailingService());
+    expect(await screen.findByText('Could not load audit logs')).toBeInTheDocument();
+    // The table and the chart each say why.
+    expect(screen.getAllByText(/Loki is unavailable; try again shortly/)).toHaveLength(2);
+  });
+
+  it('opens a row in a drawer with every field, and for activity the changes as a diff', async () => {
+    renderApp(`${APP_BASE_PATH}/activity`, PERMISSION_SETS.viewer, service().service);
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    await user.click(screen.getByRole('button', { name: 'Details of jane changed Policy 0' }));
+    const drawer = await screen.findByTestId(testIds.eventDrawer);
+    const changes = within(drawer).getByRole('table', { name: 'Changes' });
+    expect(within(changes).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(['enabledtruefalse']);
+    const fields = within(drawer).getByRole('table', { name: 'Event fields' });
+    expect(within(fields).getByText('audit_target_name').nextSibling?.textContent).toBe('Policy 0');
+    expect(within(fields).getByText('event id').nextSibling?.textContent).toBe('activity-0000');
+  });
+
+  it('charts events over time split by action, or by outcome on request', async () => {
+    const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
+    const user = userEvent.setup();
+    const chart = await screen.findByTestId(testIds.chart);
+    expect(await within(chart).findByRole('img', { name: '150 events over time by action' })).toBeInTheDocument();
+    expect(within(chart).getByText('login (112)')).toBeInTheDocument();
+    expect(within(chart).getByText('login_failed (38)')).toBeInTheDocument();
+    await user.click(within(chart).getByLabelText('By outcome'));
+    expect(await within(chart).findByText('failure (38)')).toBeInTheDocument();
+    const stats = app.server.requests.filter((r) => r.url.endsWith('/logs/access/stats'));
+    expect(stats.map((r) => r.params['by'])).toEqual(['action', 'outcome']);
+  });
+
+  it('follows the time picker: an older range asks the service for that range', async () => {
+    const app = renderApp(`${APP_BASE_PATH}/access?from=now-7d&to=now-6d`, PERMISSION_SETS.viewer, service().service);
+    expect(await screen.findByTestId(testIds.emptyState)).toBeInTheDocument();
+    const call = logCalls(app, 'access')[0]!;
+    const span = Number(call.params['to']) - Number(call.params['from']);
+    expect(span).toBe(86_400_000);
+    expect(Math.abs(Number(call.params['to']) - (NOW - 6 * 86_400_000))).toBeLessThan(60_000);
+    await act(async () => {});
+  });
+});
+
+/** The double answering every log query as the service does when Loki is down. */
+class FailingService extends FakeExportService {
+  constructor() {
+    super([]);
+  }
+  override handle(): { status: number; data: unknown } {
+    return { status: 502, data: { error: 'Loki is unavailable; try again shortly' } };
+  }
+}
