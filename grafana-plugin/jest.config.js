@@ -45,6 +45,8 @@ module.exports = {
     },
     {
       displayName: 'pages',
+      // Typing into Grafana's inputs under jsdom is slow on a 2-core CI machine; this is no timing assertion.
+      testTimeout: 20_000,
       testEnvironment: 'jsdom',
       transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.m?js$': swc },
       transformIgnorePatterns: [`node_modules/(?!(${esmDependencies.join('|')})/)`],

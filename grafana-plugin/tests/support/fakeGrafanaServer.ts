@@ -88,6 +88,7 @@ export class FakeGrafanaServer {
     if (!route.url.startsWith(SERVICE_URL)) return record(502, { message: 'route points elsewhere' });
     const path = route.url.slice(SERVICE_URL.length) + rest.slice(route.path.length);
     const res = this.service.handle({ method, path, params, data: options.data, login: this.user.login });
-    return record(res.status, res.data);
+    // Over HTTP every answer is fresh JSON; never hand the page the double's own objects.
+    return record(res.status, JSON.parse(JSON.stringify(res.data)) as unknown);
   }
 }

@@ -1,0 +1,58 @@
+import { act, screen, within } from '@testing-library/react';
+import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
+import { renderApp } from '../../../tests/support/renderApp';
+import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
+import { FakeExportService } from '../../../tests/support/fakeExportService';
+import { testIds } from '../../testIds';
+import { POLL_MS } from './ExportsPage';
+
+function serviceWithExport(): FakeExportService {
+  const service = new FakeExportService([]);
+  service.handle({
+    method: 'POST',
+    path: '/exports',
+    login: 'jane',
+    params: {},
+    data: { grant: 'grant:jane:access', from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z', format: 'csv' },
+  });
+  return service;
+}
+
+describe('My exports', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('shows status live and offers the file once it is done', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const service = serviceWithExport();
+    const app = renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const row = await screen.findByTestId(testIds.exportRow('exp-1'));
+    expect(within(row).getByText('queued')).toBeInTheDocument();
+    expect(within(row).queryByText('Download')).not.toBeInTheDocument();
+
+    service.advance('exp-1', { status: 'running', rows: 5000 });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    expect(await within(screen.getByTestId(testIds.exportRow('exp-1'))).findByText('running')).toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.exportRow('exp-1'))).getByText('5,000')).toBeInTheDocument();
+
+    service.advance('exp-1', { status: 'done', rows: 12345, bytes: 2_500_000, downloadable: true });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    const done = screen.getByTestId(testIds.exportRow('exp-1'));
+    const link = await within(done).findByRole('link', { name: /Download/ });
+    expect(link).toHaveAttribute('href', `/api/plugin-proxy/${PLUGIN_ID}/exports/exp-1/file`);
+    expect(within(done).getByText('2.4 MB')).toBeInTheDocument();
+
+    // Nothing in flight: the page stops asking.
+    const calls = app.server.requests.length;
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS * 3));
+    expect(app.server.requests.length).toBe(calls);
+  });
+
+  it('shows a failed export with its error', async () => {
+    const service = serviceWithExport();
+    service.advance('exp-1', { status: 'failed', error: 'SMTP refused the message' });
+    renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const row = await screen.findByTestId(testIds.exportRow('exp-1'));
+    expect(within(row).getByText('failed')).toBeInTheDocument();
+    expect(within(row).getByText('SMTP refused the message')).toBeInTheDocument();
+  });
+});
