@@ -2,10 +2,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '.tools/**', '**/dist/**', '**/coverage/**', '**/test-artifacts/**'],
+    ignores: [
+      '**/node_modules/**',
+      '.tools/**',
+      '**/dist/**',
+      '**/coverage/**',
+      '**/test-artifacts/**',
+      '**/.browser-build/**',
+      '**/.bench-build/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -24,6 +33,13 @@ export default tseslint.config(
   {
     files: ['grafana-plugin/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    files: ['grafana-plugin/tests/jest/*.js'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: { 'no-redeclare': 'off' },
   },
   {
     files: ['**/*.cjs', '**/*.js'],

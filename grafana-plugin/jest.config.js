@@ -8,7 +8,9 @@ function esModulePackages() {
   const root = path.join(__dirname, '..', 'node_modules');
   const names = [];
   for (const entry of readdirSync(root)) {
-    const scoped = entry.startsWith('@') ? readdirSync(path.join(root, entry)).map((n) => `${entry}/${n}`) : [entry];
+    const scoped = entry.startsWith('@')
+      ? readdirSync(path.join(root, entry)).map((n) => `${entry}/${n}`)
+      : [entry];
     for (const name of scoped) {
       try {
         const pkg = JSON.parse(readFileSync(path.join(root, name, 'package.json'), 'utf8'));
@@ -36,17 +38,21 @@ const swc = [
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Typing into Grafana's inputs under jsdom is slow on a 2-core CI machine; this is no timing assertion.
+  testTimeout: 20_000,
   projects: [
     {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.tsx?$': swc },
-      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/tests/*.test.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.test.ts',
+        '<rootDir>/tests/*.test.ts',
+        '<rootDir>/tests/browser/*.test.ts',
+      ],
     },
     {
       displayName: 'pages',
-      // Typing into Grafana's inputs under jsdom is slow on a 2-core CI machine; this is no timing assertion.
-      testTimeout: 20_000,
       testEnvironment: 'jsdom',
       transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.m?js$': swc },
       transformIgnorePatterns: [`node_modules/(?!(${esmDependencies.join('|')})/)`],

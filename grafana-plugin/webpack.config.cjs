@@ -28,12 +28,10 @@ module.exports = (_env, argv) => ({
     'rxjs',
     '@emotion/css',
     '@emotion/react',
-    // Grafana shares data, ui, runtime and e2e-selectors with plugins; scenes is bundled, as Grafana's own
+    // Grafana shares data, ui and runtime with plugins; scenes (and what it needs) is bundled, as Grafana's own
     // plugin tooling does, so the app keeps the scenes version it was tested with.
     ({ request }, callback) =>
-      /^@grafana\/(data|ui|runtime|e2e-selectors|schema)(\/|$)/.test(request ?? '')
-        ? callback(undefined, request)
-        : callback(),
+      /^@grafana\/(data|ui|runtime)(\/|$)/.test(request ?? '') ? callback(undefined, request) : callback(),
   ],
   resolve: { extensions: ['.tsx', '.ts', '.js'] },
   module: {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every check of the repository on a fresh machine: Node 24, a clean install, then `npm test`
+# Runs every check of the repository on a fresh machine: Node 24 and Debian's Chromium, a clean install, then `npm test`
 # (lint, format, strict type-check, every package's tests), and sums up the test counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/use-node24.sh
+source scripts/use-chromium.sh
 echo "node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund
 log=$(mktemp)

@@ -324,7 +324,9 @@ describe('export service app', () => {
       expect((await request(h.app).get('/api/v1/health')).status).toBe(401);
       await h.loki.stop();
       expect((await request(h.app).get('/readyz')).status).toBe(503);
-      expect((await request(h.app).get('/api/v1/health').set(as('jane'))).body.status).toBe('loki unreachable');
+      expect((await request(h.app).get('/api/v1/health').set(as('jane'))).body.status).toBe(
+        'loki unreachable'
+      );
     });
   });
 });

@@ -5,7 +5,9 @@ import type { AppSettings } from './constants';
 
 // Everything imported here lands in the bundle Grafana preloads: pages and the config page load lazily.
 const LazyApp = lazy(() => import('./components/App/App').then((m) => ({ default: m.App })));
-const LazyConfig = lazy(() => import('./components/AppConfig/ConfigRoot').then((m) => ({ default: m.ConfigRoot })));
+const LazyConfig = lazy(() =>
+  import('./components/AppConfig/ConfigRoot').then((m) => ({ default: m.ConfigRoot }))
+);
 
 function App(props: AppRootProps): React.JSX.Element {
   return (

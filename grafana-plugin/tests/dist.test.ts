@@ -21,12 +21,17 @@ describe('the built plugin (dist/)', () => {
   it('guards every route and page with an action declared in roles, and points routes at the service', () => {
     const declared = new Set(built.roles.flatMap((r) => r.role.permissions.map((p) => p.action)));
     const known = (action: string | undefined) =>
-      !!action && (action.startsWith(`${PLUGIN_ID}.`) ? declared.has(action) : Object.values(CORE_ACTIONS).includes(action as never));
+      !!action &&
+      (action.startsWith(`${PLUGIN_ID}.`)
+        ? declared.has(action)
+        : Object.values(CORE_ACTIONS).includes(action as never));
     for (const r of built.routes as Array<{ reqAction?: string; url: string }>) {
       expect(known(r.reqAction)).toBe(true);
       expect(r.url).toMatch(/^\{\{ \.JsonData\.exportServiceUrl \}\}\//);
     }
-    for (const page of (built.includes as Array<{ type: string; action?: string }>).filter((i) => i.type === 'page'))
+    for (const page of (built.includes as Array<{ type: string; action?: string }>).filter(
+      (i) => i.type === 'page'
+    ))
       expect(known(page.action)).toBe(true);
   });
 

@@ -28,7 +28,10 @@ export function createConnectionCheckRouter(deps: { loki: LokiClient }): Router 
   const router = Router();
   router.get('/', async (_req, res) => {
     const lokiReady = await deps.loki.ready();
-    const body: ConnectionCheck = { status: lokiReady ? 'ok' : 'loki unreachable', user: requesterOf(res).login };
+    const body: ConnectionCheck = {
+      status: lokiReady ? 'ok' : 'loki unreachable',
+      user: requesterOf(res).login,
+    };
     res.status(lokiReady ? 200 : 503).json(body);
   });
   return router;

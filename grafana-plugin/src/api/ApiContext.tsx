@@ -4,7 +4,13 @@ import { AuditLensApi } from './client';
 const ApiContext = createContext<AuditLensApi | null>(null);
 
 /** Gives the pages one API client; tests and the browser harness pass their own. */
-export function ApiProvider({ api, children }: { api?: AuditLensApi; children: React.ReactNode }): React.JSX.Element {
+export function ApiProvider({
+  api,
+  children,
+}: {
+  api?: AuditLensApi;
+  children: React.ReactNode;
+}): React.JSX.Element {
   const value = useMemo(() => api ?? new AuditLensApi(), [api]);
   return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
 }

@@ -16,7 +16,9 @@ export async function saveSettings(
   http: HttpFetcher = getBackendSrv() as unknown as HttpFetcher
 ): Promise<void> {
   const secureJsonData =
-    update.sharedSecret === undefined ? undefined : { [APP_SECURE_JSON_DATA.sharedSecret]: update.sharedSecret ?? '' };
+    update.sharedSecret === undefined
+      ? undefined
+      : { [APP_SECURE_JSON_DATA.sharedSecret]: update.sharedSecret ?? '' };
   await lastValueFrom(
     http.fetch({
       url: `/api/plugins/${PLUGIN_ID}/settings`,

@@ -14,7 +14,10 @@ export function GrafanaRouter({ children }: { children: React.ReactNode }): Reac
   }, [history]);
   return (
     <LocationServiceProvider service={locationService}>
-      <Router location={location} navigator={history as unknown as React.ComponentProps<typeof Router>['navigator']}>
+      <Router
+        location={location}
+        navigator={history as unknown as React.ComponentProps<typeof Router>['navigator']}
+      >
         {children}
       </Router>
     </LocationServiceProvider>

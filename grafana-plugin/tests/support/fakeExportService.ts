@@ -32,9 +32,22 @@ export interface ServiceResponse {
 
 const f = lokiFieldName;
 
-function event(logType: LogType, i: number, at: number, fields: Record<string, string>, summary: string): AuditRow {
+function event(
+  logType: LogType,
+  i: number,
+  at: number,
+  fields: Record<string, string>,
+  summary: string
+): AuditRow {
   const id = `${logType}-${String(i).padStart(4, '0')}`;
-  return { id, timestamp: `${at}000000`, time: new Date(at).toISOString(), logType, summary, fields: { ...fields, [f(ATTR.eventId)]: id } };
+  return {
+    id,
+    timestamp: `${at}000000`,
+    time: new Date(at).toISOString(),
+    logType,
+    summary,
+    fields: { ...fields, [f(ATTR.eventId)]: id },
+  };
 }
 
 /** Deterministic events: `perType` of each log type, one a minute back from `now`. */
@@ -45,39 +58,66 @@ export function sampleEvents(now: number, perType = 150): AuditRow[] {
     const user = ['jane', 'omar', 'li'][i % 3]!;
     const ip = `203.0.113.${(i % 5) + 1}`;
     rows.push(
-      event('activity', i, at, {
-        [f(ATTR.userName)]: user,
-        [f(ATTR.clientAddress)]: ip,
-        [f(ATTR.category)]: ['SLA', 'Roles and permissions'][i % 2]!,
-        [f(ATTR.action)]: ['update', 'create', 'delete'][i % 3]!,
-        [f(ATTR.outcome)]: 'success',
-        [f(ATTR.targetType)]: 'sla_policy',
-        [f(ATTR.targetName)]: `Policy ${i}`,
-        [f(ATTR.changes)]: JSON.stringify({ before: { enabled: true, threshold: 4 }, after: { enabled: false, threshold: 4 } }),
-      }, `${user} changed Policy ${i}`),
-      event('access', i, at, {
-        [f(ATTR.userName)]: user,
-        [f(ATTR.clientAddress)]: ip,
-        [f(ATTR.action)]: i % 4 === 0 ? 'login_failed' : 'login',
-        [f(ATTR.outcome)]: i % 4 === 0 ? 'failure' : 'success',
-        [f(ATTR.brand)]: 'Acme',
-        [f(ATTR.portal)]: i % 2 ? 'agent' : 'customer',
-        [f(ATTR.loginSource)]: i % 2 ? 'form' : 'google',
-      }, `${user} ${i % 4 === 0 ? 'failed to log in' : 'logged in'}`),
-      event('webhook_failure', i, at, {
-        [f(ATTR.webhookName)]: ['Billing sync', 'CRM push'][i % 2]!,
-        [f(ATTR.urlFull)]: 'https://hooks.example.com/x?token=REDACTED',
-        [f(ATTR.httpStatus)]: '502',
-        [f(ATTR.errorMessage)]: 'Bad gateway',
-        [f(ATTR.attempt)]: String((i % 3) + 1),
-        [f(ATTR.outcome)]: 'failure',
-      }, 'Webhook delivery failed'),
-      event('integration_failure', i, at, {
-        [f(ATTR.integrationName)]: ['Salesforce', 'Slack'][i % 2]!,
-        [f(ATTR.integrationType)]: ['crm', 'chat'][i % 2]!,
-        [f(ATTR.failureType)]: 'auth',
-        [f(ATTR.outcome)]: 'failure',
-      }, 'Token expired'),
+      event(
+        'activity',
+        i,
+        at,
+        {
+          [f(ATTR.userName)]: user,
+          [f(ATTR.clientAddress)]: ip,
+          [f(ATTR.category)]: ['SLA', 'Roles and permissions'][i % 2]!,
+          [f(ATTR.action)]: ['update', 'create', 'delete'][i % 3]!,
+          [f(ATTR.outcome)]: 'success',
+          [f(ATTR.targetType)]: 'sla_policy',
+          [f(ATTR.targetName)]: `Policy ${i}`,
+          [f(ATTR.changes)]: JSON.stringify({
+            before: { enabled: true, threshold: 4 },
+            after: { enabled: false, threshold: 4 },
+          }),
+        },
+        `${user} changed Policy ${i}`
+      ),
+      event(
+        'access',
+        i,
+        at,
+        {
+          [f(ATTR.userName)]: user,
+          [f(ATTR.clientAddress)]: ip,
+          [f(ATTR.action)]: i % 4 === 0 ? 'login_failed' : 'login',
+          [f(ATTR.outcome)]: i % 4 === 0 ? 'failure' : 'success',
+          [f(ATTR.brand)]: 'Acme',
+          [f(ATTR.portal)]: i % 2 ? 'agent' : 'customer',
+          [f(ATTR.loginSource)]: i % 2 ? 'form' : 'google',
+        },
+        `${user} ${i % 4 === 0 ? 'failed to log in' : 'logged in'}`
+      ),
+      event(
+        'webhook_failure',
+        i,
+        at,
+        {
+          [f(ATTR.webhookName)]: ['Billing sync', 'CRM push'][i % 2]!,
+          [f(ATTR.urlFull)]: 'https://hooks.example.com/x?token=REDACTED',
+          [f(ATTR.httpStatus)]: '502',
+          [f(ATTR.errorMessage)]: 'Bad gateway',
+          [f(ATTR.attempt)]: String((i % 3) + 1),
+          [f(ATTR.outcome)]: 'failure',
+        },
+        'Webhook delivery failed'
+      ),
+      event(
+        'integration_failure',
+        i,
+        at,
+        {
+          [f(ATTR.integrationName)]: ['Salesforce', 'Slack'][i % 2]!,
+          [f(ATTR.integrationType)]: ['crm', 'chat'][i % 2]!,
+          [f(ATTR.failureType)]: 'auth',
+          [f(ATTR.outcome)]: 'failure',
+        },
+        'Token expired'
+      )
     );
   }
   return rows;
@@ -104,26 +144,41 @@ export class FakeExportService {
     const from = Number(req.params['from'] ?? 0);
     const to = Number(req.params['to'] ?? Date.now());
     const unknown = Object.keys(req.params).find(
-      (k) => !['from', 'to', 'limit', 'cursor', 'field', 'by', 'step', TEXT_FILTER_KEY].includes(k) && !FILTER_FIELDS[logType].some((ff) => ff.key === k)
+      (k) =>
+        !['from', 'to', 'limit', 'cursor', 'field', 'by', 'step', TEXT_FILTER_KEY].includes(k) &&
+        !FILTER_FIELDS[logType].some((ff) => ff.key === k)
     );
-    if (unknown) return { status: 400, data: { error: 'invalid query', issues: [{ field: unknown, message: 'not a filter' }] } };
+    if (unknown)
+      return {
+        status: 400,
+        data: { error: 'invalid query', issues: [{ field: unknown, message: 'not a filter' }] },
+      };
     const matching = this.events.filter((e) => e.logType === logType && matches(e, req.params, from, to));
     if (sub === undefined) {
       const limit = Number(req.params['limit'] ?? 100);
       const start = req.params['cursor'] ? Number(req.params['cursor']) : 0;
       const rows = matching.slice(start, start + limit);
-      return { status: 200, data: { rows, nextCursor: start + limit < matching.length ? String(start + limit) : null } };
+      return {
+        status: 200,
+        data: { rows, nextCursor: start + limit < matching.length ? String(start + limit) : null },
+      };
     }
     if (sub === 'facets') {
       const key = req.params['field'] ?? '';
       const field = FILTER_FIELDS[logType].find((ff) => ff.key === key);
-      if (!field) return { status: 400, data: { error: 'invalid query', issues: [{ field: 'field', message: 'unknown' }] } };
+      if (!field)
+        return {
+          status: 400,
+          data: { error: 'invalid query', issues: [{ field: 'field', message: 'unknown' }] },
+        };
       const counts = new Map<string, number>();
       for (const e of matching) {
         const v = e.fields[field.lokiField];
         if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
       }
-      const values = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
+      const values = [...counts]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count);
       return { status: 200, data: { field: key, values } };
     }
     if (sub === 'stats') {
@@ -139,11 +194,24 @@ export class FakeExportService {
       }
       return {
         status: 200,
-        data: { by, step, series: [...series].map(([name, points]) => ({ name, points: [...points].sort(([a], [b]) => a - b) })) },
+        data: {
+          by,
+          step,
+          series: [...series].map(([name, points]) => ({
+            name,
+            points: [...points].sort(([a], [b]) => a - b),
+          })),
+        },
       };
     }
     if (sub === 'export-grants' && req.method === 'POST')
-      return { status: 200, data: { grant: `grant:${req.login}:${logType}`, expiresAt: new Date(Date.now() + 60_000).toISOString() } };
+      return {
+        status: 200,
+        data: {
+          grant: `grant:${req.login}:${logType}`,
+          expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        },
+      };
     return { status: 404, data: { error: 'no such route' } };
   }
 

@@ -84,7 +84,8 @@ export class FakeGrafanaServer {
       .filter((r) => rest === r.path || rest.startsWith(`${r.path}/`))
       .sort((a, b) => b.path.length - a.path.length)[0];
     if (!route) return record(404, { message: 'Plugin route not found' });
-    if (!route.reqAction || !this.user.permissions[route.reqAction]) return record(403, { message: 'Access denied' });
+    if (!route.reqAction || !this.user.permissions[route.reqAction])
+      return record(403, { message: 'Access denied' });
     if (!route.url.startsWith(SERVICE_URL)) return record(502, { message: 'route points elsewhere' });
     const path = route.url.slice(SERVICE_URL.length) + rest.slice(route.path.length);
     const res = this.service.handle({ method, path, params, data: options.data, login: this.user.login });

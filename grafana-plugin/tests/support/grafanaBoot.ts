@@ -22,7 +22,11 @@ let booted: User | null = null;
  * Signs `login` in with `actions` (plus app access, which every role has) and makes Grafana's server double
  * the backend. Grafana sets the current user once; later calls change who that user is.
  */
-export function bootGrafana(login: string, actions: readonly string[], service: FakeExportService): FakeGrafanaServer {
+export function bootGrafana(
+  login: string,
+  actions: readonly string[],
+  service: FakeExportService
+): FakeGrafanaServer {
   const permissions = Object.fromEntries([CORE_ACTIONS.appAccess, ...actions].map((a) => [a, true]));
   const user = {
     ...config.bootData.user,

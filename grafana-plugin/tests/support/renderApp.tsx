@@ -2,24 +2,13 @@ import React from 'react';
 import { render, type RenderResult } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { locationService } from '@grafana/runtime';
-import type { AppRootProps } from '@grafana/data';
-import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
+import { APP_BASE_PATH } from '@auditlens/contract';
+import { appRootProps } from './appRootProps';
 import { App } from '../../src/components/App/App';
 import { bootGrafana } from './grafanaBoot';
 import type { FakeGrafanaServer } from './fakeGrafanaServer';
 import { FakeExportService, sampleEvents } from './fakeExportService';
 import { GrafanaRouter } from './GrafanaRouter';
-
-/** The props Grafana passes an app's root page; the app reads none of them but the path. */
-export function appRootProps(): AppRootProps {
-  return {
-    basename: APP_BASE_PATH,
-    path: APP_BASE_PATH,
-    meta: { id: PLUGIN_ID } as AppRootProps['meta'],
-    query: {},
-    onNavChanged: () => {},
-  } as AppRootProps;
-}
 
 export interface RenderedApp extends RenderResult {
   readonly server: FakeGrafanaServer;

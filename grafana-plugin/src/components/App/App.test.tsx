@@ -31,7 +31,8 @@ describe('a user without any read action', () => {
 describe('an audit log viewer (all four types, no export)', () => {
   it('sees a tile per log type with its count, and the access tile shows failed logins', async () => {
     const app = renderApp(page('overview'), PERMISSION_SETS.viewer);
-    for (const t of LOG_TYPES) expect(await screen.findByTestId(testIds.tile(LOG_TYPE_SLUGS[t]))).toBeInTheDocument();
+    for (const t of LOG_TYPES)
+      expect(await screen.findByTestId(testIds.tile(LOG_TYPE_SLUGS[t]))).toBeInTheDocument();
     const access = screen.getByTestId(testIds.tile('access'));
     // 150 events in the last 150 minutes, one in four a failed login: 38 within the default 24 hours.
     expect(await within(access).findByText('150')).toBeInTheDocument();

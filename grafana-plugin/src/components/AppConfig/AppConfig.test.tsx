@@ -10,7 +10,11 @@ import type { AppSettings } from '../../constants';
 import { testIds } from '../../testIds';
 import { AppConfig } from './AppConfig';
 
-function renderConfig(actions: readonly string[], meta: Partial<AppPluginMeta<AppSettings>>, service = new FakeExportService([])) {
+function renderConfig(
+  actions: readonly string[],
+  meta: Partial<AppPluginMeta<AppSettings>>,
+  service = new FakeExportService([])
+) {
   const server = bootGrafana('admin', actions, service);
   const props = {
     plugin: { meta: { id: PLUGIN_ID, enabled: true, jsonData: {}, secureJsonFields: {}, ...meta } },
@@ -59,11 +63,17 @@ describe('the config page', () => {
     await user.type(url, 'https://audit.internal');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await screen.findByText('Settings saved.');
-    expect(server.savedSettings[0]).toEqual({ enabled: true, pinned: true, jsonData: { exportServiceUrl: 'https://audit.internal' } });
+    expect(server.savedSettings[0]).toEqual({
+      enabled: true,
+      pinned: true,
+      jsonData: { exportServiceUrl: 'https://audit.internal' },
+    });
   });
 
   it('tests the connection through the proxy health route and says who the service thinks you are', async () => {
-    const { server, user } = renderConfig(PERMISSION_SETS.admin, { secureJsonFields: { sharedSecret: true } });
+    const { server, user } = renderConfig(PERMISSION_SETS.admin, {
+      secureJsonFields: { sharedSecret: true },
+    });
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     const result = await screen.findByTestId(testIds.connectionResult);
     expect(within(result).getByText('Connection works')).toBeInTheDocument();

@@ -32,7 +32,11 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
     setSaving(true);
     setSaved(null);
     try {
-      await saveSettings({ enabled: true, exportServiceUrl: url.replace(/\/+$/, ''), sharedSecret: secret ? secret : undefined });
+      await saveSettings({
+        enabled: true,
+        exportServiceUrl: url.replace(/\/+$/, ''),
+        sharedSecret: secret ? secret : undefined,
+      });
       if (secret) setSecretSet(true);
       setSecret('');
       setSaved({ ok: true, text: 'Settings saved.' });
@@ -50,7 +54,10 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
       const res: ConnectionCheck = await api.health();
       setTest(
         res.status === 'ok'
-          ? { ok: true, text: `Connected. The export service accepted the secret and knows you as ${res.user}; Loki answers.` }
+          ? {
+              ok: true,
+              text: `Connected. The export service accepted the secret and knows you as ${res.user}; Loki answers.`,
+            }
           : { ok: false, text: `The export service answered, but ${res.status}.` }
       );
     } catch (e) {
@@ -69,9 +76,18 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
           invalid={!!urlError}
           error={urlError}
         >
-          <Input id="auditlens-url" width={60} value={url} onChange={(e) => setUrl(e.currentTarget.value)} placeholder="http://export-service:8080" />
+          <Input
+            id="auditlens-url"
+            width={60}
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            placeholder="http://export-service:8080"
+          />
         </Field>
-        <Field label="Shared secret" description="Must equal AUDITLENS_SHARED_SECRET of the service. Stored encrypted; never shown again.">
+        <Field
+          label="Shared secret"
+          description="Must equal AUDITLENS_SHARED_SECRET of the service. Stored encrypted; never shown again."
+        >
           <SecretInput
             id="auditlens-secret"
             width={60}
@@ -88,14 +104,23 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
           <Button onClick={save} disabled={saving || !url || !!urlError || (!secretSet && !secret)}>
             {enabled ? 'Save settings' : 'Enable and save'}
           </Button>
-          <Button variant="secondary" onClick={testConnection} disabled={testing} icon={testing ? 'spinner' : 'plug'}>
+          <Button
+            variant="secondary"
+            onClick={testConnection}
+            disabled={testing}
+            icon={testing ? 'spinner' : 'plug'}
+          >
             Test connection
           </Button>
         </Stack>
       </FieldSet>
       {saved && <Alert title={saved.text} severity={saved.ok ? 'success' : 'error'} />}
       {test && (
-        <Alert title={test.ok ? 'Connection works' : 'Connection failed'} severity={test.ok ? 'success' : 'error'} data-testid={testIds.connectionResult}>
+        <Alert
+          title={test.ok ? 'Connection works' : 'Connection failed'}
+          severity={test.ok ? 'success' : 'error'}
+          data-testid={testIds.connectionResult}
+        >
           {test.text}
         </Alert>
       )}

@@ -20,11 +20,11 @@ describe('the export dialog', () => {
   it('lists the current filters and queues the current view as XLSX, to be emailed', async () => {
     const { app, user, dialog } = await openDialog(`${APP_BASE_PATH}/access?user=omar&portal=agent&q=logged`);
     const filters = within(dialog).getByRole('list', { name: 'Filters of the export' });
-    expect(within(filters).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'Username: omar',
-      'Portal: agent',
-      'Contains: logged',
-    ]);
+    expect(
+      within(filters)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+    ).toEqual(['Username: omar', 'Portal: agent', 'Contains: logged']);
     await user.click(within(dialog).getByLabelText('XLSX'));
     await user.click(within(dialog).getByRole('button', { name: /Export and email/ }));
     expect(await within(dialog).findByText('Export queued')).toBeInTheDocument();
@@ -70,7 +70,10 @@ describe('the export dialog', () => {
 
   it('shows why the export was refused and keeps the dialog open', async () => {
     const { app, user, dialog } = await openDialog(`${APP_BASE_PATH}/access`);
-    jest.spyOn(app.service, 'handle').mockReturnValue({ status: 400, data: { error: 'range too long', issues: [{ field: 'from', message: 'at most 366 days' }] } });
+    jest.spyOn(app.service, 'handle').mockReturnValue({
+      status: 400,
+      data: { error: 'range too long', issues: [{ field: 'from', message: 'at most 366 days' }] },
+    });
     await user.click(within(dialog).getByRole('button', { name: /Export and email/ }));
     expect(await within(dialog).findByText('Could not queue the export')).toBeInTheDocument();
     expect(within(dialog).getByText('range too long (from: at most 366 days)')).toBeInTheDocument();

@@ -1,6 +1,16 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
-import { Alert, Button, Field, Input, Modal, RadioButtonGroup, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Field,
+  Input,
+  Modal,
+  RadioButtonGroup,
+  Stack,
+  TextLink,
+  useStyles2,
+} from '@grafana/ui';
 import type { GrafanaTheme2, TimeZone } from '@grafana/data';
 import {
   EXPORT_FORMATS,
@@ -35,7 +45,8 @@ interface Props {
 }
 
 /** `datetime-local` text of an instant in the viewer's zone, and back. */
-const toLocalInput = (ms: number, timeZone: TimeZone): string => formatWhen(ms, timeZone).slice(0, 16).replace(' ', 'T');
+const toLocalInput = (ms: number, timeZone: TimeZone): string =>
+  formatWhen(ms, timeZone).slice(0, 16).replace(' ', 'T');
 function fromLocalInput(text: string, timeZone: TimeZone): number {
   // The text is wall-clock time in the viewer's zone: shift by that zone's offset at the instant.
   const asUtc = Date.parse(`${text}:00Z`);
@@ -57,7 +68,9 @@ export function ExportDialog({ logType, range, filters, q, timeZone, onDismiss }
   const [queued, setQueued] = useState<ExportJob | null>(null);
 
   const chosen =
-    frame === 'current' ? range : { from: fromLocalInput(fromText, timeZone), to: fromLocalInput(toText, timeZone) };
+    frame === 'current'
+      ? range
+      : { from: fromLocalInput(fromText, timeZone), to: fromLocalInput(toText, timeZone) };
   const rangeError =
     Number.isNaN(chosen.from) || Number.isNaN(chosen.to)
       ? 'Enter both dates.'
@@ -66,7 +79,9 @@ export function ExportDialog({ logType, range, filters, q, timeZone, onDismiss }
         : undefined;
 
   const applied = [
-    ...FILTER_FIELDS[logType].filter((f) => filters[f.key]).map((f) => ({ label: f.label, value: filters[f.key]! })),
+    ...FILTER_FIELDS[logType]
+      .filter((f) => filters[f.key])
+      .map((f) => ({ label: f.label, value: filters[f.key]! })),
     ...(q ? [{ label: 'Contains', value: q }] : []),
   ];
 
@@ -114,10 +129,20 @@ export function ExportDialog({ logType, range, filters, q, timeZone, onDismiss }
             ) : (
               <Stack gap={2}>
                 <Field label="From" invalid={!!rangeError} error={rangeError}>
-                  <Input type="datetime-local" aria-label="From" value={fromText} onChange={(e) => setFromText(e.currentTarget.value)} />
+                  <Input
+                    type="datetime-local"
+                    aria-label="From"
+                    value={fromText}
+                    onChange={(e) => setFromText(e.currentTarget.value)}
+                  />
                 </Field>
                 <Field label="To">
-                  <Input type="datetime-local" aria-label="To" value={toText} onChange={(e) => setToText(e.currentTarget.value)} />
+                  <Input
+                    type="datetime-local"
+                    aria-label="To"
+                    value={toText}
+                    onChange={(e) => setToText(e.currentTarget.value)}
+                  />
                 </Field>
               </Stack>
             )}
@@ -149,7 +174,11 @@ export function ExportDialog({ logType, range, filters, q, timeZone, onDismiss }
             {queued ? 'Close' : 'Cancel'}
           </Button>
           {!queued && (
-            <Button onClick={submit} disabled={sending || !!rangeError} icon={sending ? 'spinner' : 'envelope'}>
+            <Button
+              onClick={submit}
+              disabled={sending || !!rangeError}
+              icon={sending ? 'spinner' : 'envelope'}
+            >
               Export and email
             </Button>
           )}

@@ -13,7 +13,12 @@ function serviceWithExport(): FakeExportService {
     path: '/exports',
     login: 'jane',
     params: {},
-    data: { grant: 'grant:jane:access', from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z', format: 'csv' },
+    data: {
+      grant: 'grant:jane:access',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-02T00:00:00.000Z',
+      format: 'csv',
+    },
   });
   return service;
 }
@@ -31,7 +36,9 @@ describe('My exports', () => {
 
     service.advance('exp-1', { status: 'running', rows: 5000 });
     await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
-    expect(await within(screen.getByTestId(testIds.exportRow('exp-1'))).findByText('running')).toBeInTheDocument();
+    expect(
+      await within(screen.getByTestId(testIds.exportRow('exp-1'))).findByText('running')
+    ).toBeInTheDocument();
     expect(within(screen.getByTestId(testIds.exportRow('exp-1'))).getByText('5,000')).toBeInTheDocument();
 
     service.advance('exp-1', { status: 'done', rows: 12345, bytes: 2_500_000, downloadable: true });

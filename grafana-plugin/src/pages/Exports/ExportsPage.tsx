@@ -68,7 +68,9 @@ export function ExportsPage(): React.JSX.Element {
         )}
         {!jobs && !error && <LoadingPlaceholder text="Loading your exports…" />}
         {jobs && jobs.length === 0 && (
-          <p className={styles.muted}>No exports yet. Use Export on a log page; the file is emailed to you.</p>
+          <p className={styles.muted}>
+            No exports yet. Use Export on a log page; the file is emailed to you.
+          </p>
         )}
         {jobs && jobs.length > 0 && (
           <table className={styles.table} aria-label="My exports">
@@ -94,7 +96,11 @@ export function ExportsPage(): React.JSX.Element {
                   </td>
                   <td>{job.format.toUpperCase()}</td>
                   <td>
-                    <Badge text={job.status} color={STATUS_COLOR[job.status]} icon={inFlight(job) ? 'spinner' : undefined} />
+                    <Badge
+                      text={job.status}
+                      color={STATUS_COLOR[job.status]}
+                      icon={inFlight(job) ? 'spinner' : undefined}
+                    />
                     {job.error && <div className={styles.error}>{job.error}</div>}
                   </td>
                   <td>{job.rows.toLocaleString()}</td>
@@ -122,7 +128,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
     borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
   muted: css({ color: theme.colors.text.secondary }),

@@ -89,7 +89,12 @@ function AuditLogViewRenderer({ model }: SceneComponentProps<AuditLogView>): Rea
           onSearch={(text) => model.setText(text)}
         />
         {canExport && (
-          <Button icon="download-alt" variant="secondary" onClick={() => setExporting(true)} data-testid={testIds.exportButton}>
+          <Button
+            icon="download-alt"
+            variant="secondary"
+            onClick={() => setExporting(true)}
+            data-testid={testIds.exportButton}
+          >
             Export
           </Button>
         )}
@@ -112,5 +117,10 @@ function AuditLogViewRenderer({ model }: SceneComponentProps<AuditLogView>): Rea
 
 const getStyles = (theme: GrafanaTheme2) => ({
   view: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), width: '100%' }),
-  top: css({ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', gap: theme.spacing(2) }),
+  top: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'flex-end',
+    gap: theme.spacing(2),
+  }),
 });

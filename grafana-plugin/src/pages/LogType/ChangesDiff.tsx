@@ -19,7 +19,10 @@ export function diffChanges(json: string): readonly Change[] | null {
     return null;
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
-  const { before = {}, after = {} } = parsed as { before?: Record<string, unknown>; after?: Record<string, unknown> };
+  const { before = {}, after = {} } = parsed as {
+    before?: Record<string, unknown>;
+    after?: Record<string, unknown>;
+  };
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort();
   return keys
     .map((key) => ({ key, before: before?.[key], after: after?.[key] }))
@@ -63,7 +66,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
     borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.5, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
   }),
   before: css({ background: theme.colors.error.transparent, textDecoration: 'line-through' }),
   after: css({ background: theme.colors.success.transparent, textDecoration: 'none' }),

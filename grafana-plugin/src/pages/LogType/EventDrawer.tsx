@@ -24,7 +24,12 @@ export function EventDrawer({
     .filter(([k]) => k !== CHANGES_FIELD)
     .sort(([a], [b]) => a.localeCompare(b));
   return (
-    <Drawer title={row.summary} subtitle={`${LOG_TYPE_TITLES[row.logType]} · ${formatWhen(row.time, timeZone)}`} onClose={onClose} size="md">
+    <Drawer
+      title={row.summary}
+      subtitle={`${LOG_TYPE_TITLES[row.logType]} · ${formatWhen(row.time, timeZone)}`}
+      onClose={onClose}
+      size="md"
+    >
       <div data-testid={testIds.eventDrawer}>
         {changes !== undefined && (
           <section aria-label="Before and after">
@@ -61,7 +66,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     width: '100%',
     borderCollapse: 'collapse',
     wordBreak: 'break-word',
-    'th, td': { padding: theme.spacing(0.5, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left', verticalAlign: 'top' },
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium, width: '35%' },
   }),
 });

@@ -62,11 +62,16 @@ export function EventsChart({
   else {
     const names = state.value.series.map((s) => s.name);
     const color = (name: string) =>
-      theme.visualization.getColorByName(theme.visualization.palette[names.indexOf(name) % theme.visualization.palette.length]!);
+      theme.visualization.getColorByName(
+        theme.visualization.palette[names.indexOf(name) % theme.visualization.palette.length]!
+      );
     const bars = toBars(state.value);
     const max = Math.max(1, ...bars.map((b) => b.total));
     const total = bars.reduce((n, b) => n + b.total, 0);
-    const width = Math.max(bars.length, 1);
+    // One slot per step across the whole range, so quiet periods show as gaps.
+    const stepMs = state.value.step * 1000;
+    const width = Math.max(1, Math.ceil((query.to - query.from) / stepMs));
+    const slot = (at: number) => Math.min(width - 1, Math.max(0, Math.floor((at - query.from) / stepMs)));
     body =
       total === 0 ? (
         <p className={styles.empty}>No events in this time range.</p>
@@ -79,7 +84,8 @@ export function EventsChart({
             preserveAspectRatio="none"
             className={styles.svg}
           >
-            {bars.map((bar, i) => {
+            {bars.map((bar) => {
+              const x = slot(bar.at);
               let y = HEIGHT;
               return (
                 <g key={bar.at}>
@@ -87,12 +93,18 @@ export function EventsChart({
                   {bar.parts.map((p) => {
                     const h = (p.count / max) * HEIGHT;
                     y -= h;
-                    return <rect key={p.name} x={i + 0.1} width={0.8} y={y} height={h} fill={color(p.name)} />;
+                    return (
+                      <rect key={p.name} x={x + 0.1} width={0.8} y={y} height={h} fill={color(p.name)} />
+                    );
                   })}
                 </g>
               );
             })}
           </svg>
+          <div className={styles.axis} aria-hidden>
+            <span>{dateTimeFormat(query.from, { timeZone })}</span>
+            <span>{dateTimeFormat(query.to, { timeZone })}</span>
+          </div>
           <ul className={styles.legend} aria-label="Legend">
             {state.value.series.map((s) => (
               <li key={s.name}>
@@ -127,6 +139,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
   header: css({ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }),
   title: css({ fontSize: theme.typography.h5.fontSize, margin: 0 }),
   svg: css({ width: '100%', height: HEIGHT, display: 'block', marginTop: theme.spacing(1) }),
+  axis: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   legend: css({
     display: 'flex',
     flexWrap: 'wrap',
@@ -136,6 +154,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     margin: theme.spacing(1, 0, 0),
     fontSize: theme.typography.bodySmall.fontSize,
   }),
-  swatch: css({ display: 'inline-block', width: 10, height: 10, borderRadius: 2, marginRight: theme.spacing(0.5) }),
+  swatch: css({
+    display: 'inline-block',
+    width: 10,
+    height: 10,
+    borderRadius: 2,
+    marginRight: theme.spacing(0.5),
+  }),
   empty: css({ color: theme.colors.text.secondary }),
 });

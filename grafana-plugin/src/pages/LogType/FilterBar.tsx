@@ -66,7 +66,9 @@ function FacetSelect({
     setLoading(true);
     api.facets(logType, field.key, from, to).then(
       (res) => {
-        setOptions(res.values.map((v) => ({ label: v.value, value: v.value, description: `${v.count} events` })));
+        setOptions(
+          res.values.map((v) => ({ label: v.value, value: v.value, description: `${v.count} events` }))
+        );
         setError(undefined);
         setLoading(false);
       },
@@ -79,7 +81,9 @@ function FacetSelect({
   };
 
   const current = value ? [{ label: value, value }] : [];
-  const merged = options ? [...current.filter((c) => !options.some((o) => o.value === c.value)), ...options] : current;
+  const merged = options
+    ? [...current.filter((c) => !options.some((o) => o.value === c.value)), ...options]
+    : current;
   return (
     <Field label={field.label} invalid={!!error} error={error} noMargin>
       <Select
@@ -100,7 +104,13 @@ function FacetSelect({
   );
 }
 
-function SearchInput({ value, onSearch }: { value: string; onSearch: (q: string) => void }): React.JSX.Element {
+function SearchInput({
+  value,
+  onSearch,
+}: {
+  value: string;
+  onSearch: (q: string) => void;
+}): React.JSX.Element {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   const apply = (): void => {
@@ -123,5 +133,11 @@ function SearchInput({ value, onSearch }: { value: string; onSearch: (q: string)
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  bar: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1, 2), marginBottom: theme.spacing(2), alignItems: 'flex-end' }),
+  bar: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1, 2),
+    marginBottom: theme.spacing(2),
+    alignItems: 'flex-end',
+  }),
 });

@@ -65,7 +65,12 @@ export function LogTable({
     }
   };
 
-  if (error && !loaded) return <Alert title="Could not load audit logs" severity="error">{error}</Alert>;
+  if (error && !loaded)
+    return (
+      <Alert title="Could not load audit logs" severity="error">
+        {error}
+      </Alert>
+    );
   if (!loaded) return <LoadingPlaceholder text="Loading audit logs…" />;
   if (loaded.rows.length === 0)
     return (
@@ -113,13 +118,22 @@ export function LogTable({
           </tbody>
         </table>
       </div>
-      {error && <Alert title="Could not load older events" severity="error">{error}</Alert>}
+      {error && (
+        <Alert title="Could not load older events" severity="error">
+          {error}
+        </Alert>
+      )}
       <div className={styles.footer}>
         <span>
           {loaded.rows.length} event{loaded.rows.length === 1 ? '' : 's'} shown
         </span>
         {loaded.cursor && (
-          <Button variant="secondary" onClick={loadOlder} disabled={loadingMore} icon={loadingMore ? 'spinner' : 'angle-down'}>
+          <Button
+            variant="secondary"
+            onClick={loadOlder}
+            disabled={loadingMore}
+            icon={loadingMore ? 'spinner' : 'angle-down'}
+          >
             Load older events
           </Button>
         )}
@@ -135,8 +149,16 @@ const getStyles = (theme: GrafanaTheme2) => ({
     width: '100%',
     borderCollapse: 'collapse',
     fontSize: theme.typography.bodySmall.fontSize,
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium, whiteSpace: 'nowrap' },
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
+    th: {
+      color: theme.colors.text.secondary,
+      fontWeight: theme.typography.fontWeightMedium,
+      whiteSpace: 'nowrap',
+    },
   }),
   row: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
   open: css({
@@ -149,6 +171,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontVariantNumeric: 'tabular-nums',
     '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}` },
   }),
-  footer: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(2), marginTop: theme.spacing(1), color: theme.colors.text.secondary }),
+  footer: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+    marginTop: theme.spacing(1),
+    color: theme.colors.text.secondary,
+  }),
   empty: css({ padding: theme.spacing(4), textAlign: 'center', color: theme.colors.text.secondary }),
 });

@@ -15,7 +15,8 @@ function service(): { service: FakeExportService; events: AuditRow[] } {
 }
 
 // Plain selectors: role queries over hundreds of cells are slow in jsdom.
-const bodyRows = () => [...screen.getByTestId(testIds.logTable).querySelectorAll('tbody tr')] as HTMLElement[];
+const bodyRows = () =>
+  [...screen.getByTestId(testIds.logTable).querySelectorAll('tbody tr')] as HTMLElement[];
 const cellsOf = (row: HTMLElement) => [...row.querySelectorAll('td')].map((c) => c.textContent);
 const logCalls = (app: ReturnType<typeof renderApp>, slug: string) =>
   app.server.requests.filter((r) => r.url.endsWith(`/logs/${slug}`));
@@ -25,8 +26,19 @@ describe('a log type page', () => {
     const { service: s, events } = service();
     renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, s);
     await screen.findByTestId(testIds.logTable);
-    const headers = [...screen.getByTestId(testIds.logTable).querySelectorAll('th')].map((h) => h.textContent);
-    expect(headers).toEqual(['When', 'Username', 'IP address', 'Action', 'Brand', 'Portal', 'Login source', 'Impersonator']);
+    const headers = [...screen.getByTestId(testIds.logTable).querySelectorAll('th')].map(
+      (h) => h.textContent
+    );
+    expect(headers).toEqual([
+      'When',
+      'Username',
+      'IP address',
+      'Action',
+      'Brand',
+      'Portal',
+      'Login source',
+      'Impersonator',
+    ]);
     const newest = events.find((e) => e.logType === 'access')!;
     const first = cellsOf(bodyRows()[0]!);
     expect(first[0]).toBe(newest.time.replace('T', ' ').replace('Z', ''));
@@ -37,9 +49,26 @@ describe('a log type page', () => {
   it('shows the activity columns of the seeds: When, Where, Actor, Action type, Target, description', async () => {
     renderApp(`${APP_BASE_PATH}/activity`, PERMISSION_SETS.viewer, service().service);
     await screen.findByTestId(testIds.logTable);
-    const headers = [...screen.getByTestId(testIds.logTable).querySelectorAll('th')].map((h) => h.textContent);
-    expect(headers).toEqual(['When', 'Where', 'Actor', 'Category', 'Action type', 'Target', 'Action description']);
-    expect(cellsOf(bodyRows()[0]!).slice(1)).toEqual(['203.0.113.1', 'jane', 'SLA', 'update', 'Policy 0 (sla_policy)', 'jane changed Policy 0']);
+    const headers = [...screen.getByTestId(testIds.logTable).querySelectorAll('th')].map(
+      (h) => h.textContent
+    );
+    expect(headers).toEqual([
+      'When',
+      'Where',
+      'Actor',
+      'Category',
+      'Action type',
+      'Target',
+      'Action description',
+    ]);
+    expect(cellsOf(bodyRows()[0]!).slice(1)).toEqual([
+      '203.0.113.1',
+      'jane',
+      'SLA',
+      'update',
+      'Policy 0 (sla_policy)',
+      'jane changed Policy 0',
+    ]);
   });
 
   it('pages through the cursor with "Load older events" until there are none', async () => {
@@ -53,7 +82,11 @@ describe('a log type page', () => {
   });
 
   it('takes its filters from the URL, so a shared link shows the same view', async () => {
-    const app = renderApp(`${APP_BASE_PATH}/access?user=omar&portal=agent`, PERMISSION_SETS.viewer, service().service);
+    const app = renderApp(
+      `${APP_BASE_PATH}/access?user=omar&portal=agent`,
+      PERMISSION_SETS.viewer,
+      service().service
+    );
     await screen.findByTestId(testIds.logTable);
     for (const row of bodyRows()) expect(cellsOf(row).slice(1, 2)).toEqual(['omar']);
     expect(logCalls(app, 'access')[0]!.params).toMatchObject({ user: 'omar', portal: 'agent' });
@@ -101,7 +134,12 @@ describe('a log type page', () => {
     await user.click(screen.getByRole('button', { name: 'Details of jane changed Policy 0' }));
     const drawer = await screen.findByTestId(testIds.eventDrawer);
     const changes = within(drawer).getByRole('table', { name: 'Changes' });
-    expect(within(changes).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(['enabledtruefalse']);
+    expect(
+      within(changes)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.textContent)
+    ).toEqual(['enabledtruefalse']);
     const fields = within(drawer).getByRole('table', { name: 'Event fields' });
     expect(within(fields).getByText('audit_target_name').nextSibling?.textContent).toBe('Policy 0');
     expect(within(fields).getByText('event id').nextSibling?.textContent).toBe('activity-0000');
@@ -111,7 +149,9 @@ describe('a log type page', () => {
     const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
     const user = userEvent.setup();
     const chart = await screen.findByTestId(testIds.chart);
-    expect(await within(chart).findByRole('img', { name: '150 events over time by action' })).toBeInTheDocument();
+    expect(
+      await within(chart).findByRole('img', { name: '150 events over time by action' })
+    ).toBeInTheDocument();
     expect(within(chart).getByText('login (112)')).toBeInTheDocument();
     expect(within(chart).getByText('login_failed (38)')).toBeInTheDocument();
     await user.click(within(chart).getByLabelText('By outcome'));
@@ -121,7 +161,11 @@ describe('a log type page', () => {
   });
 
   it('follows the time picker: an older range asks the service for that range', async () => {
-    const app = renderApp(`${APP_BASE_PATH}/access?from=now-7d&to=now-6d`, PERMISSION_SETS.viewer, service().service);
+    const app = renderApp(
+      `${APP_BASE_PATH}/access?from=now-7d&to=now-6d`,
+      PERMISSION_SETS.viewer,
+      service().service
+    );
     expect(await screen.findByTestId(testIds.emptyState)).toBeInTheDocument();
     const call = logCalls(app, 'access')[0]!;
     const span = Number(call.params['to']) - Number(call.params['from']);

@@ -17,7 +17,11 @@ import { AuditLogView } from './AuditLogView';
 export function buildLogTypeScene(logType: LogType, canExport: boolean): EmbeddedScene {
   return new EmbeddedScene({
     $timeRange: new SceneTimeRange({ from: 'now-24h', to: 'now' }),
-    controls: [new SceneControlsSpacer(), new SceneTimePicker({}), new SceneRefreshPicker({ intervals: ['1m', '5m', '15m'] })],
+    controls: [
+      new SceneControlsSpacer(),
+      new SceneTimePicker({}),
+      new SceneRefreshPicker({ intervals: ['1m', '5m', '15m'] }),
+    ],
     body: new SceneFlexLayout({
       children: [new SceneFlexItem({ body: new AuditLogView({ logType, canExport, filters: {}, q: '' }) })],
     }),
@@ -25,7 +29,13 @@ export function buildLogTypeScene(logType: LogType, canExport: boolean): Embedde
 }
 
 /** One log type's page; the caller has checked the read permission. */
-export function LogTypePage({ logType, canExport }: { logType: LogType; canExport: boolean }): React.JSX.Element {
+export function LogTypePage({
+  logType,
+  canExport,
+}: {
+  logType: LogType;
+  canExport: boolean;
+}): React.JSX.Element {
   const scene = useMemo(() => buildLogTypeScene(logType, canExport), [logType, canExport]);
   return (
     <AppPage>

@@ -20,7 +20,9 @@ export function OverviewPage({ readable }: { readable: readonly LogType[] }): Re
       new EmbeddedScene({
         $timeRange: new SceneTimeRange({ from: 'now-24h', to: 'now' }),
         controls: [new SceneControlsSpacer(), new SceneTimePicker({}), new SceneRefreshPicker({})],
-        body: new SceneFlexLayout({ children: [new SceneFlexItem({ body: new OverviewTiles({ readable }) })] }),
+        body: new SceneFlexLayout({
+          children: [new SceneFlexItem({ body: new OverviewTiles({ readable }) })],
+        }),
       }),
     [readable]
   );

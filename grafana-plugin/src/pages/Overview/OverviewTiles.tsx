@@ -2,7 +2,12 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { Alert, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { SceneObjectBase, sceneGraph, type SceneComponentProps, type SceneObjectState } from '@grafana/scenes';
+import {
+  SceneObjectBase,
+  sceneGraph,
+  type SceneComponentProps,
+  type SceneObjectState,
+} from '@grafana/scenes';
 import { LOG_TYPE_SLUGS, LOG_TYPE_TITLES, type FacetsResponse, type LogType } from '@auditlens/contract';
 import { useApi } from '../../api/ApiContext';
 import type { AuditLensApi } from '../../api/client';
@@ -36,7 +41,9 @@ async function loadTile(api: AuditLensApi, logType: LogType, from: number, to: n
     detail ? api.facets(logType, detail.field, from, to) : Promise.resolve(null),
   ]);
   const sum = (name?: string) =>
-    stats.series.filter((s) => !name || s.name === name).reduce((n, s) => n + s.points.reduce((m, [, c]) => m + c, 0), 0);
+    stats.series
+      .filter((s) => !name || s.name === name)
+      .reduce((n, s) => n + s.points.reduce((m, [, c]) => m + c, 0), 0);
   return { total: sum(), failures: sum('failure'), top: facets?.values.slice(0, 5) ?? [] };
 }
 
@@ -65,7 +72,11 @@ function Tile({ logType, from, to }: { logType: LogType; from: number; to: numbe
   const link = `${prefixRoute(ROUTES.logType(logType))}?from=${from}&to=${to}`;
   const detail = DETAIL[logType];
   return (
-    <section className={styles.tile} data-testid={testIds.tile(LOG_TYPE_SLUGS[logType])} aria-label={LOG_TYPE_TITLES[logType]}>
+    <section
+      className={styles.tile}
+      data-testid={testIds.tile(LOG_TYPE_SLUGS[logType])}
+      aria-label={LOG_TYPE_TITLES[logType]}
+    >
       <h3 className={styles.title}>
         <TextLink href={link} inline={false}>
           {LOG_TYPE_TITLES[logType]}
@@ -115,7 +126,12 @@ function Tile({ logType, from, to }: { logType: LogType; from: number; to: numbe
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  grid: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))', gap: theme.spacing(2), width: '100%' }),
+  grid: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))',
+    gap: theme.spacing(2),
+    width: '100%',
+  }),
   tile: css({
     background: theme.colors.background.primary,
     border: `1px solid ${theme.colors.border.weak}`,

@@ -1,0 +1,126 @@
+// The browser harness: plays Grafana's part for the built plugin (dist/) in a real browser. It shares
+// React, @grafana/data, ui and runtime with the plugin the way Grafana does (an AMD `define` that hands
+// them over), boots the signed-in user and the backend (the server doubles), and renders the app's root
+// page or config page at Grafana's URLs. Which user and theme come from `window.__AUDITLENS_HARNESS__`.
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import * as grafanaData from '@grafana/data';
+import * as grafanaUi from '@grafana/ui';
+import * as grafanaRuntime from '@grafana/runtime';
+import * as reactRouterDom from 'react-router-dom';
+import * as rxjs from 'rxjs';
+import * as emotionCss from '@emotion/css';
+import { Route, Routes } from 'react-router-dom';
+import {
+  ThemeContext,
+  createTheme,
+  type AppPlugin,
+  type AppPluginMeta,
+  type PluginConfigPageProps,
+} from '@grafana/data';
+import { GlobalStyles } from '@grafana/ui';
+import { config } from '@grafana/runtime';
+import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
+import { bootGrafana, PERMISSION_SETS } from '../support/grafanaBoot';
+import { FakeExportService, sampleEvents } from '../support/fakeExportService';
+import { GrafanaRouter } from '../support/GrafanaRouter';
+import { appRootProps } from '../support/appRootProps';
+import type { FakeGrafanaServer } from '../support/fakeGrafanaServer';
+
+/** What the browser test asks of the harness, set before the page loads. */
+export interface HarnessOptions {
+  readonly permissions: keyof typeof PERMISSION_SETS;
+  readonly theme: 'light' | 'dark';
+}
+
+declare global {
+  interface Window {
+    __AUDITLENS_HARNESS__?: HarnessOptions;
+    __auditlens?: { server: FakeGrafanaServer; service: FakeExportService };
+    define?: ((deps: string[], factory: (...modules: unknown[]) => unknown) => void) & { amd?: object };
+  }
+}
+
+const SHARED: Readonly<Record<string, unknown>> = {
+  react: React,
+  'react-dom': ReactDOM,
+  '@grafana/data': grafanaData,
+  '@grafana/ui': grafanaUi,
+  '@grafana/runtime': grafanaRuntime,
+  'react-router-dom': reactRouterDom,
+  rxjs,
+  '@emotion/css': emotionCss,
+};
+
+/** Loads dist/module.js the way Grafana does, handing it the shared modules. */
+function loadPlugin(): Promise<AppPlugin> {
+  return new Promise((resolve, reject) => {
+    const define = (deps: string[], factory: (...modules: unknown[]) => unknown) => {
+      const missing = deps.filter((d) => !(d in SHARED));
+      if (missing.length)
+        return reject(new Error(`the plugin wants modules Grafana does not share: ${missing.join(', ')}`));
+      const exports = factory(...deps.map((d) => SHARED[d])) as { plugin: AppPlugin };
+      resolve(exports.plugin);
+    };
+    window.define = Object.assign(define, { amd: {} });
+    const script = document.createElement('script');
+    script.src = `public/plugins/${PLUGIN_ID}/module.js`;
+    script.onerror = () => reject(new Error('module.js did not load'));
+    document.head.appendChild(script);
+  });
+}
+
+async function main(): Promise<void> {
+  const options: HarnessOptions = window.__AUDITLENS_HARNESS__ ?? { permissions: 'exporter', theme: 'dark' };
+  const service = new FakeExportService(sampleEvents(Date.now()));
+  const server = bootGrafana('jane', PERMISSION_SETS[options.permissions], service);
+  server.latencyMs = 100;
+  window.__auditlens = { server, service };
+  const theme = createTheme({ colors: { mode: options.theme } });
+  Object.assign(config, {
+    theme2: theme,
+    bootData: {
+      ...config.bootData,
+      user: { ...config.bootData.user, lightTheme: options.theme === 'light' },
+    },
+  });
+
+  const plugin = await loadPlugin();
+  const ConfigPage = plugin.configPages?.[0]?.body as React.ComponentType<
+    PluginConfigPageProps<AppPluginMeta>
+  >;
+  const Root = plugin.root as React.ComponentType<ReturnType<typeof appRootProps>>;
+  const meta = {
+    id: PLUGIN_ID,
+    enabled: true,
+    jsonData: { exportServiceUrl: 'http://export-service:8080' },
+    secureJsonFields: { sharedSecret: true },
+  };
+  createRoot(document.getElementById('root')!).render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <main style={{ padding: 16 }}>
+        <GrafanaRouter>
+          <Routes>
+            <Route path={`${APP_BASE_PATH}/*`} element={<Root {...appRootProps()} />} />
+            <Route
+              path={`/plugins/${PLUGIN_ID}`}
+              element={
+                <ConfigPage
+                  plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
+                  query={{}}
+                />
+              }
+            />
+          </Routes>
+        </GrafanaRouter>
+      </main>
+    </ThemeContext.Provider>
+  );
+}
+
+main().catch((error: unknown) => {
+  document.body.setAttribute('data-harness-error', String(error));
+  throw error;
+});
