@@ -124,7 +124,7 @@ describe('docker-compose.yml', () => {
     // The app is provisioned with the export service's address and the shared secret, under the keys it reads.
     const app = readYaml<{
       apps: Array<{ type: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }>;
-    }>('provisioning/plugins/auditlens-app.yaml').apps[0]!;
+    }>('grafana-plugin/provisioning/plugins/auditlens-app.yaml').apps[0]!;
     expect(app.type).toBe(PLUGIN_ID);
     expect(app.jsonData[APP_JSON_DATA.exportServiceUrl]).toBe(
       `http://export-service:${exportService.environment!['PORT']}`

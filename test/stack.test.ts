@@ -62,6 +62,7 @@ describe('configuration files', () => {
   it.each([
     ...filesUnder('collector-config', ['.yaml', '.yml']),
     ...filesUnder('provisioning', ['.yaml', '.yml']),
+    ...filesUnder('grafana-plugin/provisioning', ['.yaml', '.yml']),
   ])('%s parses as YAML', (file) => {
     expect(readYaml(file)).toBeInstanceOf(Object);
   });
