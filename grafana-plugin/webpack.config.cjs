@@ -39,7 +39,9 @@ module.exports = (_env, argv) => ({
       {
         test: /\.tsx?$/,
         exclude: /node_modules/,
-        use: { loader: 'ts-loader', options: { transpileOnly: true } },
+        // Classic JSX (React.createElement): the bundle then uses whichever React Grafana shares, 18 in
+        // Grafana 12 or 19 in Grafana 13, instead of carrying a jsx-runtime of one version.
+        use: { loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { jsx: 'react' } } },
       },
     ],
   },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_ACTIONS, PLUGIN_ID } from '@auditlens/contract';
 import source from '../src/plugin.json';
@@ -43,5 +43,14 @@ describe('the built plugin (dist/)', () => {
     expect(js).toContain(`public/plugins/${PLUGIN_ID}/`);
     expect(existsSync(join(dist, built.info.logos.small))).toBe(true);
     expect(existsSync(join(dist, 'README.md'))).toBe(true);
+  });
+
+  it('carries no React of its own, so it runs on the React that Grafana 12 (18) or 13 (19) shares', () => {
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js'))) {
+      const js = readFileSync(join(dist, file), 'utf8');
+      // React 19's jsx-runtime makes elements a React 18 renderer rejects.
+      expect(js).not.toContain('react.transitional.element');
+      expect(js).not.toMatch(/react-dom\.(production|development)/);
+    }
   });
 });

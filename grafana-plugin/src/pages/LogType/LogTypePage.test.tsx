@@ -71,6 +71,27 @@ describe('a log type page', () => {
     ]);
   });
 
+  it('shows When in the time zone chosen in Grafana’s time picker (kept in the URL)', async () => {
+    const { service: s, events } = service();
+    renderApp(`${APP_BASE_PATH}/access?timezone=Asia/Kolkata`, PERMISSION_SETS.viewer, s);
+    await screen.findByTestId(testIds.logTable);
+    const newest = Date.parse(events.find((e) => e.logType === 'access')!.time);
+    const kolkata = new Date(newest + 5.5 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
+    expect(cellsOf(bodyRows()[0]!)[0]).toBe(kolkata);
+  });
+
+  it('opens a row’s details from the keyboard, and Escape closes them', async () => {
+    renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    const first = screen.getAllByRole('button', { name: /^Details of / })[0]!;
+    first.focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByTestId(testIds.eventDrawer)).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByTestId(testIds.eventDrawer)).not.toBeInTheDocument());
+  });
+
   it('pages through the cursor with "Load older events" until there are none', async () => {
     const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
     const user = userEvent.setup();
