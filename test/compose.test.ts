@@ -117,6 +117,11 @@ describe('docker-compose.yml', () => {
     expect(exportService.environment!['LOKI_URL']).toBe(ds.datasources[0]!.url);
     expect(services['demo']!).toMatchObject({ depends_on: ['otel-collector'] });
     expect(JSON.stringify(services['demo'])).toContain(`http://otel-collector:${httpPort}`);
+    // The collector requires its bearer token: everything that sends to it carries the same token.
+    const bearer = 'Authorization=Bearer ${OTLP_BEARER_TOKEN:?set OTLP_BEARER_TOKEN in .env}';
+    expect(JSON.stringify(services['demo'])).toContain(bearer);
+    expect(exportService.environment!['OTLP_ENDPOINT']).toBe(`http://otel-collector:${httpPort}`);
+    expect(exportService.environment!['OTLP_HEADERS']).toBe(bearer);
     expect(services['grafana']!.environment).toMatchObject({
       GF_DATAPROXY_SEND_USER_HEADER: 'true',
       GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: 'auditlens-auditlogs-app',

@@ -16,6 +16,18 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ PORT: 8080, LOKI_MAX_ENTRIES: 5000, FILE_TTL_HOURS: 72, MAX_RANGE_DAYS: 366 });
   });
 
+  it('parses OTLP_HEADERS like OTEL_EXPORTER_OTLP_HEADERS, and rejects a malformed one', () => {
+    expect(
+      loadConfig({ ...valid, OTLP_HEADERS: 'Authorization=Bearer abc, X-Scope-OrgID=acme%20co' }).OTLP_HEADERS
+    ).toEqual({
+      Authorization: 'Bearer abc',
+      'X-Scope-OrgID': 'acme co',
+    });
+    expect(() => loadConfig({ ...valid, OTLP_HEADERS: 'Bearer abc' })).toThrow(
+      /OTLP_HEADERS must be key=value pairs/
+    );
+  });
+
   it('names every missing or bad variable', () => {
     let message = '';
     try {

@@ -23,6 +23,14 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
   DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
   OTLP_ENDPOINT: url('OTLP_ENDPOINT').optional(),
+  // Same form as OTel's OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (e.g. the collector's bearer token).
+  OTLP_HEADERS: z
+    .string()
+    .refine((v) => v.split(',').every((pair) => /^\s*[^=\s]+\s*=.+$/.test(pair)), {
+      error: 'OTLP_HEADERS must be key=value pairs separated by commas, e.g. Authorization=Bearer abc',
+    })
+    .transform(parseHeaders)
+    .optional(),
   MAX_RANGE_DAYS: positiveInt('MAX_RANGE_DAYS', 366),
   MAX_ROWS: positiveInt('MAX_ROWS', 5_000_000),
   ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
@@ -31,6 +39,15 @@ const schema = z.object({
   USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+function parseHeaders(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+    })
+  );
+}
 
 /** The service's configuration, validated from the environment once at start. */
 export type Config = z.infer<typeof schema>;

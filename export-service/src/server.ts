@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     ? createAuditEmitter({
         serviceName: 'auditlens-export-service',
         endpoint: config.OTLP_ENDPOINT,
+        headers: config.OTLP_HEADERS,
         onError: (e) => logger.warn({ kind: e.kind }, e.message),
       })
     : undefined;
