@@ -89,7 +89,10 @@ describe('a log type page', () => {
     await user.keyboard('{Enter}');
     expect(await screen.findByTestId(testIds.eventDrawer)).toBeInTheDocument();
     await user.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByTestId(testIds.eventDrawer)).not.toBeInTheDocument());
+    // The drawer animates out; on a loaded CI machine that takes longer than waitFor's default second.
+    await waitFor(() => expect(screen.queryByTestId(testIds.eventDrawer)).not.toBeInTheDocument(), {
+      timeout: 8000,
+    });
   });
 
   it('pages through the cursor with "Load older events" until there are none', async () => {
