@@ -1,13 +1,13 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { Alert, LoadingPlaceholder, RadioButtonGroup, useStyles2, useTheme2 } from '@grafana/ui';
-import { dateTimeFormat, type GrafanaTheme2, type TimeZone } from '@grafana/data';
-import { STATS_SPLITS, type LogType, type StatsResponse, type StatsSplit } from '@auditlens/contract';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import { STATS_SPLITS, type StatsResponse, type StatsSplit } from '@auditlens/contract';
 import { useApi } from '../../api/ApiContext';
-import type { LogQuery } from '../../api/client';
 import { useAsync } from '../../hooks/useAsync';
 import { chartStep } from '../../time/when';
 import { testIds } from '../../testIds';
+import type { LogViewProps } from './viewProps';
 
 const SPLIT_OPTIONS = STATS_SPLITS.map((s) => ({ label: `By ${s}`, value: s }));
 const HEIGHT = 120;
@@ -33,15 +33,7 @@ export function toBars(stats: StatsResponse): readonly Bar[] {
 }
 
 /** Events over time as stacked bars, split by action or by outcome. */
-export function EventsChart({
-  logType,
-  query,
-  timeZone,
-}: {
-  logType: LogType;
-  query: Omit<LogQuery, 'cursor' | 'limit'>;
-  timeZone: TimeZone;
-}): React.JSX.Element {
+export function EventsChart({ logType, query, timeZone }: LogViewProps): React.JSX.Element {
   const api = useApi();
   const theme = useTheme2();
   const styles = useStyles2(getStyles);

@@ -1,16 +1,15 @@
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import { Alert, Button, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import type { GrafanaTheme2, TimeZone } from '@grafana/data';
+import type { GrafanaTheme2 } from '@grafana/data';
 import type { AuditRow } from '@auditlens/contract';
 import { useApi } from '../../api/ApiContext';
-import type { LogQuery } from '../../api/client';
 import { errorMessage } from '../../api/errorMessage';
 import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
 import { COLUMNS } from './columns';
 import { EventDrawer } from './EventDrawer';
-import type { LogType } from '@auditlens/contract';
+import type { LogViewProps } from './viewProps';
 
 const PAGE_SIZE = 100;
 
@@ -20,15 +19,7 @@ interface Loaded {
 }
 
 /** The events of the query, newest first, a page at a time; a row opens its detail drawer. */
-export function LogTable({
-  logType,
-  query,
-  timeZone,
-}: {
-  logType: LogType;
-  query: Omit<LogQuery, 'cursor' | 'limit'>;
-  timeZone: TimeZone;
-}): React.JSX.Element {
+export function LogTable({ logType, query, timeZone }: LogViewProps): React.JSX.Element {
   const api = useApi();
   const styles = useStyles2(getStyles);
   const [loaded, setLoaded] = useState<Loaded | null>(null);

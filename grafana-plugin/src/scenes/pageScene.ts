@@ -1,0 +1,23 @@
+import {
+  EmbeddedScene,
+  SceneControlsSpacer,
+  SceneFlexItem,
+  SceneFlexLayout,
+  SceneRefreshPicker,
+  SceneTimePicker,
+  SceneTimeRange,
+  type SceneObject,
+} from '@grafana/scenes';
+
+/** A page's scene: Grafana's time picker and refresh (last 24 hours by default, in the URL) over `body`. */
+export function buildPageScene(body: SceneObject): EmbeddedScene {
+  return new EmbeddedScene({
+    $timeRange: new SceneTimeRange({ from: 'now-24h', to: 'now' }),
+    controls: [
+      new SceneControlsSpacer(),
+      new SceneTimePicker({}),
+      new SceneRefreshPicker({ intervals: ['1m', '5m', '15m'] }),
+    ],
+    body: new SceneFlexLayout({ children: [new SceneFlexItem({ body })] }),
+  });
+}
