@@ -3,10 +3,16 @@ import { AppPlugin, type AppPluginMeta, type AppRootProps, type PluginConfigPage
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppSettings } from './constants';
 
-// Everything imported here lands in the bundle Grafana preloads: pages and the config page load lazily.
-const LazyApp = lazy(() => import('./components/App/App').then((m) => ({ default: m.App })));
+// Everything imported here lands in the bundle Grafana preloads: pages and the config page load lazily,
+// after the translations of the app and of the scenes it bundles are set up.
+function withTranslations<T>(load: () => Promise<T>): Promise<T> {
+  return import('./i18n').then((m) => m.initTranslations()).then(load);
+}
+const LazyApp = lazy(() =>
+  withTranslations(() => import('./components/App/App')).then((m) => ({ default: m.App }))
+);
 const LazyConfig = lazy(() =>
-  import('./components/AppConfig/ConfigRoot').then((m) => ({ default: m.ConfigRoot }))
+  withTranslations(() => import('./components/AppConfig/ConfigRoot')).then((m) => ({ default: m.ConfigRoot }))
 );
 
 function App(props: AppRootProps): React.JSX.Element {

@@ -34,6 +34,8 @@ async function open(path: string, options: HarnessOptions): Promise<{ page: Page
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Scenes needs the plugin to set up its translations; without that it warns (or throws in development).
+  page.on('console', (m) => m.text().includes('i18n was initialized') && errors.push(m.text()));
   await page.addInitScript((o) => {
     (window as unknown as { __AUDITLENS_HARNESS__: unknown }).__AUDITLENS_HARNESS__ = o;
   }, options);

@@ -21,6 +21,7 @@ import {
 } from '@grafana/data';
 import { GlobalStyles } from '@grafana/ui';
 import { config } from '@grafana/runtime';
+import { initPluginTranslations } from '@grafana/i18n';
 import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
 import { bootGrafana, PERMISSION_SETS } from '../support/grafanaBoot';
 import { FakeExportService, sampleEvents } from '../support/fakeExportService';
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     },
   });
 
+  // Grafana sets up its own translations (used by its copy of @grafana/ui) before any plugin loads.
+  await initPluginTranslations('grafana');
   const plugin = await loadPlugin();
   const ConfigPage = plugin.configPages?.[0]?.body as React.ComponentType<
     PluginConfigPageProps<AppPluginMeta>
