@@ -97,6 +97,12 @@ it('filters access logs by a facet, in the URL, and queues an export from the di
 it('opens an activity event’s drawer with the before/after diff, in the light theme', async () => {
   const { page, errors } = await open(`${APP_BASE_PATH}/activity`, { permissions: 'viewer', theme: 'light' });
   await page.getByTestId('auditlens-log-table').waitFor();
+  // Keyboard first: the row's button opens with Enter, Escape closes the drawer.
+  await page.getByRole('button', { name: 'Details of jane changed Policy 0' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('auditlens-event-drawer').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('auditlens-event-drawer').waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Details of jane changed Policy 0' }).click();
   const drawer = page.getByTestId('auditlens-event-drawer');
   await drawer.waitFor();

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useEffect } from 'react';
 import { css } from '@emotion/css';
 import { Drawer, useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2, TimeZone } from '@grafana/data';
@@ -20,6 +20,15 @@ export function EventDrawer({
 }): React.JSX.Element {
   const styles = useStyles2(getStyles);
   const changes = row.fields[CHANGES_FIELD];
+  // Grafana's Drawer does not close on Escape by itself, and its focus scope keeps the key from bubbling:
+  // listen in the capture phase.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, [onClose]);
   const fields = Object.entries(row.fields)
     .filter(([k]) => k !== CHANGES_FIELD)
     .sort(([a], [b]) => a.localeCompare(b));
