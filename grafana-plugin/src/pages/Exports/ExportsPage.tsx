@@ -9,6 +9,7 @@ import { errorMessage } from '../../api/errorMessage';
 import { AppPage } from '../../components/AppPage/AppPage';
 import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
+import { headerRules, tableRules } from '../../styles/table';
 
 /** How often the list refreshes while an export is still on its way. */
 export const POLL_MS = 3000;
@@ -125,16 +126,7 @@ export function ExportsPage(): React.JSX.Element {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  table: css(tableRules(theme, 0.75), { th: headerRules(theme) }),
   muted: css({ color: theme.colors.text.secondary }),
   error: css({ color: theme.colors.error.text, fontSize: theme.typography.bodySmall.fontSize }),
 });

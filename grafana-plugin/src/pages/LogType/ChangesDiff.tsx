@@ -2,6 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
+import { tableRules } from '../../styles/table';
 
 /** One setting that differs between before and after; `undefined` where it did not exist. */
 export interface Change {
@@ -63,15 +64,7 @@ export function ChangesDiff({ json }: { json: string }): React.JSX.Element {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-  }),
+  table: css(tableRules(theme, 0.5)),
   before: css({ background: theme.colors.error.transparent, textDecoration: 'line-through' }),
   after: css({ background: theme.colors.success.transparent, textDecoration: 'none' }),
   raw: css({ whiteSpace: 'pre-wrap' }),

@@ -7,6 +7,7 @@ import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
 import { CHANGES_FIELD } from './columns';
 import { ChangesDiff } from './ChangesDiff';
+import { headerRules, tableRules } from '../../styles/table';
 
 /** Every field of one event; for activity the before/after changes as a diff. */
 export function EventDrawer({
@@ -71,16 +72,9 @@ export function EventDrawer({
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
+  table: css(tableRules(theme, 0.5), {
     wordBreak: 'break-word',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      verticalAlign: 'top',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium, width: '35%' },
+    'th, td': { verticalAlign: 'top' },
+    th: { ...headerRules(theme), width: '35%' },
   }),
 });

@@ -19,7 +19,7 @@ interface Bar {
 }
 
 /** Stacks the series into one bar per step, oldest first. */
-export function toBars(stats: StatsResponse): readonly Bar[] {
+function toBars(stats: StatsResponse): readonly Bar[] {
   const byTime = new Map<number, Array<{ name: string; count: number }>>();
   for (const s of stats.series)
     for (const [at, count] of s.points) {

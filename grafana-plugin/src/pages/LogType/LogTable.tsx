@@ -10,6 +10,7 @@ import { testIds } from '../../testIds';
 import { COLUMNS } from './columns';
 import { EventDrawer } from './EventDrawer';
 import type { LogViewProps } from './viewProps';
+import { headerRules, tableRules } from '../../styles/table';
 
 const PAGE_SIZE = 100;
 
@@ -136,20 +137,9 @@ export function LogTable({ logType, query, timeZone }: LogViewProps): React.JSX.
 
 const getStyles = (theme: GrafanaTheme2) => ({
   scroll: css({ overflowX: 'auto' }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
+  table: css(tableRules(theme, 0.75), {
     fontSize: theme.typography.bodySmall.fontSize,
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-      whiteSpace: 'nowrap',
-    },
+    th: { ...headerRules(theme), whiteSpace: 'nowrap' },
   }),
   row: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
   open: css({
