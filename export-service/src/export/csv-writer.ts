@@ -1,15 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
 import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
 import { COLUMNS, zoneClock } from './columns';
+import { csvCell, csvRecord } from './csv-encoder';
 import type { RowWriter } from './row-writer';
-
-const OPTIONS = { record_delimiter: '\r\n', quoted_string: false } as const;
-// csv-stringify quotes a cell containing CR or LF whatever the record delimiter, so records separated by LF
-// hold the same cells; LF is cheaper for it to look for than CRLF. A page with no LF in any cell can then be
-// turned into CRLF records by replacing every LF.
-const LF_OPTIONS = { record_delimiter: '\n', quoted_string: false } as const;
 
 /**
  * A cell a spreadsheet will not run as a formula: text starting with `= + - @`, tab or CR gets a leading
@@ -29,13 +23,13 @@ export function neutraliseFormula(value: string): string {
   }
 }
 
-// Rows are encoded and written a few hundred at a time: short strings and arrays that die young are cheap
-// for the garbage collector, where a page's worth of them would be copied around while it is being built.
+// Rows are encoded into one string and written a few hundred at a time: fewer, larger writes, and
+// strings short-lived enough for the young generation.
 const CHUNK_ROWS = 256;
 
 /**
- * Writes an RFC 4180 CSV (UTF-8 with BOM, CRLF). Each page of rows is encoded by csv-stringify and written
- * with backpressure, so memory holds one page at most however many rows there are.
+ * Writes an RFC 4180 CSV (UTF-8 with BOM, CRLF) page by page, with backpressure, so memory holds one page
+ * at most however many rows there are. Every cell is formula-neutralised.
  */
 export function createCsvWriter(path: string, logType: LogType, timeZone: string): RowWriter {
   const columns = COLUMNS[logType];
@@ -49,39 +43,33 @@ export function createCsvWriter(path: string, logType: LogType, timeZone: string
   const drained = async () => {
     if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
   };
-  const header = stringify([[`Time (${timeZone})`, 'Time (UTC)', ...columns.map((c) => c.header)]], OPTIONS);
+  const header = csvRecord([`Time (${timeZone})`, 'Time (UTC)', ...columns.map((c) => c.header)]);
   let started = false;
   const start = () => {
     if (!started) file.write(`\uFEFF${header}`);
     started = true;
   };
-  // Reused for every chunk: csv-stringify keeps nothing of the records it is given.
-  const records: Array<Array<string | number>> = [];
   return {
     async write(entries: readonly LokiEntry[]) {
       start();
-      for (let from = 0; from < entries.length; from += CHUNK_ROWS) {
-        const count = Math.min(CHUNK_ROWS, entries.length - from);
-        records.length = count;
-        let lineFeeds = false;
-        for (let r = 0; r < count; r++) {
-          const e = entries[from + r]!;
-          const ms = Number(e.ts / 1_000_000n);
-          const row = (records[r] ??= new Array<string | number>(values.length + 2));
-          row[0] = clock.local(ms);
-          row[1] = clock.utc(ms);
-          for (let i = 0; i < values.length; i++) {
-            const v = values[i]!(e);
-            if (typeof v === 'string') {
-              if (!lineFeeds && v.includes('\n')) lineFeeds = true;
-              row[i + 2] = neutraliseFormula(v);
-            } else row[i + 2] = v ?? '';
-          }
+      let chunk = '';
+      for (let r = 0; r < entries.length; r++) {
+        const e = entries[r]!;
+        const ms = Number(e.ts / 1_000_000n);
+        // Times are digits, dashes, colons and dots (Loki's int64 nanoseconds span the years 1677 to 2262):
+        // nothing to quote or neutralise.
+        let record = `${clock.local(ms)},${clock.utc(ms)}`;
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!(e);
+          record += v === undefined ? ',' : `,${csvCell(neutraliseFormula(String(v)))}`;
         }
-        file.write(
-          lineFeeds ? stringify(records, OPTIONS) : stringify(records, LF_OPTIONS).replaceAll('\n', '\r\n')
-        );
+        chunk += `${record}\r\n`;
+        if ((r + 1) % CHUNK_ROWS === 0) {
+          file.write(chunk);
+          chunk = '';
+        }
       }
+      if (chunk !== '') file.write(chunk);
       await drained();
     },
     async finish() {

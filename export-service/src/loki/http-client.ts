@@ -1,4 +1,5 @@
 import { UpstreamError } from '../errors';
+import { httpGet, NoResponseError } from './http-get';
 import type { LogQueryParams, LokiClient, LokiEntry, LokiSeries, MetricQueryParams } from './types';
 
 /** Options of {@link HttpLokiClient}. */
@@ -79,11 +80,12 @@ export class HttpLokiClient implements LokiClient {
 
   async ready(signal?: AbortSignal): Promise<boolean> {
     try {
-      const res = await fetch(`${this.base}/ready`, {
-        signal: withTimeout(signal, this.options.timeoutMs ?? 5000),
-        headers: this.headers(),
-      });
-      return res.ok;
+      const res = await httpGet(
+        new URL(`${this.base}/ready`),
+        this.headers(),
+        withTimeout(signal, this.options.timeoutMs ?? 5000)
+      );
+      return res.status >= 200 && res.status < 300;
     } catch {
       return false;
     }
@@ -99,19 +101,20 @@ export class HttpLokiClient implements LokiClient {
     const started = process.hrtime.bigint();
     const done = (outcome: 'ok' | 'error') =>
       this.options.onRequest?.(outcome, Number(process.hrtime.bigint() - started) / 1e9);
-    let res: Response;
+    let res;
     try {
-      res = await fetch(`${this.base}${path}?${new URLSearchParams(params)}`, {
-        headers: this.headers(),
-        signal: withTimeout(signal, this.options.timeoutMs ?? 30_000),
-      });
+      res = await httpGet(
+        new URL(`${this.base}${path}?${new URLSearchParams(params)}`),
+        this.headers(),
+        withTimeout(signal, this.options.timeoutMs ?? 30_000)
+      );
     } catch (error) {
       done('error');
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'is unreachable';
+      const reason = error instanceof NoResponseError ? error.reason : 'is unreachable';
       throw new UpstreamError('loki', `Loki ${reason}`, true);
     }
-    const text = await res.text();
-    if (!res.ok) {
+    const text = res.body.toString('utf8');
+    if (res.status < 200 || res.status >= 300) {
       done('error');
       // Loki's 4xx bodies are plain text saying what is wrong with the query; retrying cannot help.
       const retryable = res.status >= 500 || res.status === 429;
