@@ -11,6 +11,8 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const T0 = 1_795_000_000_000_000_000n;
 // V8 flags of each case's process; a smaller young generation keeps RSS near the live data.
 const CHILD_FLAGS = (process.env.BENCH_CHILD_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+// Which cases run, e.g. BENCH_CASES=xlsx while working on one writer.
+const CASES = new Set((process.env.BENCH_CASES ?? 'baseline,csv,xlsx').split(','));
 
 function* events(): Generator<SeedEntry> {
   const labels = { service_name: 'helpdesk', audit_log_type: 'access' };
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
       ['csv', 'CSV >= 200,000 rows/s, peak RSS < 300 MB'],
       ['xlsx', 'XLSX >= 50,000 rows/s, peak RSS < 300 MB'],
     ] as const) {
+      if (!CASES.has(kind)) continue;
       results.push([kind, await runCase(kind, loki.url, join(dir, `out.${kind}`), end), target]);
     }
   } finally {
