@@ -43,6 +43,15 @@ export function httpGet(
   });
 }
 
+// AbortSignal.timeout's reason is a DOMException named TimeoutError; checked by name, since a DOMException is
+// not an instance of another realm's Error (as under jest).
 function isTimeout(signal: AbortSignal): boolean {
-  return signal.aborted && signal.reason instanceof Error && signal.reason.name === 'TimeoutError';
+  const reason: unknown = signal.reason;
+  return (
+    signal.aborted &&
+    typeof reason === 'object' &&
+    reason !== null &&
+    'name' in reason &&
+    reason.name === 'TimeoutError'
+  );
 }
