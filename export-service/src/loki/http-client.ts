@@ -1,5 +1,5 @@
 import { UpstreamError } from '../errors';
-import { httpGet, NoResponseError } from './http-get';
+import { httpGet, NoResponseError, type RawResponse } from './http-get';
 import type { LogQueryParams, LokiClient, LokiEntry, LokiSeries, MetricQueryParams } from './types';
 
 /** Options of {@link HttpLokiClient}. */
@@ -101,7 +101,7 @@ export class HttpLokiClient implements LokiClient {
     const started = process.hrtime.bigint();
     const done = (outcome: 'ok' | 'error') =>
       this.options.onRequest?.(outcome, Number(process.hrtime.bigint() - started) / 1e9);
-    let res;
+    let res: RawResponse;
     try {
       res = await httpGet(
         new URL(`${this.base}${path}?${new URLSearchParams(params)}`),
