@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LokiEntry } from '../loki/types';
+import { useTempDir } from '../test-support/temp-dir';
 import { createCsvWriter } from './csv-writer';
 
 const labels = { service_name: 'helpdesk', audit_log_type: 'webhook_failure' };
@@ -25,14 +25,10 @@ function failure(i: number, metadata: Record<string, string> = {}): LokiEntry {
 }
 
 describe('CSV writer', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'csv-writer-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('csv-writer-');
 
   it('writes a BOM, a header and one CRLF record per entry across chunks, in order', async () => {
-    const path = join(dir, 'out.csv');
+    const path = join(dir(), 'out.csv');
     const writer = createCsvWriter(path, 'webhook_failure', 'Asia/Kolkata');
     const entries = Array.from({ length: 600 }, (_, i) => failure(i));
     await writer.write(entries.slice(0, 300));
@@ -54,7 +50,7 @@ describe('CSV writer', () => {
   });
 
   it('quotes cells with quotes, commas and lone line breaks, and neutralises formulas', async () => {
-    const path = join(dir, 'tricky.csv');
+    const path = join(dir(), 'tricky.csv');
     const writer = createCsvWriter(path, 'webhook_failure', 'UTC');
     await writer.write([
       failure(0, {
@@ -75,7 +71,7 @@ describe('CSV writer', () => {
   });
 
   it('writes only the BOM and the header for an empty export', async () => {
-    const path = join(dir, 'empty.csv');
+    const path = join(dir(), 'empty.csv');
     const writer = createCsvWriter(path, 'integration_failure', 'UTC');
     await writer.finish();
     expect(await readFile(path, 'utf8')).toBe(

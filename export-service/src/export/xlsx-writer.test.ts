@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LokiEntry } from '../loki/types';
+import { useTempDir } from '../test-support/temp-dir';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
 import { createXlsxWriter } from './xlsx-writer';
 
@@ -23,14 +23,10 @@ function failure(i: number): LokiEntry {
 }
 
 describe('XLSX writer', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xlsx-writer-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('xlsx-writer-');
 
   it('writes every row of pages longer than its event-loop turns, in order, with date cells', async () => {
-    const path = join(dir, 'out.xlsx');
+    const path = join(dir(), 'out.xlsx');
     const writer = createXlsxWriter(path, 'integration_failure', 'Asia/Tokyo');
     const entries = Array.from({ length: 250 }, (_, i) => failure(i));
     await writer.write(entries.slice(0, 101));
