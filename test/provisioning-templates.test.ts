@@ -1,0 +1,186 @@
+import { filesUnder, readYaml } from './repo-files';
+import { expandLikeGrafanaProvisioning, variablesRead } from './grafana-expansion';
+import { templateRefs } from './go-template-refs';
+import { grafanaRuleData, lokiRuleData, outputLabels, unresolvedRefs } from './alert-template-data';
+
+type Yaml = unknown;
+interface StringAt {
+  readonly file: string;
+  readonly path: readonly (string | number)[];
+  readonly value: string;
+}
+interface GrafanaRuleFile {
+  groups?: Array<{
+    rules: Array<{
+      uid: string;
+      annotations?: Record<string, string>;
+      labels?: Record<string, string>;
+      data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
+    }>;
+  }>;
+}
+interface LokiRuleFile {
+  groups: Array<{
+    rules: Array<{
+      alert: string;
+      expr: string;
+      annotations?: Record<string, string>;
+      labels?: Record<string, string>;
+    }>;
+  }>;
+}
+
+const PROVISIONING_FILES = [
+  ...filesUnder('provisioning', ['.yaml', '.yml']),
+  ...filesUnder('grafana-plugin/provisioning', ['.yaml', '.yml']),
+];
+
+/** The environment docker-compose.yml gives Grafana: names only, the values do not matter here. */
+const grafanaEnv: Record<string, string> = Object.fromEntries(
+  Object.keys(
+    readYaml<{ services: { grafana: { environment: Record<string, string> } } }>('docker-compose.yml')
+      .services.grafana.environment
+  ).map((name) => [name, `<${name}>`])
+);
+
+/**
+ * Every string Grafana expands: all of them, except an alert query's `model`, which
+ * `pkg/services/provisioning/alerting/rules_types.go` (`QueryV1.mapToModel`) reads from `Model.Raw`.
+ */
+function expandedStrings(file: string): StringAt[] {
+  const out: StringAt[] = [];
+  const walk = (node: Yaml, path: (string | number)[]): void => {
+    if (typeof node === 'string') out.push({ file, path, value: node });
+    else if (Array.isArray(node)) node.forEach((n, i) => walk(n, [...path, i]));
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'model' && path.includes('data')) continue;
+        walk(v, [...path, k]);
+      }
+    }
+  };
+  walk(readYaml(file), []);
+  return out;
+}
+
+const allStrings = PROVISIONING_FILES.flatMap(expandedStrings);
+const templates = allStrings.filter((s) => s.value.includes('{{'));
+const where = (s: StringAt): string => `${s.file}: ${s.path.join('.')}`;
+
+/** Alert rules of the Grafana provisioning files, with the template data each rule's annotations run with. */
+function grafanaRules() {
+  return PROVISIONING_FILES.flatMap((file) =>
+    (readYaml<GrafanaRuleFile>(file).groups ?? []).flatMap((g) =>
+      g.rules.map((rule) => {
+        const queries = rule.data.filter((d) => d.datasourceUid !== '__expr__');
+        const labels = [...new Set(queries.flatMap((q) => outputLabels(String(q.model['expr']))))];
+        const refIds = rule.data.filter((d) => d.datasourceUid === '__expr__').map((d) => d.refId);
+        return { file, rule, data: grafanaRuleData(labels, refIds) };
+      })
+    )
+  );
+}
+
+describe("Grafana's expansion of provisioning values (values.go interpolateValue)", () => {
+  const env = { A: 'a', LONG_NAME: 'long' };
+
+  it.each([
+    ['$A and ${A}', 'a and a'],
+    ['$$A stays a literal', '$A stays a literal'],
+    ['$__env{LONG_NAME}', 'long'],
+    ['unset $NOPE and ${NOPE}', 'unset  and '],
+    ['{{ $labels.user_name }}', '{{ .user_name }}'],
+    ['{{ $$labels.user_name }}', '{{ $labels.user_name }}'],
+    ['cost: $ 5', 'cost: $ 5'],
+    ['bad ${} and ${', 'bad  and '],
+    ['$1x', 'x'],
+    ['{{ .Labels.user_name | urlquery }}', '{{ .Labels.user_name | urlquery }}'],
+  ])('%s → %s', (input, expected) => {
+    expect(expandLikeGrafanaProvisioning(input, env)).toBe(expected);
+  });
+
+  it('names the variables a value reads', () => {
+    expect(variablesRead('$A ${B} $__env{C} $$D').sort()).toEqual(['A', 'B', 'C']);
+  });
+});
+
+describe('provisioning files under expansion', () => {
+  it('has templates to check (the alert annotations)', () => {
+    expect(templates.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(allStrings.filter((s) => variablesRead(s.value).length > 0).map((s) => [where(s), s] as const))(
+    '%s reads only variables docker-compose.yml gives Grafana',
+    (_where, s) => {
+      for (const name of variablesRead(s.value)) expect(Object.keys(grafanaEnv)).toContain(name);
+    }
+  );
+
+  // Grafana versions differ in what they expand in annotations: the raw text since 9.1 (grafana#54975), braced
+  // variables only (grafana#127214), or everything (labels always). A template that expansion leaves unchanged
+  // reads the same under all three; one with `$$labels` would break where annotations are taken raw.
+  it.each(templates.map((s) => [where(s), s] as const))('%s is unchanged by the expansion', (_where, s) => {
+    expect(expandLikeGrafanaProvisioning(s.value, grafanaEnv)).toBe(s.value);
+  });
+
+  it('every template is an alert rule annotation or label, whose data is known', () => {
+    for (const s of templates) {
+      expect(`${where(s)}: ${s.path[0]}.${s.path[2]}.${s.path[4]}`).toMatch(
+        /: groups\.rules\.(annotations|labels)$/
+      );
+    }
+  });
+
+  it.each(
+    grafanaRules().flatMap(({ file, rule, data }) =>
+      Object.entries({ ...rule.annotations, ...rule.labels })
+        .filter(([, v]) => v.includes('{{'))
+        .map(([key, value]) => [`${file}: ${rule.uid} ${key}`, value, data] as const)
+    )
+  )('%s, once expanded, reads only what the rule evaluation gives it', (_where, value, data) => {
+    const expanded = expandLikeGrafanaProvisioning(value, grafanaEnv);
+    expect(templateRefs(expanded).length).toBeGreaterThan(0);
+    expect(unresolvedRefs(expanded, data)).toEqual([]);
+  });
+
+  it('the check fails the templates Grafana breaks: $labels vanishes, a missing label or refId is caught', () => {
+    const data = grafanaRuleData(['user_name'], ['B', 'C']);
+    const broken = expandLikeGrafanaProvisioning('User {{ $labels.user_name }} failed {{ $values.B }}', {});
+    expect(broken).toBe('User {{ .user_name }} failed {{ .B }}');
+    expect(unresolvedRefs(broken, data)).toEqual([
+      '.user_name: the data has no field user_name',
+      '.B: the data has no field B',
+    ]);
+    expect(unresolvedRefs('{{ .Labels.client_address }} {{ .Values.A }}', data)).toEqual([
+      '.Labels.client_address: Labels has no client_address (it has user_name)',
+      '.Values.A: Values has no A (it has B, C)',
+    ]);
+    expect(unresolvedRefs('{{ $labels.user_name }} {{ index .Values "B" }} {{ $value }}', data)).toEqual([]);
+    expect(unresolvedRefs('{{ $x := .Labels.user_name }}{{ $x }} {{ $nope }}', data)).toEqual([
+      '$nope.: no variable $nope',
+    ]);
+  });
+});
+
+describe('Loki ruler rules (collector-config/rules/fake/), read by Loki without any expansion', () => {
+  const files = filesUnder('collector-config/rules', ['.yaml', '.yml']);
+  const annotations = files.flatMap((file) =>
+    readYaml<LokiRuleFile>(file).groups.flatMap((g) =>
+      g.rules.flatMap((rule) =>
+        Object.entries(rule.annotations ?? {}).map(
+          ([key, value]) =>
+            [`${file}: ${rule.alert} ${key}`, value, lokiRuleData(outputLabels(rule.expr))] as const
+        )
+      )
+    )
+  );
+
+  it('has annotations to check', () => {
+    expect(annotations.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(annotations)('%s reads only the labels its query keeps', (_where, value, data) => {
+    expect(templateRefs(value).length).toBeGreaterThan(0);
+    expect(unresolvedRefs(value, data)).toEqual([]);
+  });
+});
