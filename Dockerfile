@@ -4,6 +4,7 @@ FROM node:24-bookworm-slim AS manifests
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY contract/package.json contract/
+COPY testkit/package.json testkit/
 COPY emitter/package.json emitter/
 COPY export-service/package.json export-service/
 COPY grafana-plugin/package.json grafana-plugin/
@@ -47,5 +48,8 @@ COPY grafana-plugin grafana-plugin
 RUN npm run build -w contract -w grafana-plugin
 
 # Grafana OSS with the AuditLens app installed (unsigned: allowed for this id only, in docker-compose.yml).
+# Plugins live outside /var/lib/grafana: that folder is a named volume in docker-compose.yml, and a plugin copied
+# under it would be the first build's forever (the volume hides what later images put there).
 FROM grafana/grafana:13.2.2 AS grafana
-COPY --from=plugin-build /src/grafana-plugin/dist /var/lib/grafana/plugins/auditlens-auditlogs-app
+ENV GF_PATHS_PLUGINS=/var/lib/grafana-plugins
+COPY --from=plugin-build /src/grafana-plugin/dist /var/lib/grafana-plugins/auditlens-auditlogs-app

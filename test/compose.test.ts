@@ -8,10 +8,10 @@ type Service = {
   image?: string;
   build?: { context: string; dockerfile?: string; target?: string };
   environment?: Record<string, string>;
-  ports?: string[];
+  ports?: Array<string | { host_ip?: string; published?: string | number; target: number }>;
   volumes?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
-  healthcheck?: unknown;
+  healthcheck?: { test: string[] };
 };
 const compose = readYaml<{ services: Record<string, Service>; volumes: Record<string, unknown> }>(
   'docker-compose.yml'
@@ -108,14 +108,22 @@ describe('docker-compose.yml', () => {
     const loki = readYaml<{ server: { http_listen_port: number }; ruler: { alertmanager_url: string } }>(
       'collector-config/loki.yaml'
     );
-    expect(services['loki']!.ports).toContain(`${loki.server.http_listen_port}:3100`);
-    expect(new URL(loki.ruler.alertmanager_url).host).toBe('grafana:3000');
+    expect(services['loki']!.ports).toEqual([`127.0.0.1:${loki.server.http_listen_port}:3100`]);
+    // The ruler's alerts go to the Alertmanager service, which mounts the repository's configuration.
+    const alertmanagerUrl = new URL(loki.ruler.alertmanager_url);
+    expect(alertmanagerUrl.host).toBe('alertmanager:9093');
+    expect(services['alertmanager']!.volumes).toContain(
+      './collector-config/alertmanager.yaml:/etc/alertmanager/alertmanager.yaml:ro'
+    );
+    const alertmanagerConfig = readYaml<{ global: { smtp_smarthost: string } }>(
+      'collector-config/alertmanager.yaml'
+    );
+    expect(alertmanagerConfig.global.smtp_smarthost).toBe('mailpit:1025');
     const ds = readYaml<{ datasources: Array<{ url: string }> }>('provisioning/datasources/loki.yaml');
     expect(ds.datasources[0]!.url).toBe(`http://loki:${loki.server.http_listen_port}`);
     const exportService = services['export-service']!;
-    expect(exportService.ports).toContain(`${exportService.environment!['PORT']}:8080`);
     expect(exportService.environment!['LOKI_URL']).toBe(ds.datasources[0]!.url);
-    expect(services['demo']!).toMatchObject({ depends_on: ['otel-collector'] });
+    expect(services['demo']!.depends_on).toEqual({ 'otel-collector': { condition: 'service_started' } });
     expect(JSON.stringify(services['demo'])).toContain(`http://otel-collector:${httpPort}`);
     // The collector requires its bearer token: everything that sends to it carries the same token.
     const bearer = 'Authorization=Bearer ${OTLP_BEARER_TOKEN:?set OTLP_BEARER_TOKEN in .env}';
@@ -134,6 +142,7 @@ describe('docker-compose.yml', () => {
     expect(app.jsonData[APP_JSON_DATA.exportServiceUrl]).toBe(
       `http://export-service:${exportService.environment!['PORT']}`
     );
+    expect(exportService.environment!['PORT']).toBe('8080');
     expect(app.secureJsonData[APP_SECURE_JSON_DATA.sharedSecret]).toBe('$AUDITLENS_SHARED_SECRET');
     expect(services['grafana']!.environment!['AUDITLENS_SHARED_SECRET']).toMatch(
       /^\$\{AUDITLENS_SHARED_SECRET:\?/
@@ -144,5 +153,116 @@ describe('docker-compose.yml', () => {
     const plugin = readJson<{ routes: Array<{ url: string }> }>('grafana-plugin/src/plugin.json');
     for (const r of plugin.routes)
       expect(r.url).toContain(`{{ .JsonData.${APP_JSON_DATA.exportServiceUrl} }}`);
+  });
+});
+
+/** One published port: the host address it binds (all interfaces when none) and the container port. */
+interface Published {
+  readonly hostIp: string | undefined;
+  readonly target: number;
+}
+
+/** Compose's short (`[ip:]host:container`) and long (`host_ip`, `target`) port syntaxes. */
+function published(port: NonNullable<Service['ports']>[number]): Published {
+  if (typeof port !== 'string') return { hostIp: port.host_ip, target: port.target };
+  const parts = port.split(':');
+  const target = Number(parts.at(-1)!.split('/')[0]);
+  return { hostIp: parts.length === 3 ? parts[0] : undefined, target };
+}
+
+describe('docker-compose.yml exposure', () => {
+  // What a person or a producer opens, each checking who asks: Grafana's login, the collector's bearer token.
+  const PUBLIC: Record<string, number[]> = { grafana: [3000], 'otel-collector': [4317, 4318] };
+
+  it('publishes on every interface only Grafana and the collector’s OTLP ports', () => {
+    const everywhere = Object.entries(services).flatMap(([name, s]) =>
+      (s.ports ?? [])
+        .map(published)
+        .filter((p) => p.hostIp === undefined || p.hostIp === '0.0.0.0')
+        .map((p) => `${name}:${p.target}`)
+    );
+    expect(everywhere.sort()).toEqual(
+      Object.entries(PUBLIC)
+        .flatMap(([name, ports]) => ports.map((p) => `${name}:${p}`))
+        .sort()
+    );
+  });
+
+  it('keeps Loki (auth_enabled: false), Alertmanager and the mail catcher’s UI on loopback, and the export service unpublished', () => {
+    const loki = readYaml<{ auth_enabled: boolean }>('collector-config/loki.yaml');
+    expect(loki.auth_enabled).toBe(false);
+    for (const name of ['loki', 'alertmanager', 'mailpit'])
+      for (const p of (services[name]!.ports ?? []).map(published))
+        expect(`${name}: ${p.hostIp}`).toBe(`${name}: 127.0.0.1`);
+    expect(services['export-service']!.ports).toBeUndefined();
+    // SMTP is for the containers only.
+    expect((services['mailpit']!.ports ?? []).map(published).map((p) => p.target)).toEqual([8025]);
+  });
+
+  it('the checks above catch a port published everywhere', () => {
+    expect(published('3100:3100')).toEqual({ hostIp: undefined, target: 3100 });
+    expect(published('127.0.0.1:8025:8025')).toEqual({ hostIp: '127.0.0.1', target: 8025 });
+    expect(published({ host_ip: '0.0.0.0', published: 8080, target: 8080 })).toEqual({
+      hostIp: '0.0.0.0',
+      target: 8080,
+    });
+  });
+});
+
+describe('docker-compose.yml start order and health', () => {
+  it('checks Loki with its own binary: the image is distroless, and -health asks localhost:3100/ready', () => {
+    expect(services['loki']!.healthcheck!.test).toEqual(['CMD', '/usr/bin/loki', '-health']);
+    expect(
+      readYaml<{ server: { http_listen_port: number } }>('collector-config/loki.yaml').server.http_listen_port
+    ).toBe(3100);
+  });
+
+  it('runs no healthcheck through a shell (exec form only)', () => {
+    for (const [name, s] of Object.entries(services))
+      if (s.healthcheck) expect(`${name}: ${s.healthcheck.test[0]}`).toBe(`${name}: CMD`);
+  });
+
+  it('waits for service_healthy wherever the dependency has a healthcheck', () => {
+    let checked = 0;
+    for (const [name, s] of Object.entries(services)) {
+      expect(Array.isArray(s.depends_on)).toBe(false);
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        const allowed = services[dep]!.healthcheck
+          ? ['service_healthy']
+          : ['service_started', 'service_completed_successfully'];
+        expect(`${name} → ${dep}: ${allowed.includes(condition)}`).toBe(`${name} → ${dep}: true`);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(8);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const stage = (name: string): string => {
+    const start = dockerfile.search(new RegExp(`^FROM .+ AS ${name}$`, 'm'));
+    const next = dockerfile.slice(start + 1).search(/^FROM /m);
+    return next === -1 ? dockerfile.slice(start) : dockerfile.slice(start, start + 1 + next);
+  };
+
+  it('installs the plugin outside the grafana-data volume, where a rebuilt image replaces it', () => {
+    const grafana = stage('grafana');
+    const pluginsPath = /^ENV GF_PATHS_PLUGINS=(\S+)$/m.exec(grafana)?.[1];
+    expect(pluginsPath).toBe('/var/lib/grafana-plugins');
+    const copy = /^COPY --from=plugin-build \S+ (\S+)$/m.exec(grafana)?.[1];
+    expect(copy).toBe(`${pluginsPath}/${PLUGIN_ID}`);
+    const g = services['grafana']!;
+    expect(g.environment).not.toHaveProperty('GF_PATHS_PLUGINS');
+    for (const v of g.volumes ?? []) {
+      const target = v.split(':')[1]!;
+      expect(`${copy}/`.startsWith(`${target.replace(/\/$/, '')}/`)).toBe(false);
+    }
+    expect(g.volumes).toContain('grafana-data:/var/lib/grafana');
+  });
+
+  it('copies the manifest of every workspace before `npm ci`, so the lockfile resolves', () => {
+    const root = readJson<{ workspaces: string[] }>('package.json');
+    for (const ws of root.workspaces) expect(stage('manifests')).toContain(`COPY ${ws}/package.json ${ws}/`);
   });
 });

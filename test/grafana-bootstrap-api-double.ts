@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One folder permission the double was asked to set. */
+export interface FolderRoleGrant {
+  readonly folderUid: string;
+  readonly role: string;
+  readonly permission: string;
+}
+
+/**
+ * A double of the few Grafana HTTP APIs `provisioning/bootstrap/grafana-service-account.sh` calls, answering as
+ * Grafana 13 does (no Grafana server runs here). Each route names what it follows:
+ * - `GET /api/health` (docs `http-api/other`): `{"database":"ok",...}`;
+ * - `GET /api/serviceaccounts/search`, `POST /api/serviceaccounts`, `POST /api/serviceaccounts/:id/tokens`
+ *   (docs `http-api/serviceaccount`; JSON field order of `pkg/services/serviceaccounts/models.go`
+ *   `ServiceAccountDTO`: `id` first);
+ * - `GET /api/folders` (docs `http-api/folder`): top-level folders `[{"id","uid","title"}]`;
+ * - `POST /api/access-control/folders/:uid/builtInRoles/:role` `{"permission"}` (grafana/grafana
+ *   `pkg/services/accesscontrol/resourcepermissions/api.go`; the folder service in
+ *   `pkg/services/accesscontrol/ossaccesscontrol/permissions.go` allows built-in role assignments on OSS);
+ * - every route but health needs the admin's basic auth, else 401.
+ */
+export class GrafanaBootstrapApiDouble {
+  readonly grants: FolderRoleGrant[] = [];
+  readonly createdAccounts: string[] = [];
+  /** Folders appear only after this many `GET /api/folders` calls (provisioning still running). */
+  foldersHiddenFor = 0;
+  private readonly server: Server;
+  private folderReads = 0;
+
+  constructor(
+    private readonly auth: { user: string; password: string },
+    private readonly folders: Array<{ id: number; uid: string; title: string }>
+  ) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => send(res, 500, { message: String(e) }));
+    });
+  }
+
+  /** Starts the double on a free port of 127.0.0.1. */
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const body = await readBody(req);
+    if (req.method === 'GET' && url.pathname === '/api/health') return send(res, 200, { database: 'ok' });
+    const expected = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return send(res, 401, { message: 'Unauthorized' });
+
+    if (req.method === 'GET' && url.pathname === '/api/serviceaccounts/search') {
+      const query = url.searchParams.get('query') ?? '';
+      const found = this.createdAccounts
+        .map((name, i) => ({ id: i + 2, uid: `sa${i}`, name, login: `sa-${name}`, orgId: 1, role: 'Admin' }))
+        .filter((a) => a.name.includes(query));
+      return send(res, 200, { totalCount: found.length, serviceAccounts: found, page: 1, perPage: 1000 });
+    }
+    if (req.method === 'POST' && url.pathname === '/api/serviceaccounts') {
+      const { name } = JSON.parse(body) as { name: string };
+      this.createdAccounts.push(name);
+      const id = this.createdAccounts.length + 1;
+      return send(res, 201, { id, uid: `sa${id}`, name, login: `sa-${name}`, orgId: 1, role: 'Admin' });
+    }
+    const token = /^\/api\/serviceaccounts\/(\d+)\/tokens$/.exec(url.pathname);
+    if (req.method === 'POST' && token) {
+      const { name } = JSON.parse(body) as { name: string };
+      return send(res, 200, { id: 1, name, key: `glsa_test_${token[1]}` });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/folders') {
+      this.folderReads += 1;
+      return send(res, 200, this.folderReads > this.foldersHiddenFor ? this.folders : []);
+    }
+    const grant = /^\/api\/access-control\/folders\/([^/]+)\/builtInRoles\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && grant) {
+      const [, folderUid, role] = grant as unknown as [string, string, string];
+      if (!this.folders.some((f) => f.uid === folderUid))
+        return send(res, 404, { message: 'folder not found' });
+      if (!['Viewer', 'Editor', 'Admin'].includes(role)) return send(res, 400, { message: 'invalid role' });
+      const { permission } = JSON.parse(body) as { permission: string };
+      if (!['', 'View', 'Edit', 'Admin'].includes(permission))
+        return send(res, 400, { message: 'invalid permission' });
+      this.grants.push({ folderUid, role, permission });
+      return send(res, 200, { message: permission ? 'Permission updated' : 'Permission removed' });
+    }
+    return send(res, 404, { message: 'Not found' });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
