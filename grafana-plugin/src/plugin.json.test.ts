@@ -85,11 +85,13 @@ describe('plugin.json', () => {
     }
   });
 
-  it('declares a viewer and an exporter role granted to Admin, and a role per log type', () => {
+  it('declares a viewer role granted to Editor, an exporter role granted to Admin, and a role per log type', () => {
+    // Grafana OSS cannot assign roles to users or teams: these grants are all an OSS install has
+    // (permissionMatrix.test.ts checks the resulting matrix: Viewer nothing, Editor reads, Admin also exports).
     const byName = new Map(roles.map((r) => [r.role.name, r]));
     const viewer = byName.get('Audit log viewer')!;
     const exporter = byName.get('Audit log exporter')!;
-    expect(viewer.grants).toEqual(['Admin']);
+    expect(viewer.grants).toEqual(['Editor']);
     expect(exporter.grants).toEqual(['Admin']);
     const actions = (r: Role) => r.role.permissions.map((p) => p.action).sort();
     expect(actions(viewer)).toEqual(LOG_TYPES.map(readAction).sort());

@@ -14,4 +14,6 @@ export const testIds = {
   exportRow: (id: string) => `auditlens-export-${id}`,
   appConfig: 'auditlens-app-config',
   connectionResult: 'auditlens-connection-result',
+  accessSummary: 'auditlens-access-summary',
+  permissionMatrix: 'auditlens-permission-matrix',
 } as const;

@@ -91,6 +91,46 @@ describe('the config page', () => {
     expect(within(result).getByText('unauthorized')).toBeInTheDocument();
   });
 
+  it('shows the OSS matrix: Viewer nothing, Editor every type, Admin also export; and the per-type roles', () => {
+    renderConfig(PERMISSION_SETS.admin, {});
+    const matrix = screen.getByTestId(testIds.permissionMatrix);
+    const row = (role: string) => within(matrix).getByRole('rowheader', { name: role }).closest('tr')!;
+    const allowed = (role: string) =>
+      within(row(role))
+        .queryAllByLabelText(/^may /)
+        .map((cell) => cell.getAttribute('aria-label'));
+    expect(allowed('Viewer').every((label) => label!.startsWith('may not'))).toBe(true);
+    expect(allowed('Editor')).toEqual([
+      'may read Activity logs',
+      'may read Access logs',
+      'may read Webhook failures',
+      'may read Integration failures',
+      'may not export',
+    ]);
+    expect(allowed('Admin').every((label) => !label!.startsWith('may not'))).toBe(true);
+    const summary = screen.getByTestId(testIds.accessSummary);
+    for (const name of [
+      'Activity logs viewer',
+      'Access logs viewer',
+      'Webhook failures viewer',
+      'Integration failures viewer',
+    ])
+      expect(within(summary).getByText(name)).toBeInTheDocument();
+  });
+
+  it('warns that the Loki dashboards bypass the per-type permissions and links each type’s checked page', () => {
+    renderConfig(PERMISSION_SETS.admin, {});
+    const summary = screen.getByTestId(testIds.accessSummary);
+    expect(
+      within(summary).getByText('Dashboards on the Loki data source show every log type')
+    ).toBeInTheDocument();
+    expect(within(summary).getByText(/Query/)).toBeInTheDocument();
+    expect(within(summary).getByRole('link', { name: 'Access logs' })).toHaveAttribute(
+      'href',
+      '/a/auditlens-auditlogs-app/access'
+    );
+  });
+
   it('is refused by Grafana for a user who may not change the plugin', async () => {
     const { server, user } = renderConfig(PERMISSION_SETS.viewer, {});
     await user.click(screen.getByRole('button', { name: 'Test connection' }));

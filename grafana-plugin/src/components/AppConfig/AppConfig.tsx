@@ -8,6 +8,7 @@ import { errorMessage } from '../../api/errorMessage';
 import { saveSettings } from '../../api/settings';
 import type { AppSettings } from '../../constants';
 import { testIds } from '../../testIds';
+import { AccessSummary } from './AccessSummary';
 
 type Props = PluginConfigPageProps<AppPluginMeta<AppSettings>>;
 
@@ -124,6 +125,7 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
           {test.text}
         </Alert>
       )}
+      <AccessSummary />
     </div>
   );
 }
