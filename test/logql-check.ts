@@ -30,3 +30,20 @@ export function namesIn(expr: string): string[] {
   if (error !== undefined) throw new Error(`LogQL does not parse at ${error}: ${query}`);
   return names;
 }
+
+/**
+ * A dashboard query as Grafana sends it when every variable is at the dashboard's default: `$service` "All"
+ * (`allValue` `.+`), the text filters `.*`, the `$search` box empty, `$__auto` one minute, `$__range` one hour.
+ */
+export function withDashboardDefaults(expr: string): string {
+  const value = (name: string): string => {
+    if (name === 'service') return '.+';
+    if (name === 'search') return '';
+    return '.*';
+  };
+  return expr
+    .replace(/\$__(auto|interval|rate_interval)\b/g, '1m')
+    .replace(/\$__range\b/g, '1h')
+    .replace(/\$\{(\w+)(?::\w+)?\}/g, (_m, name: string) => value(name))
+    .replace(/\$(\w+)/g, (_m, name: string) => value(name));
+}

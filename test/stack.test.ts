@@ -11,6 +11,7 @@ import {
 } from '@auditlens/contract';
 import { filesUnder, readJson, readYaml, ROOT } from './repo-files';
 import { interpolate, namesIn } from './logql-check';
+import { allExpressions, dashboardFiles, grafanaRules, lokiRules, type Dashboard } from './stack-expressions';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildDashboards } = require('../dashboards/build.cjs') as {
@@ -19,44 +20,6 @@ const { buildDashboards } = require('../dashboards/build.cjs') as {
 
 type Obj = Record<string, unknown>;
 const KNOWN_NAMES = new Set<string>([...INDEX_LABELS, ...STRUCTURED_METADATA_FIELDS, ...LOKI_ADDED_METADATA]);
-
-interface Dashboard {
-  uid: string;
-  panels: Array<{ targets: Array<{ expr: string }> }>;
-  templating: { list: Array<{ name: string; type: string; query: unknown }> };
-}
-interface GrafanaRules {
-  groups: Array<{
-    rules: Array<{
-      uid: string;
-      annotations: Record<string, string>;
-      data: Array<{ datasourceUid: string; model: Obj }>;
-    }>;
-  }>;
-}
-interface LokiRules {
-  groups: Array<{ rules: Array<{ alert: string; expr: string; annotations: Record<string, string> }> }>;
-}
-
-const dashboardFiles = filesUnder('dashboards', ['.json']);
-const grafanaRules = readYaml<GrafanaRules>('provisioning/alerting/login-failures.yaml');
-const lokiRules = readYaml<LokiRules>('collector-config/rules/fake/auditlens-login-failures.yaml');
-
-/** Every LogQL expression in the stack's configuration, with where it comes from. */
-function allExpressions(): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const file of dashboardFiles) {
-    for (const p of readJson<Dashboard>(file).panels) for (const t of p.targets) out.push([file, t.expr]);
-  }
-  for (const g of grafanaRules.groups) {
-    for (const r of g.rules) {
-      for (const d of r.data)
-        if (d.datasourceUid !== '__expr__') out.push([`alert ${r.uid}`, String(d.model['expr'])]);
-    }
-  }
-  for (const g of lokiRules.groups) for (const r of g.rules) out.push([`ruler ${r.alert}`, r.expr]);
-  return out;
-}
 
 describe('configuration files', () => {
   it.each([
