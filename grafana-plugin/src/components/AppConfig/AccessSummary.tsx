@@ -1,6 +1,6 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { Alert, FieldSet, Icon, useStyles2 } from '@grafana/ui';
+import { Alert, FieldSet, useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LOG_TYPES, LOG_TYPE_TITLES, logTypePageUrl } from '@auditlens/contract';
 import plugin from '../../plugin.json';
@@ -16,13 +16,7 @@ const ROLES = plugin.roles as PluginRole[];
 export function AccessSummary(): React.JSX.Element {
   const styles = useStyles2(getStyles);
   const yes = (allowed: boolean, what: string) =>
-    allowed ? (
-      <span aria-label={`may ${what}`}>
-        <Icon name="check" aria-hidden />
-      </span>
-    ) : (
-      <span aria-label={`may not ${what}`}>–</span>
-    );
+    allowed ? <span aria-label={`may ${what}`}>✓</span> : <span aria-label={`may not ${what}`}>–</span>;
   return (
     <FieldSet label="Who sees what" data-testid={testIds.accessSummary}>
       <p>
