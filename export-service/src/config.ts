@@ -9,58 +9,59 @@ const positiveInt = (name: string, def: number) =>
     .positive(`${name} must be positive`)
     .default(def);
 
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOKI_URL: url('LOKI_URL'),
+  LOKI_TENANT: z.string().optional(),
+  LOKI_SERVICE_NAME: z.string().optional(),
+  LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
+  AUDITLENS_SHARED_SECRET: z.string().min(16, 'AUDITLENS_SHARED_SECRET must be at least 16 characters'),
+  GRAFANA_URL: url('GRAFANA_URL'),
+  GRAFANA_TOKEN: z.string().min(1, 'GRAFANA_TOKEN is required (a Grafana service-account token)'),
+  // Grafana's [server] root_url: the issuer of its ID tokens. Default: GRAFANA_URL.
+  GRAFANA_ROOT_URL: url('GRAFANA_ROOT_URL').optional(),
+  // The org the app is enabled in (and the service account's): ID tokens must name it.
+  GRAFANA_ORG_ID: positiveInt('GRAFANA_ORG_ID', 1),
+  // Grafana Cloud: ID tokens name the stack (`stacks-<id>`) instead of the org.
+  GRAFANA_STACK_ID: z.coerce
+    .number({ error: 'GRAFANA_STACK_ID must be a number' })
+    .int('GRAFANA_STACK_ID must be a whole number')
+    .positive('GRAFANA_STACK_ID must be positive')
+    .optional(),
+  REQUIRE_ID_TOKEN: z
+    .enum(['true', 'false'], { error: 'REQUIRE_ID_TOKEN must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  SMTP_URL: url('SMTP_URL'),
+  MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
+  OTLP_ENDPOINT: url('OTLP_ENDPOINT').optional(),
+  // Same form as OTel's OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (e.g. the collector's bearer token).
+  OTLP_HEADERS: z
+    .string()
+    .refine((v) => v.split(',').every((pair) => /^\s*[^=\s]+\s*=.+$/.test(pair)), {
+      error: 'OTLP_HEADERS must be key=value pairs separated by commas, e.g. Authorization=Bearer abc',
+    })
+    .transform(parseHeaders)
+    .optional(),
+  MAX_RANGE_DAYS: positiveInt('MAX_RANGE_DAYS', 366),
+  MAX_ROWS: positiveInt('MAX_ROWS', 5_000_000),
+  ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
+  ZIP_OVER_BYTES: positiveInt('ZIP_OVER_BYTES', 256 * 1024),
+  FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
+  USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
 const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);
 
-const schema = z
-  .object({
-    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-    HOST: z.string().default('0.0.0.0'),
-    LOKI_URL: url('LOKI_URL'),
-    LOKI_TENANT: z.string().optional(),
-    LOKI_SERVICE_NAME: z.string().optional(),
-    LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
-    AUDITLENS_SHARED_SECRET: z.string().min(16, 'AUDITLENS_SHARED_SECRET must be at least 16 characters'),
-    GRAFANA_URL: url('GRAFANA_URL'),
-    GRAFANA_TOKEN: z.string().min(1, 'GRAFANA_TOKEN is required (a Grafana service-account token)'),
-    // Grafana's [server] root_url: the issuer of its ID tokens. Default: GRAFANA_URL.
-    GRAFANA_ROOT_URL: url('GRAFANA_ROOT_URL').optional(),
-    // The org the app is enabled in (and the service account's): ID tokens must name it.
-    GRAFANA_ORG_ID: positiveInt('GRAFANA_ORG_ID', 1),
-    // Grafana Cloud: ID tokens name the stack (`stacks-<id>`) instead of the org.
-    GRAFANA_STACK_ID: z.coerce
-      .number({ error: 'GRAFANA_STACK_ID must be a number' })
-      .int('GRAFANA_STACK_ID must be a whole number')
-      .positive('GRAFANA_STACK_ID must be positive')
-      .optional(),
-    REQUIRE_ID_TOKEN: z
-      .enum(['true', 'false'], { error: 'REQUIRE_ID_TOKEN must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true'),
-    SMTP_URL: url('SMTP_URL'),
-    MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
-    DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
-    OTLP_ENDPOINT: url('OTLP_ENDPOINT').optional(),
-    // Same form as OTel's OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (e.g. the collector's bearer token).
-    OTLP_HEADERS: z
-      .string()
-      .refine((v) => v.split(',').every((pair) => /^\s*[^=\s]+\s*=.+$/.test(pair)), {
-        error: 'OTLP_HEADERS must be key=value pairs separated by commas, e.g. Authorization=Bearer abc',
-      })
-      .transform(parseHeaders)
-      .optional(),
-    MAX_RANGE_DAYS: positiveInt('MAX_RANGE_DAYS', 366),
-    MAX_ROWS: positiveInt('MAX_ROWS', 5_000_000),
-    ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
-    ZIP_OVER_BYTES: positiveInt('ZIP_OVER_BYTES', 256 * 1024),
-    FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
-    USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .transform((c) => ({
-    ...c,
-    // Grafana always ends its root_url (AppURL, the `iss` of ID tokens) with "/" (pkg/setting parseAppURLAndSubURL).
-    GRAFANA_ROOT_URL: withTrailingSlash(c.GRAFANA_ROOT_URL ?? c.GRAFANA_URL),
-  }));
+/** The schema with the defaults that follow from other settings. */
+const withDerivedDefaults = schema.transform((c) => ({
+  ...c,
+  // Grafana always ends its root_url (AppURL, the `iss` of ID tokens) with "/" (pkg/setting parseAppURLAndSubURL).
+  GRAFANA_ROOT_URL: withTrailingSlash(c.GRAFANA_ROOT_URL ?? c.GRAFANA_URL),
+}));
 
 function parseHeaders(text: string): Record<string, string> {
   return Object.fromEntries(
@@ -72,7 +73,7 @@ function parseHeaders(text: string): Record<string, string> {
 }
 
 /** The service's configuration, validated from the environment once at start. */
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof withDerivedDefaults>;
 
 /** Thrown when the environment is incomplete or wrong; the message names every bad variable. */
 export class ConfigError extends Error {}
@@ -97,7 +98,7 @@ export function loadConfig(
       );
     }
   }
-  const parsed = schema.safeParse(cleaned);
+  const parsed = withDerivedDefaults.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');

@@ -334,6 +334,7 @@ export class GrafanaDouble {
     // Go keeps the request path as sent (`URL.EscapedPath()`), dot segments included; a WHATWG URL drops them.
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const method = (req.method ?? 'GET').toUpperCase();
+    // Served without sign-in: grafana/authlib's key retriever (authn/jwks.go) fetches it with no credentials.
     if (url.pathname === '/api/signing-keys/keys' && method === 'GET') {
       json(res, 200, this.key.jwks());
       return;
@@ -349,6 +350,7 @@ export class GrafanaDouble {
       this.apiCalls.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status });
       json(res, status, body);
     };
+    // contexthandler: an API call without a valid session or token is 401.
     if (!identity) return record(401, { message: 'Unauthorized' });
     const held = this.permissionsOf(identity);
     // accesscontrol middleware: a missing permission answers 403 naming it.
@@ -435,7 +437,8 @@ export class GrafanaDouble {
   // accesscontrol/api/api.go searchUsersPermissions with acimpl SearchUsersPermissions → SearchUserPermissions
   // for a `namespacedId`: needs users.permissions:read; `user:<uid or id>`; an unknown user is 400 with a bare
   // JSON string; a user without a role in the org makes the search fail (500); otherwise
-  // `{ "<userId>": { action: scopes | null } }` (ac.Reduce: a scopeless action maps to null).
+  // `{ "<userId>": { action: scopes | null } }` (ac.Reduce: a scopeless action maps to null). Grafana caches a
+  // user's answer for 60 s (acimpl cacheTTL); the double answers fresh every time.
   private searchPermissions(
     url: URL,
     held: readonly RbacPermission[],
