@@ -1,7 +1,7 @@
 // The service behind the Grafana double's plugin proxy: requests as a browser sends them to Grafana (a session
 // cookie, no identity headers of its own), with what Grafana adds depending on its settings.
 import { request as httpRequest } from 'node:http';
-import { PLUGIN_ID, type ExportJob } from '@auditlens/contract';
+import { FILTER_FIELDS, LOG_TYPES, LOG_TYPE_SLUGS, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
 import { startHarness, type Harness, type HarnessOptions } from '../test-support/harness.fake';
 import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
 
@@ -121,6 +121,34 @@ describe('the service through Grafana', () => {
       const res = await call('jane', 'GET', `logs/access?${query}`, undefined, { 'X-Grafana-User': 'jane' });
       expect(res).toEqual({ status: 401, body: { error: 'unauthorized' } });
     });
+  });
+
+  it('reaches a service route (not a 404 of Grafana or of the service) for every path the app uses', async () => {
+    await start({ grafana: { idForwarding: true } });
+    const job = await exportAs('jane');
+    const calls: Array<[string, string]> = [
+      ['GET', 'exports'],
+      ['GET', `exports/${job.id}`],
+      ['GET', `exports/${job.id}/file`],
+      ['GET', 'health'],
+    ];
+    for (const logType of LOG_TYPES) {
+      const base = `logs/${LOG_TYPE_SLUGS[logType]}`;
+      calls.push(
+        ['GET', `${base}?${query}`],
+        ['GET', `${base}/facets?field=${FILTER_FIELDS[logType][0]!.key}&${query}`]
+      );
+      calls.push(['GET', `${base}/stats?by=outcome&${query}`], ['POST', `${base}/export-grants`]);
+    }
+    const answers: string[] = [];
+    for (const [method, path] of calls) {
+      const res = await call('jane', method, path);
+      answers.push(`${method} ${path.split('?')[0]} ${res.status} ${JSON.stringify(res.body).slice(0, 60)}`);
+    }
+    expect(answers.filter((a) => /plugin route match not found|no such route/.test(a))).toEqual([]);
+    expect(answers.filter((a) => !/ 200 /.test(a))).toEqual([
+      `GET exports/${job.id}/file 404 {"error":"the export is not ready"}`,
+    ]);
   });
 
   it("keeps a user's exports with the user's uid across a rename, and away from whoever takes the old login", async () => {
