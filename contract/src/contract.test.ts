@@ -7,6 +7,8 @@ import {
   INDEX_LABELS,
   readAction,
   FILTER_FIELDS,
+  PROXY_ROUTE_TABLE,
+  EXPORT_ACTION,
 } from './index';
 
 describe('contract', () => {
@@ -36,5 +38,21 @@ describe('contract', () => {
 
   it('builds RBAC actions from the plugin id and slug', () => {
     expect(readAction('webhook_failure')).toBe('auditlens-auditlogs-app.webhook-failures:read');
+  });
+
+  it('gives every proxy route a /* sibling right after it, with the same reqAction and target', () => {
+    const parents = PROXY_ROUTE_TABLE.filter((r) => !r.path.endsWith('/*') && r.path !== 'health');
+    for (const parent of parents) {
+      const i = PROXY_ROUTE_TABLE.indexOf(parent);
+      expect(PROXY_ROUTE_TABLE[i + 1]).toEqual({ ...parent, path: `${parent.path}/*` });
+    }
+    for (const t of LOG_TYPES) {
+      const own = PROXY_ROUTE_TABLE.filter((r) => r.servicePath === `/api/v1/logs/${LOG_TYPE_SLUGS[t]}`);
+      expect(own.map((r) => r.reqAction)).toEqual([readAction(t), readAction(t)]);
+    }
+    expect(PROXY_ROUTE_TABLE.filter((r) => r.reqAction === EXPORT_ACTION).map((r) => r.servicePath)).toEqual([
+      '/api/v1/exports',
+      '/api/v1/exports',
+    ]);
   });
 });

@@ -30,10 +30,12 @@ export {
   EXPORT_ACTION,
   CORE_ACTIONS,
   PROXY_ROUTES,
+  PROXY_ROUTE_TABLE,
   SECRET_HEADER,
   GRAFANA_USER_HEADER,
   GRAFANA_ID_TOKEN_HEADER,
 } from './permissions';
+export type { ProxyRouteSpec } from './permissions';
 export { FILTER_FIELDS, TEXT_FILTER_KEY, STATS_SPLITS } from './filters';
 export type { FilterField, StatsSplit } from './filters';
 export { EXPORT_FORMATS, EXPORT_STATUSES } from './api';

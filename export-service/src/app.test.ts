@@ -56,7 +56,7 @@ describe('export service app', () => {
     });
 
     it('accepts a valid Grafana ID token and refuses a forged or mismatching one', async () => {
-      const token = await h.grafana.idToken('jane');
+      const token = await h.grafana.idTokenFor('jane');
       expect(
         (
           await request(h.app)

@@ -1,7 +1,9 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { requireSharedSecret } from './auth/shared-secret';
+import { requireCanonicalPath } from './auth/canonical-path';
 import { resolveRequester } from './auth/resolve-requester';
+import type { ExportAuthorizer } from './auth/export-permissions';
 import type { UserDirectory } from './auth/grafana-users';
 import type { IdTokenVerifier } from './auth/id-token';
 import type { JobStore } from './db/job-store';
@@ -20,6 +22,10 @@ export interface AppDeps {
   readonly loki: LokiClient;
   readonly users: UserDirectory;
   readonly idTokens?: IdTokenVerifier;
+  /** Refuse requests without a verified Grafana ID token (`REQUIRE_ID_TOKEN`). The default value is false. */
+  readonly requireIdToken?: boolean;
+  /** Re-checks the owner's Grafana permissions when an export file is downloaded. */
+  readonly authorizer?: ExportAuthorizer;
   readonly store: JobStore;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
@@ -38,7 +44,10 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(requireSharedSecret(deps.secret));
-  api.use(resolveRequester(deps.users, deps.idTokens));
+  api.use(requireCanonicalPath());
+  api.use(
+    resolveRequester({ users: deps.users, idTokens: deps.idTokens, requireIdToken: deps.requireIdToken })
+  );
   api.use(express.json({ limit: '64kb' }));
   const reader = new LogReader(deps.loki, { serviceName: deps.serviceName, maxEntries: deps.maxEntries });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
@@ -49,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
       store: deps.store,
       secret: deps.secret,
       maxRangeDays: deps.maxRangeDays,
+      authorizer: deps.authorizer,
       onCreated: deps.onExportQueued,
     })
   );

@@ -60,4 +60,30 @@ describe('loadConfig', () => {
       })
     ).toThrow(/GRAFANA_TOKEN_FILE: cannot read \/missing/);
   });
+
+  it('reads the identity settings: the ID token issuer, the org, and whether a token is required', () => {
+    expect(loadConfig(valid)).toMatchObject({
+      GRAFANA_ROOT_URL: 'http://grafana:3000/',
+      GRAFANA_ORG_ID: 1,
+      REQUIRE_ID_TOKEN: false,
+    });
+    expect(loadConfig(valid).GRAFANA_STACK_ID).toBeUndefined();
+    expect(
+      loadConfig({
+        ...valid,
+        GRAFANA_ROOT_URL: 'https://grafana.example.com/grafana',
+        GRAFANA_ORG_ID: '3',
+        GRAFANA_STACK_ID: '6481',
+        REQUIRE_ID_TOKEN: 'true',
+      })
+    ).toMatchObject({
+      GRAFANA_ROOT_URL: 'https://grafana.example.com/grafana/',
+      GRAFANA_ORG_ID: 3,
+      GRAFANA_STACK_ID: 6481,
+      REQUIRE_ID_TOKEN: true,
+    });
+    expect(() => loadConfig({ ...valid, REQUIRE_ID_TOKEN: 'yes', GRAFANA_ORG_ID: '0' })).toThrow(
+      /REQUIRE_ID_TOKEN must be true or false[^]*GRAFANA_ORG_ID must be positive|GRAFANA_ORG_ID must be positive[^]*REQUIRE_ID_TOKEN must be true or false/
+    );
+  });
 });

@@ -19,6 +19,20 @@ const schema = z.object({
   AUDITLENS_SHARED_SECRET: z.string().min(16, 'AUDITLENS_SHARED_SECRET must be at least 16 characters'),
   GRAFANA_URL: url('GRAFANA_URL'),
   GRAFANA_TOKEN: z.string().min(1, 'GRAFANA_TOKEN is required (a Grafana service-account token)'),
+  // Grafana's [server] root_url: the issuer of its ID tokens. Default: GRAFANA_URL.
+  GRAFANA_ROOT_URL: url('GRAFANA_ROOT_URL').optional(),
+  // The org the app is enabled in (and the service account's): ID tokens must name it.
+  GRAFANA_ORG_ID: positiveInt('GRAFANA_ORG_ID', 1),
+  // Grafana Cloud: ID tokens name the stack (`stacks-<id>`) instead of the org.
+  GRAFANA_STACK_ID: z.coerce
+    .number({ error: 'GRAFANA_STACK_ID must be a number' })
+    .int('GRAFANA_STACK_ID must be a whole number')
+    .positive('GRAFANA_STACK_ID must be positive')
+    .optional(),
+  REQUIRE_ID_TOKEN: z
+    .enum(['true', 'false'], { error: 'REQUIRE_ID_TOKEN must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   SMTP_URL: url('SMTP_URL'),
   MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
   DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
@@ -40,6 +54,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);
+
+/** The schema with the defaults that follow from other settings. */
+const withDerivedDefaults = schema.transform((c) => ({
+  ...c,
+  // Grafana always ends its root_url (AppURL, the `iss` of ID tokens) with "/" (pkg/setting parseAppURLAndSubURL).
+  GRAFANA_ROOT_URL: withTrailingSlash(c.GRAFANA_ROOT_URL ?? c.GRAFANA_URL),
+}));
+
 function parseHeaders(text: string): Record<string, string> {
   return Object.fromEntries(
     text.split(',').map((pair) => {
@@ -50,7 +73,7 @@ function parseHeaders(text: string): Record<string, string> {
 }
 
 /** The service's configuration, validated from the environment once at start. */
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof withDerivedDefaults>;
 
 /** Thrown when the environment is incomplete or wrong; the message names every bad variable. */
 export class ConfigError extends Error {}
@@ -75,7 +98,7 @@ export function loadConfig(
       );
     }
   }
-  const parsed = schema.safeParse(cleaned);
+  const parsed = withDerivedDefaults.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');

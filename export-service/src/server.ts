@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createAuditEmitter } from '@auditlens/emitter';
 import { createApp } from './app';
+import { GrafanaExportPermissions } from './auth/export-permissions';
 import { GrafanaUserDirectory } from './auth/grafana-users';
 import { GrafanaIdTokenVerifier } from './auth/id-token';
 import { loadConfig } from './config';
@@ -39,12 +40,17 @@ async function main(): Promise<void> {
   const recorder: AuditRecorder = audit ?? {
     activity: (event) => logger.info({ audit: event.summary }, 'export recorded (no OTLP_ENDPOINT)'),
   };
+  const authorizer = new GrafanaExportPermissions({
+    grafanaUrl: config.GRAFANA_URL,
+    token: config.GRAFANA_TOKEN,
+  });
   const runner = new ExportRunner(
     {
       store,
       loki,
       mailer: new SmtpMailer(config.SMTP_URL, config.MAIL_FROM),
       recorder,
+      authorizer,
       logger,
       onRows: (n) => metrics.rowsExported.inc(n),
     },
@@ -67,7 +73,13 @@ async function main(): Promise<void> {
       token: config.GRAFANA_TOKEN,
       cacheMs: config.USER_CACHE_SECONDS * 1000,
     }),
-    idTokens: new GrafanaIdTokenVerifier({ grafanaUrl: config.GRAFANA_URL }),
+    idTokens: new GrafanaIdTokenVerifier({
+      grafanaUrl: config.GRAFANA_URL,
+      issuer: config.GRAFANA_ROOT_URL,
+      org: { orgId: config.GRAFANA_ORG_ID, stackId: config.GRAFANA_STACK_ID },
+    }),
+    requireIdToken: config.REQUIRE_ID_TOKEN,
+    authorizer,
     store,
     metrics,
     logger,

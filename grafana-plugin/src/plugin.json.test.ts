@@ -7,6 +7,7 @@ import {
   LOG_TYPES,
   PLUGIN_ID,
   PROXY_ROUTES,
+  PROXY_ROUTE_TABLE,
   SECRET_HEADER,
   readAction,
 } from '@auditlens/contract';
@@ -14,6 +15,7 @@ import plugin from './plugin.json';
 
 interface Route {
   path: string;
+  method?: string;
   url: string;
   reqAction?: string;
   reqRole?: string;
@@ -49,12 +51,20 @@ describe('plugin.json', () => {
     expect(plugin.info.version).toBe('%VERSION%');
   });
 
-  it('has one proxy route per log type that requires reading that type, and one for exports', () => {
+  it("declares exactly the contract's proxy routes, in its order (Grafana takes the first match)", () => {
+    expect(routes.map(({ path, method, reqAction, url }) => ({ path, method, reqAction, url }))).toEqual(
+      PROXY_ROUTE_TABLE.map((r) => ({
+        path: r.path,
+        method: r.method,
+        reqAction: r.reqAction,
+        url: `{{ .JsonData.${APP_JSON_DATA.exportServiceUrl} }}${r.servicePath}`,
+      }))
+    );
     for (const t of LOG_TYPES) {
-      const route = routes.find((r) => r.path === PROXY_ROUTES.logs(t));
-      expect(route?.reqAction).toBe(readAction(t));
+      expect(routes.find((r) => r.path === PROXY_ROUTES.logs(t))?.reqAction).toBe(readAction(t));
+      expect(routes.find((r) => r.path === PROXY_ROUTES.logsSubPaths(t))?.reqAction).toBe(readAction(t));
     }
-    expect(routes.find((r) => r.path === PROXY_ROUTES.exports)?.reqAction).toBe(EXPORT_ACTION);
+    expect(routes.find((r) => r.path === PROXY_ROUTES.exportsSubPaths)?.reqAction).toBe(EXPORT_ACTION);
     expect(routes.find((r) => r.path === PROXY_ROUTES.health)?.reqAction).toBe(CORE_ACTIONS.settingsWrite);
   });
 

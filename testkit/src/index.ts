@@ -12,3 +12,43 @@ export {
 export type { LokiServer, LokiTarget, StartLokiOptions } from './real-loki';
 export { startAlertmanager, alertmanagerBinary, SILENT_ALERTMANAGER_CONFIG } from './alertmanager';
 export type { AlertmanagerServer, AlertmanagerAlert } from './alertmanager';
+export { GrafanaDouble } from './grafana/grafana-double';
+export type {
+  GrafanaDoubleOptions,
+  GrafanaDoubleUser,
+  GrafanaDoubleServiceAccount,
+  GrafanaApiCall,
+  ForwardedRequest,
+} from './grafana/grafana-double';
+export {
+  GrafanaSigningKey,
+  grafanaNamespace,
+  grafanaAppUrl,
+  idTokenClaims,
+  ID_TOKEN_TTL_SECONDS,
+} from './grafana/grafana-id-token';
+export type { GrafanaIdTokenClaims, IdTokenSubject } from './grafana/grafana-id-token';
+export { loadPluginJson, PLUGIN_JSON_PATH, BUILT_PLUGIN_JSON_PATH } from './grafana/plugin-json';
+export type { PluginJson } from './grafana/plugin-json';
+export {
+  PluginRouteTree,
+  decidePluginProxyRequest,
+  proxyPathOf,
+  renderRouteTemplate,
+  PROXY_MESSAGES,
+  hasPermission,
+  permissionsOf,
+  basicRolesOf,
+  orgRoleIncludes,
+  GRAFANA_ADMIN,
+} from './grafana/routing';
+export type {
+  RouteParams,
+  PluginProxyRoute,
+  PluginSettingsData,
+  ProxyCaller,
+  ProxyDecision,
+  OrgRole,
+  RbacPermission,
+  PluginRoleDeclaration,
+} from './grafana/routing';

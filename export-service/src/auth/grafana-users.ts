@@ -1,31 +1,36 @@
 import { UpstreamError } from '../errors';
 import type { Requester } from './requester';
 
-/** Looks up a Grafana user by login. */
+/** Looks up a member of the app's Grafana org by login. */
 export interface UserDirectory {
-  /** The user, or undefined when Grafana has no such login. */
+  /** The user, or undefined when no member of the org has this exact login. */
   lookup(login: string): Promise<Requester | undefined>;
 }
 
 /** Options of {@link GrafanaUserDirectory}. */
 export interface GrafanaUserDirectoryOptions {
   readonly grafanaUrl: string;
-  /** Service-account token allowed to read users. */
+  /** Token of a service account with `org.users:read` (an org Admin service account has it). */
   readonly token: string;
   /** How long an answer is reused, in ms. The default value is 60000. */
   readonly cacheMs?: number;
   readonly now?: () => number;
 }
 
-interface LookupAnswer {
-  login?: string;
-  email?: string;
-  name?: string;
+/** One entry of `GET /api/org/users` (grafana `org.OrgUserDTO`). */
+interface OrgUser {
+  readonly uid?: string;
+  readonly login?: string;
+  readonly email?: string;
+  readonly name?: string;
 }
 
 /**
- * UserDirectory backed by Grafana's `GET /api/users/lookup` (or, for a service account that may not use it,
- * the organisation's `GET /api/org/users/lookup`), with a short cache.
+ * UserDirectory backed by Grafana's `GET /api/org/users?query=`, with a short cache. That endpoint needs only
+ * `org.users:read`, which an org Admin service account has, and answers email and uid; `/api/users/lookup`
+ * needs a server admin (`users:read` on `global.users:*`), which no service account is, and
+ * `/api/org/users/lookup` answers no email (grafana `pkg/api/api.go`, `pkg/api/org_users.go`). `query` is a
+ * substring search over login, email and name, so only an exact login match counts.
  */
 export class GrafanaUserDirectory implements UserDirectory {
   private readonly cache = new Map<string, { at: number; user: Requester | undefined }>();
@@ -36,51 +41,36 @@ export class GrafanaUserDirectory implements UserDirectory {
     const now = (this.options.now ?? Date.now)();
     const hit = this.cache.get(login);
     if (hit && now - hit.at < (this.options.cacheMs ?? 60_000)) return hit.user;
-    const base = this.options.grafanaUrl.replace(/\/+$/, '');
-    let res = await this.get(`${base}/api/users/lookup?loginOrEmail=${encodeURIComponent(login)}`);
-    let user: Requester | undefined;
-    if (res.status === 403) {
-      // /api/users/lookup needs a Grafana server admin, which a service account cannot be in Grafana OSS;
-      // the organisation's user search needs only org.users:read, which an org Admin service account has.
-      res = await this.get(`${base}/api/org/users/lookup?query=${encodeURIComponent(login)}&limit=50`);
-      if (!res.ok)
-        throw new UpstreamError(
-          'grafana',
-          `Grafana user lookup answered ${res.status}`,
-          res.status >= 500,
-          res.status
-        );
-      const found = ((await res.json()) as LookupAnswer[]).find((u) => u.login === login);
-      user = found?.email ? { login, email: found.email, name: found.name || login } : undefined;
-    } else if (res.status === 404) {
-      user = undefined;
-    } else if (!res.ok) {
-      throw new UpstreamError(
-        'grafana',
-        `Grafana user lookup answered ${res.status}`,
-        res.status >= 500,
-        res.status
-      );
-    } else {
-      const body = (await res.json()) as LookupAnswer;
-      // Only an exact login match counts: loginOrEmail also matches emails.
-      user =
-        body.login === login && body.email
-          ? { login, email: body.email, name: body.name || login }
-          : undefined;
-    }
+    const found = (await this.orgUsers(login)).find((u) => u.login === login);
+    const user =
+      found?.uid && found.email
+        ? { uid: found.uid, login, email: found.email, name: found.name || login }
+        : undefined;
     this.cache.set(login, { at: now, user });
     return user;
   }
 
-  private async get(url: string): Promise<Response> {
+  private async orgUsers(query: string): Promise<OrgUser[]> {
+    const base = this.options.grafanaUrl.replace(/\/+$/, '');
+    let res: Response;
     try {
-      return await fetch(url, {
+      res = await fetch(`${base}/api/org/users?query=${encodeURIComponent(query)}`, {
         headers: { Authorization: `Bearer ${this.options.token}` },
         signal: AbortSignal.timeout(10_000),
       });
     } catch {
       throw new UpstreamError('grafana', 'Grafana is unreachable', true);
     }
+    if (!res.ok) {
+      throw new UpstreamError(
+        'grafana',
+        res.status === 403
+          ? "Grafana refused the user lookup: the service account needs org.users:read (the org's Admin role)"
+          : `Grafana user lookup answered ${res.status}`,
+        res.status >= 500,
+        res.status
+      );
+    }
+    return (await res.json()) as OrgUser[];
   }
 }

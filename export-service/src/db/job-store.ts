@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import type { ExportFormat, ExportJob, ExportStatus, LogType } from '@auditlens/contract';
-import type { Requester } from '../auth/requester';
+import type { JobRequester, Requester } from '../auth/requester';
 
 /** A new export as requested. */
 export interface NewExport {
@@ -16,7 +16,7 @@ export interface NewExport {
 
 /** A stored export job with what the runner needs. */
 export interface StoredJob extends ExportJob {
-  readonly requester: Requester;
+  readonly requester: JobRequester;
   readonly attempts: number;
   readonly filePath: string | null;
   readonly expiresAt: string | null;
@@ -24,6 +24,7 @@ export interface StoredJob extends ExportJob {
 
 interface JobRow {
   id: string;
+  uid: string | null;
   login: string;
   email: string;
   name: string;
@@ -56,6 +57,22 @@ const MIGRATIONS = [
   'CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at)',
 ];
 
+/**
+ * Columns added after the first release, each created when a database lacks it. Jobs from before a column
+ * existed keep NULL there: a job without `uid` belongs to nobody (a login is no proof of who asked).
+ */
+const ADDED_COLUMNS: ReadonlyArray<{
+  readonly name: string;
+  readonly definition: string;
+  readonly index?: string;
+}> = [
+  {
+    name: 'uid',
+    definition: 'TEXT',
+    index: 'CREATE INDEX IF NOT EXISTS jobs_by_uid ON jobs (uid, created_at)',
+  },
+];
+
 /** Export jobs in an embedded SQLite database; survives restarts of the service. */
 export class JobStore {
   private readonly db: DatabaseSync;
@@ -67,6 +84,14 @@ export class JobStore {
     this.db = new DatabaseSync(path);
     this.db.exec('PRAGMA journal_mode = WAL');
     for (const m of MIGRATIONS) this.db.exec(m);
+    const existing = new Set(
+      (this.db.prepare('PRAGMA table_info(jobs)').all() as Array<{ name: string }>).map((c) => c.name)
+    );
+    for (const column of ADDED_COLUMNS) {
+      if (!existing.has(column.name))
+        this.db.exec(`ALTER TABLE jobs ADD COLUMN ${column.name} ${column.definition}`);
+      if (column.index) this.db.exec(column.index);
+    }
   }
 
   /** Stores a new queued job. */
@@ -75,11 +100,12 @@ export class JobStore {
     const at = this.now().toISOString();
     this.db
       .prepare(
-        `INSERT INTO jobs (id, login, email, name, log_type, format, range_from, range_to, filters, timezone, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`
+        `INSERT INTO jobs (id, uid, login, email, name, log_type, format, range_from, range_to, filters, timezone, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`
       )
       .run(
         id,
+        e.requester.uid,
         e.requester.login,
         e.requester.email,
         e.requester.name,
@@ -100,11 +126,11 @@ export class JobStore {
     return row && this.toJob(row);
   }
 
-  /** The requester's jobs, newest first. */
-  listFor(login: string, limit = 50): StoredJob[] {
+  /** The jobs of the Grafana user `uid`, newest first. */
+  listFor(uid: string, limit = 50): StoredJob[] {
     const rows = this.db
-      .prepare('SELECT * FROM jobs WHERE login = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
-      .all(login, limit) as unknown as JobRow[];
+      .prepare('SELECT * FROM jobs WHERE uid = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+      .all(uid, limit) as unknown as JobRow[];
     return rows.map((r) => this.toJob(r));
   }
 
@@ -194,7 +220,7 @@ export class JobStore {
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       downloadable: r.status === 'done' && r.file_path !== null && !expired,
-      requester: { login: r.login, email: r.email, name: r.name },
+      requester: { uid: r.uid, login: r.login, email: r.email, name: r.name },
       attempts: r.attempts,
       filePath: r.file_path,
       expiresAt: r.expires_at,

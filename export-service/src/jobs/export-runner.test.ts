@@ -13,7 +13,7 @@ import type { NewExport } from '../db/job-store';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
-const jane = { login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };
+const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };
 
 function accessEntry(tsNs: bigint, i: number, md: Record<string, string> = {}): SeedEntry {
   return {

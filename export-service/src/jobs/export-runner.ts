@@ -2,6 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXPORT_ACTIVITY_CATEGORY, LOG_TYPE_TITLES } from '@auditlens/contract';
 import type { Logger } from 'pino';
+import { PermissionRevokedError, type ExportAuthorizer } from '../auth/export-permissions';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
 import { createCsvWriter } from '../export/csv-writer';
@@ -36,6 +37,8 @@ export interface ExportRunnerDeps {
   readonly loki: LokiClient;
   readonly mailer: Mailer;
   readonly recorder: AuditRecorder;
+  /** Asked once as a job starts whether its owner still may read its log type and export. */
+  readonly authorizer?: ExportAuthorizer;
   readonly logger: Logger;
   readonly onRows?: (count: number) => void;
   readonly now?: () => Date;
@@ -108,6 +111,7 @@ export class ExportRunner {
   private async run(job: StoredJob): Promise<void> {
     const { store, logger } = this.deps;
     try {
+      await this.authorize(job);
       let current = job;
       if (current.status !== 'sending' || !current.filePath) current = await this.writeFile(current);
       if (this.stopped) return;
@@ -118,6 +122,14 @@ export class ExportRunner {
         error instanceof JobFailure || error instanceof UpstreamError ? error.message : 'internal error';
       logger.warn({ job: job.id, err: error }, 'export failed');
       store.update(job.id, { status: 'failed', error: message });
+    }
+  }
+
+  private async authorize(job: StoredJob): Promise<void> {
+    try {
+      await this.deps.authorizer?.authorize(job.requester, job.logType);
+    } catch (error) {
+      throw error instanceof PermissionRevokedError ? new JobFailure(`refused: ${error.message}`) : error;
     }
   }
 
@@ -209,7 +221,11 @@ export class ExportRunner {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     recorder.activity({
-      actor: { id: job.requester.login, name: job.requester.login, email: job.requester.email },
+      actor: {
+        id: job.requester.uid ?? job.requester.login,
+        name: job.requester.login,
+        email: job.requester.email,
+      },
       category: EXPORT_ACTIVITY_CATEGORY,
       action: 'export',
       target: { type: 'audit_log', id: job.logType, name: LOG_TYPE_TITLES[job.logType] },

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Router } from 'express';
 import type { ExportJob } from '@auditlens/contract';
 import { verifyGrant } from '../auth/export-grant';
+import type { ExportAuthorizer } from '../auth/export-permissions';
 import { requesterOf } from '../auth/resolve-requester';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { ForbiddenError, GoneError, NotFoundError } from '../errors';
@@ -14,13 +15,16 @@ export function createExportsRouter(deps: {
   store: JobStore;
   secret: string;
   maxRangeDays: number;
+  /** Checks on download that the owner still may read the job's log type and export. */
+  authorizer?: ExportAuthorizer;
   onCreated?: () => void;
 }): Router {
   const router = Router();
-  const own = (id: string, login: string): StoredJob => {
+  const own = (id: string, uid: string): StoredJob => {
     const job = deps.store.get(id);
-    // Someone else's job is as invisible as a missing one.
-    if (!job || job.requester.login !== login) throw new NotFoundError('no such export');
+    // Someone else's job is as invisible as a missing one; ownership is by Grafana user id, not login.
+    if (!job || job.requester.uid === null || job.requester.uid !== uid)
+      throw new NotFoundError('no such export');
     return job;
   };
 
@@ -28,7 +32,7 @@ export function createExportsRouter(deps: {
     const requester = requesterOf(res);
     const body = createExportBody.safeParse(req.body ?? {});
     if (!body.success) throw badRequest(body.error, 'invalid export request');
-    const grant = verifyGrant(deps.secret, body.data.grant, requester.login);
+    const grant = verifyGrant(deps.secret, body.data.grant, requester.uid);
     if (body.data.logType && body.data.logType !== grant.logType)
       throw new ForbiddenError('the grant is for another log type');
     const range = checkRange(body.data.from, body.data.to, deps.maxRangeDays);
@@ -47,17 +51,18 @@ export function createExportsRouter(deps: {
   });
 
   router.get('/', (_req, res) => {
-    res.json({ exports: deps.store.listFor(requesterOf(res).login).map(publicJob) });
+    res.json({ exports: deps.store.listFor(requesterOf(res).uid).map(publicJob) });
   });
 
   router.get('/:id', (req, res) => {
-    res.json(publicJob(own(req.params.id, requesterOf(res).login)));
+    res.json(publicJob(own(req.params.id, requesterOf(res).uid)));
   });
 
-  router.get('/:id/file', (req, res) => {
-    const job = own(req.params.id, requesterOf(res).login);
+  router.get('/:id/file', async (req, res) => {
+    const job = own(req.params.id, requesterOf(res).uid);
     if (job.status !== 'done') throw new NotFoundError('the export is not ready');
     if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
+    await deps.authorizer?.authorize(job.requester, job.logType);
     res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
     createReadStream(job.filePath).pipe(res);
   });

@@ -45,7 +45,7 @@ export function createLogsRouter(deps: { reader: LogReader; secret: string; maxR
   // Reachable only through this log type's read route, so it proves the read permission to the exports route.
   router.post('/:slug/export-grants', (req, res) => {
     const logType = logTypeOf(req.params.slug);
-    res.json(issueGrant(deps.secret, requesterOf(res).login, logType));
+    res.json(issueGrant(deps.secret, requesterOf(res).uid, logType));
   });
 
   return router;

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
 import { createApp } from '../app';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GrafanaDouble, loadPluginJson, type GrafanaDoubleOptions } from '@auditlens/testkit';
+import { APP_JSON_DATA, APP_SECURE_JSON_DATA } from '@auditlens/contract';
+import { GrafanaExportPermissions } from '../auth/export-permissions';
 import { GrafanaUserDirectory } from '../auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../auth/id-token';
-import { FakeGrafana } from '../auth/fake-grafana.fake';
 import { JobStore } from '../db/job-store';
 import { FakeLoki } from '../loki/fake/FakeLoki.fake';
 import { HttpLokiClient } from '../loki/http-client';
@@ -14,31 +18,59 @@ import { ServiceMetrics } from '../metrics/metrics';
 
 /** The shared secret tests send. */
 export const SECRET = 'test-shared-secret-0123456789';
-/** The service-account token the fake Grafana expects. */
+/** The token of the org Admin service account the Grafana double knows. */
 export const GRAFANA_TOKEN = 'glsa_test_token';
 
-/** An app wired to FakeLoki, fake-grafana and a job store in a temporary folder. */
+/**
+ * An app wired to FakeLoki, the Grafana double (`@auditlens/testkit`; users `jane` (uid `u-jane`), an org Admin,
+ * and `bob` (`u-bob`), an Editor who may read access logs) and a job store in a temporary folder. Requests go to the app directly;
+ * `grafana` is the server the app asks about users, keys and permissions.
+ */
 export interface Harness {
   readonly app: Express;
   readonly loki: FakeLoki;
   readonly lokiClient: HttpLokiClient;
-  readonly grafana: FakeGrafana;
+  readonly grafana: GrafanaDouble;
   readonly store: JobStore;
   readonly metrics: ServiceMetrics;
   readonly dataDir: string;
+  /**
+   * Serves the app on 127.0.0.1 and points the Grafana double's plugin proxy at it, so requests can go
+   * through Grafana (`grafana.url` + `/api/plugin-proxy/...` with `grafana.sessionFor(login)`).
+   */
+  serve(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** How the harness's Grafana double and the app's identity settings differ from the defaults. */
+export interface HarnessOptions {
+  /** Feature toggles and org of the Grafana double (the app always expects org 1). */
+  readonly grafana?: Pick<GrafanaDoubleOptions, 'idForwarding' | 'sendUserHeader' | 'orgId' | 'stackId'>;
+  /** `REQUIRE_ID_TOKEN`. The default value is false. */
+  readonly requireIdToken?: boolean;
+}
+
 /** Builds the harness; call `stop()` after the tests. */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const loki = await FakeLoki.start();
-  const grafana = await FakeGrafana.start(
-    [
-      { login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' },
-      { login: 'bob', email: 'bob@acme.test', name: 'Bob Agent' },
+  const grafana = await GrafanaDouble.start({
+    plugin: loadPluginJson(),
+    jsonData: { [APP_JSON_DATA.exportServiceUrl]: 'http://127.0.0.1:9' },
+    secureJsonData: { [APP_SECURE_JSON_DATA.sharedSecret]: SECRET },
+    users: [
+      { login: 'jane', uid: 'u-jane', email: 'jane@acme.test', name: 'Jane Admin', orgRole: 'Admin' },
+      {
+        login: 'bob',
+        uid: 'u-bob',
+        email: 'bob@acme.test',
+        name: 'Bob Agent',
+        orgRole: 'Editor',
+        assigned: ['auditlens-auditlogs-app.access:read'],
+      },
     ],
-    GRAFANA_TOKEN
-  );
+    serviceAccounts: [{ token: GRAFANA_TOKEN, orgRole: 'Admin' }],
+    ...options.grafana,
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'auditlens-test-'));
   const store = new JobStore(join(dataDir, 'jobs.sqlite'));
   const metrics = new ServiceMetrics(() => store.countsByStatus());
@@ -47,13 +79,20 @@ export async function startHarness(): Promise<Harness> {
     secret: SECRET,
     loki: lokiClient,
     users: new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: GRAFANA_TOKEN }),
-    idTokens: new GrafanaIdTokenVerifier({ grafanaUrl: grafana.url, issuer: grafana.url }),
+    idTokens: new GrafanaIdTokenVerifier({
+      grafanaUrl: grafana.url,
+      issuer: grafana.issuer,
+      org: { orgId: 1 },
+    }),
+    requireIdToken: options.requireIdToken,
+    authorizer: new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: GRAFANA_TOKEN }),
     store,
     metrics,
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,
   });
+  let server: Server | undefined;
   return {
     app,
     loki,
@@ -62,7 +101,18 @@ export async function startHarness(): Promise<Harness> {
     store,
     metrics,
     dataDir,
+    async serve() {
+      const listening = app.listen(0, '127.0.0.1');
+      server = listening;
+      await new Promise<void>((resolve) => listening.once('listening', () => resolve()));
+      const { port } = listening.address() as AddressInfo;
+      grafana.setJsonData({ [APP_JSON_DATA.exportServiceUrl]: `http://127.0.0.1:${port}` });
+    },
     async stop() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
       store.close();
       await loki.stop();
       await grafana.stop();

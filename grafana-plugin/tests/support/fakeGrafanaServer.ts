@@ -1,17 +1,19 @@
-// Stands in for Grafana's server at the plugin's boundary (backendSrv.fetch), where no Grafana can run:
-// the plugin proxy matches a route of plugin.json, denies it with 403 unless the signed-in user has its
-// reqAction (as Grafana's proxy does), and forwards it to the export-service double. Every request is
-// recorded, so tests can say which routes a user's pages called.
+// Stands in for Grafana's server at the plugin's boundary (backendSrv.fetch), where no Grafana can run. The
+// plugin proxy decides with the Grafana double's routing (`@auditlens/testkit/grafana-routing`, written from
+// `pkg/api/pluginproxy/pluginproxy.go` and `pkg/web/tree.go`): routes of plugin.json tried in order, matched
+// exactly as `web.Tree` patterns, the first match's reqAction checked against the signed-in user's
+// permissions, the route URL and headers rendered from the app's settings. A forwarded request reaches the
+// export-service double. Every request is recorded, so tests can say which routes a user's pages called.
 import { Observable } from 'rxjs';
-import { PLUGIN_ID } from '@auditlens/contract';
+import { APP_JSON_DATA, APP_SECURE_JSON_DATA, PLUGIN_ID } from '@auditlens/contract';
+import {
+  decidePluginProxyRequest,
+  proxyPathOf,
+  type PluginProxyRoute,
+  type PluginSettingsData,
+} from '@auditlens/testkit/grafana-routing';
 import plugin from '../../src/plugin.json';
 import type { FakeExportService } from './fakeExportService';
-
-interface Route {
-  readonly path: string;
-  readonly url: string;
-  readonly reqAction?: string;
-}
 
 /** One call the pages made through backendSrv. */
 export interface RecordedRequest {
@@ -20,6 +22,8 @@ export interface RecordedRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly data?: unknown;
   readonly status: number;
+  /** For a plugin-proxy call that matched a route: the route's path and the reqAction Grafana checked. */
+  readonly route?: { readonly path: string; readonly reqAction?: string };
 }
 
 /** The options of backendSrv.fetch that the app uses. */
@@ -31,7 +35,13 @@ export interface FetchOptions {
 }
 
 const PROXY_PREFIX = `/api/plugin-proxy/${PLUGIN_ID}/`;
-const SERVICE_URL = '{{ .JsonData.exportServiceUrl }}/api/v1';
+/** Where the double's Grafana believes the export service is (the app's `jsonData`). */
+const SERVICE_BASE = 'http://export-service.test';
+const SETTINGS: PluginSettingsData = {
+  jsonData: { [APP_JSON_DATA.exportServiceUrl]: SERVICE_BASE },
+  secureJsonData: { [APP_SECURE_JSON_DATA.sharedSecret]: 'browser-double-secret' },
+};
+const SERVICE_API = `${SERVICE_BASE}/api/v1`;
 
 /** Grafana's server as the plugin's browser code meets it. */
 export class FakeGrafanaServer {
@@ -69,8 +79,8 @@ export class FakeGrafanaServer {
   private answer(options: FetchOptions): { status: number; data: unknown } {
     const method = (options.method ?? 'GET').toUpperCase();
     const params = options.params ?? {};
-    const record = (status: number, data: unknown) => {
-      this.requests.push({ method, url: options.url, params, data: options.data, status });
+    const record = (status: number, data: unknown, route?: RecordedRequest['route']) => {
+      this.requests.push({ method, url: options.url, params, data: options.data, status, route });
       return { status, data };
     };
     if (options.url === `/api/plugins/${PLUGIN_ID}/settings` && method === 'POST') {
@@ -78,18 +88,29 @@ export class FakeGrafanaServer {
       this.savedSettings.push(options.data);
       return record(200, { message: 'Plugin settings updated' });
     }
-    if (!options.url.startsWith(PROXY_PREFIX)) return record(404, { message: 'Not found' });
-    const rest = options.url.slice(PROXY_PREFIX.length);
-    const route = (plugin.routes as Route[])
-      .filter((r) => rest === r.path || rest.startsWith(`${r.path}/`))
-      .sort((a, b) => b.path.length - a.path.length)[0];
-    if (!route) return record(404, { message: 'Plugin route not found' });
-    if (!route.reqAction || !this.user.permissions[route.reqAction])
-      return record(403, { message: 'Access denied' });
-    if (!route.url.startsWith(SERVICE_URL)) return record(502, { message: 'route points elsewhere' });
-    const path = route.url.slice(SERVICE_URL.length) + rest.slice(route.path.length);
-    const res = this.service.handle({ method, path, params, data: options.data, login: this.user.login });
+    const proxyPath = proxyPathOf(options.url, PLUGIN_ID);
+    if (proxyPath === undefined) return record(404, { message: 'Not found' });
+    const decision = decidePluginProxyRequest({
+      pluginId: PLUGIN_ID,
+      routes: plugin.routes as PluginProxyRoute[],
+      method,
+      proxyPath,
+      // Grafana's frontend user carries its permissions as action → true (bootData `user.permissions`).
+      caller: { can: (action) => this.user.permissions[action] === true, orgRole: 'Viewer' },
+      settings: SETTINGS,
+    });
+    const route = decision.route && { path: decision.route.path, reqAction: decision.route.reqAction };
+    if (decision.outcome === 'refused') return record(decision.status, { message: decision.message }, route);
+    if (!decision.target.startsWith(SERVICE_API))
+      return record(502, { message: 'route points elsewhere' }, route);
+    const res = this.service.handle({
+      method,
+      path: decision.target.slice(SERVICE_API.length),
+      params,
+      data: options.data,
+      login: this.user.login,
+    });
     // Over HTTP every answer is fresh JSON; never hand the page the double's own objects.
-    return record(res.status, JSON.parse(JSON.stringify(res.data)) as unknown);
+    return record(res.status, JSON.parse(JSON.stringify(res.data)) as unknown, route);
   }
 }

@@ -3,16 +3,23 @@
 import { config, setBackendSrv, setCurrentUser, type BackendSrv } from '@grafana/runtime';
 import type { CurrentUserDTO } from '@grafana/data';
 import { CORE_ACTIONS, EXPORT_ACTION, LOG_TYPES, readAction } from '@auditlens/contract';
+import { permissionsOf, type PluginRoleDeclaration } from '@auditlens/testkit/grafana-routing';
+import plugin from '../../src/plugin.json';
 import { FakeGrafanaServer } from './fakeGrafanaServer';
 import type { FakeExportService } from './fakeExportService';
 
-/** Named permission sets: the plugin's roles (plugin.json), one per-type role, and Admin. */
+/**
+ * Named permission sets: the plugin's roles (plugin.json) and one per-type role, as Enterprise assigns them,
+ * and what an org Admin holds on Grafana OSS (core grants plus the plugin roles plugin.json grants to Admin).
+ */
 export const PERMISSION_SETS = {
   none: [] as string[],
   viewer: LOG_TYPES.map(readAction),
   exporter: [...LOG_TYPES.map(readAction), EXPORT_ACTION],
   accessOnly: [readAction('access')],
-  admin: [...LOG_TYPES.map(readAction), EXPORT_ACTION, CORE_ACTIONS.settingsWrite],
+  admin: [
+    ...new Set(permissionsOf('Admin', false, plugin.roles as PluginRoleDeclaration[]).map((p) => p.action)),
+  ].filter((action) => action !== CORE_ACTIONS.appAccess),
 } satisfies Record<string, string[]>;
 
 type User = CurrentUserDTO & { permissions: Record<string, boolean> };

@@ -1,0 +1,18 @@
+// The browser-safe part of the Grafana double (no Node APIs), for the plugin's in-browser double:
+// `import { ... } from '@auditlens/testkit/grafana-routing'`.
+export { PluginRouteTree } from './plugin-route-tree';
+export type { RouteParams } from './plugin-route-tree';
+export {
+  decidePluginProxyRequest,
+  proxyPathOf,
+  renderRouteTemplate,
+  PROXY_MESSAGES,
+} from './plugin-proxy-routing';
+export type {
+  PluginProxyRoute,
+  PluginSettingsData,
+  ProxyCaller,
+  ProxyDecision,
+} from './plugin-proxy-routing';
+export { hasPermission, permissionsOf, basicRolesOf, orgRoleIncludes, GRAFANA_ADMIN } from './grafana-rbac';
+export type { OrgRole, RbacPermission, PluginRoleDeclaration } from './grafana-rbac';
