@@ -125,7 +125,8 @@ describe('permissions checked again through Grafana', () => {
       const ok = await download(job.id);
       expect(ok.status).toBe(200);
       expect(ok.text).toContain('bob logged in');
-      h.grafana.setOrgRole('jane', 'Editor');
+      // Viewers read nothing on OSS (plugin.json grants the viewer role to Editor and the exporter to Admin).
+      h.grafana.setOrgRole('jane', 'Viewer');
       const refused = await download(job.id);
       expect(refused.status).toBe(403);
       expect(refused.body).toEqual({ error: 'you may no longer read access logs in Grafana' });
