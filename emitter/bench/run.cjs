@@ -143,7 +143,7 @@ async function sustained(sink, contender) {
   const deadline = start + BigInt(SECONDS * 1e9);
   let emitted = 0;
   while (process.hrtime.bigint() < deadline) {
-    const room = Math.min(500, QUEUE_SIZE - (emitted - counter.handedOff));
+    const room = Math.min(500, (contender.queueSize ?? QUEUE_SIZE) - (emitted - counter.handedOff));
     if (room <= 0) {
       await counter.next();
       continue;
@@ -186,8 +186,8 @@ function rawSdk(exporter) {
 
 // The emitter with its defaults, given the same OTLP exporter class it builds itself for the protocol, so
 // that its hand-offs can be counted too.
-function emitter(exporter) {
-  const audit = createAuditEmitter({ serviceName: 'bench', exporter });
+function emitter(exporter, options = {}) {
+  const audit = createAuditEmitter({ serviceName: 'bench', exporter, ...options });
   return {
     emitOnce: () => audit.access(event),
     flush: () => audit.flush(),
@@ -206,6 +206,16 @@ const CONTENDERS = [
   },
   { label: "audit.access, protocol 'json'", Exporter: OTLPJsonLogExporter, create: emitter },
 ];
+// BENCH_EMITTER_OPTIONS='{"maxExportBatchSize":2048,"maxQueueSize":8192}' adds the emitter with those options.
+if (process.env.BENCH_EMITTER_OPTIONS) {
+  const options = JSON.parse(process.env.BENCH_EMITTER_OPTIONS);
+  CONTENDERS.push({
+    label: `audit.access, ${process.env.BENCH_EMITTER_OPTIONS}`,
+    Exporter: options.protocol === 'json' ? OTLPJsonLogExporter : OTLPProtoLogExporter,
+    create: (exporter) => emitter(exporter, options),
+    queueSize: options.maxQueueSize,
+  });
+}
 
 function spread(values, digits = 0) {
   const sorted = [...values].sort((a, b) => a - b);
