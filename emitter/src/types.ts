@@ -106,9 +106,9 @@ export interface AuditEmitterStats {
   readonly rejected: number;
   /** Records dropped because the queue was full or the emitter was shut down. */
   readonly dropped: number;
-  /** Records the endpoint accepted. */
+  /** Records the endpoint accepted (always 0 with `loggerProvider`, whose pipeline delivers them). */
   readonly exported: number;
-  /** Records whose export finally failed. */
+  /** Records whose export finally failed (always 0 with `loggerProvider`). */
   readonly failed: number;
 }
 
