@@ -1,9 +1,5 @@
-import type { Logger } from '@opentelemetry/api';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { LOG_TYPES, SERVICE_NAME_ATTR, eventNameFor, type LogType } from '@auditlens/contract';
+import type { Logger, LoggerProvider } from '@opentelemetry/api';
+import { ATTR, LOG_TYPES, eventNameFor, type LogType } from '@auditlens/contract';
 import type {
   AccessEvent,
   ActivityEvent,
@@ -28,75 +24,76 @@ import {
   type Validator,
 } from './validate/validators';
 import { AuditValidationError } from './validate/AuditValidationError';
-import { LogTypeResourceExporter } from './export/LogTypeResourceExporter';
-import { CountingExporter } from './export/CountingExporter';
-import { QueueGuardProcessor } from './export/QueueGuardProcessor';
+import { createAuditLoggerProvider } from './audit-logger-provider';
 import { EMITTER_NAME, EMITTER_VERSION } from './version';
 
 const EVENT_NAMES = Object.fromEntries(LOG_TYPES.map((t) => [t, eventNameFor(t)])) as Record<LogType, string>;
 
-const DEFAULTS = {
-  protocol: 'json',
-  maxQueueSize: 2048,
-  maxExportBatchSize: 512,
-  scheduledDelayMillis: 1000,
-  exportTimeoutMillis: 10_000,
-  maxChangesBytes: 16_384,
-  maxAttributeLength: 2048,
-} as const;
+const ENCODE_DEFAULTS: EncodeLimits = { maxChangesBytes: 16_384, maxAttributeLength: 2048 };
+
+// Options that configure a pipeline, which a service's own LoggerProvider already has.
+const PIPELINE_OPTIONS = [
+  'serviceName',
+  'resource',
+  'endpoint',
+  'headers',
+  'protocol',
+  'exporter',
+  'maxQueueSize',
+  'maxExportBatchSize',
+  'maxExportBytes',
+  'scheduledDelayMillis',
+  'exportTimeoutMillis',
+] as const satisfies ReadonlyArray<keyof AuditEmitterOptions>;
 
 /** Creates an emitter that records audit events as OTel log records sent over OTLP/HTTP. */
-export function createAuditEmitter(options: AuditEmitterOptions): AuditEmitter {
+export function createAuditEmitter(options: AuditEmitterOptions = {}): AuditEmitter {
   return new OtelAuditEmitter(options);
 }
 
+/** How the emitter hands records on: its own provider, or one the service runs. */
+interface Delivery {
+  readonly logger: Logger;
+  /** True when `audit.log_type` must travel as a record attribute (a service's provider has its own resource). */
+  readonly logTypeOnRecord: boolean;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
 class OtelAuditEmitter implements AuditEmitter {
-  private readonly provider: LoggerProvider;
-  private readonly logger: Logger;
+  private readonly delivery: Delivery;
   private readonly limits: EncodeLimits;
   private readonly counters = { recorded: 0, rejected: 0, dropped: 0, exported: 0, failed: 0 };
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(private readonly options: AuditEmitterOptions) {
-    if (!options.serviceName) throw new TypeError('createAuditEmitter: serviceName is required');
-    if (!options.exporter && !options.endpoint) {
-      throw new TypeError('createAuditEmitter: endpoint is required (or pass an exporter)');
-    }
     this.limits = {
-      maxChangesBytes: options.maxChangesBytes ?? DEFAULTS.maxChangesBytes,
-      maxAttributeLength: options.maxAttributeLength ?? DEFAULTS.maxAttributeLength,
+      maxChangesBytes: options.maxChangesBytes ?? ENCODE_DEFAULTS.maxChangesBytes,
+      maxAttributeLength: options.maxAttributeLength ?? ENCODE_DEFAULTS.maxAttributeLength,
     };
-    const maxQueueSize = options.maxQueueSize ?? DEFAULTS.maxQueueSize;
-    const exportTimeoutMillis = options.exportTimeoutMillis ?? DEFAULTS.exportTimeoutMillis;
-    const resource = defaultResource().merge(
-      resourceFromAttributes({ ...options.resource, [SERVICE_NAME_ATTR]: options.serviceName })
-    );
+    this.delivery = options.loggerProvider
+      ? serviceDelivery(options.loggerProvider, options)
+      : this.ownDelivery(options);
+  }
 
-    // The exporter reports hand-offs to the guard declared below; it only calls back once records flow.
-    const exporter = new CountingExporter(
-      new LogTypeResourceExporter(options.exporter ?? otlpExporter(options, exportTimeoutMillis), resource),
-      {
-        onHandedOff: (n) => guard.handOff(n),
-        onExported: (n) => (this.counters.exported += n),
-        onFailed: (n, error) => {
-          this.counters.failed += n;
-          this.report({ kind: 'export', message: `could not deliver ${n} audit records`, cause: error });
-        },
-      }
-    );
-    const batch = new BatchLogRecordProcessor({
-      exporter,
-      maxQueueSize,
-      maxExportBatchSize: Math.min(options.maxExportBatchSize ?? DEFAULTS.maxExportBatchSize, maxQueueSize),
-      scheduledDelayMillis: options.scheduledDelayMillis ?? DEFAULTS.scheduledDelayMillis,
-      exportTimeoutMillis,
+  private ownDelivery(options: AuditEmitterOptions): Delivery {
+    const provider = createAuditLoggerProvider(options, {
+      onDropped: () => {
+        this.counters.dropped += 1;
+        this.report({ kind: 'dropped', message: 'audit record dropped: the export queue is full' });
+      },
+      onExported: (n) => (this.counters.exported += n),
+      onFailed: (n, error) => {
+        this.counters.failed += n;
+        this.report({ kind: 'export', message: `could not deliver ${n} audit records`, cause: error });
+      },
     });
-    const guard = new QueueGuardProcessor(batch, maxQueueSize, () => {
-      this.counters.dropped += 1;
-      this.report({ kind: 'dropped', message: 'audit record dropped: the export queue is full' });
-    });
-    this.provider = new LoggerProvider({ resource, processors: [guard] });
-    this.logger = this.provider.getLogger(EMITTER_NAME, EMITTER_VERSION);
+    return {
+      logger: provider.getLogger(EMITTER_NAME, EMITTER_VERSION),
+      logTypeOnRecord: false,
+      flush: () => provider.forceFlush(),
+      shutdown: () => provider.shutdown(),
+    };
   }
 
   activity(event: ActivityEvent): void {
@@ -118,14 +115,14 @@ class OtelAuditEmitter implements AuditEmitter {
   async flush(): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     try {
-      await this.provider.forceFlush();
+      await this.delivery.flush();
     } catch (error) {
       this.report({ kind: 'export', message: 'flush failed', cause: error });
     }
   }
 
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.provider.shutdown().catch((error: unknown) => {
+    this.shutdownPromise ??= this.delivery.shutdown().catch((error: unknown) => {
       this.report({ kind: 'export', message: 'shutdown failed', cause: error });
     });
     return this.shutdownPromise;
@@ -157,7 +154,8 @@ class OtelAuditEmitter implements AuditEmitter {
     }
     try {
       const record = encode(event, this.limits);
-      this.logger.emit({
+      if (this.delivery.logTypeOnRecord) record.attributes[ATTR.logType] = record.logType;
+      this.delivery.logger.emit({
         eventName: EVENT_NAMES[record.logType],
         timestamp: record.time,
         severityNumber: record.severity.number,
@@ -181,13 +179,24 @@ class OtelAuditEmitter implements AuditEmitter {
   }
 }
 
-function otlpExporter(options: AuditEmitterOptions, timeoutMillis: number): LogRecordExporter {
-  const config = {
-    url: `${(options.endpoint ?? '').replace(/\/+$/, '')}/v1/logs`,
-    headers: { ...options.headers },
-    timeoutMillis,
+/**
+ * Delivery through a service's own LoggerProvider. Flushing flushes it (when it can); shutting the emitter down
+ * stops recording but leaves the provider, which belongs to the service, running.
+ */
+function serviceDelivery(provider: LoggerProvider, options: AuditEmitterOptions): Delivery {
+  const refused = PIPELINE_OPTIONS.filter((name) => options[name] !== undefined);
+  if (refused.length > 0) {
+    throw new TypeError(
+      `createAuditEmitter: ${refused.join(', ')} cannot be used with loggerProvider (its own pipeline applies)`
+    );
+  }
+  const flushable = provider as LoggerProvider & { forceFlush?: () => Promise<void> };
+  const flush = () =>
+    typeof flushable.forceFlush === 'function' ? flushable.forceFlush() : Promise.resolve();
+  return {
+    logger: provider.getLogger(EMITTER_NAME, EMITTER_VERSION),
+    logTypeOnRecord: true,
+    flush,
+    shutdown: flush,
   };
-  return (options.protocol ?? DEFAULTS.protocol) === 'protobuf'
-    ? new OTLPProtoLogExporter(config)
-    : new OTLPJsonLogExporter(config);
 }

@@ -17,6 +17,8 @@ export { AuditValidationError } from './validate/AuditValidationError';
 export type { ValidationIssue } from './validate/AuditValidationError';
 export { InMemoryAuditExporter } from './export/InMemoryAuditExporter';
 export type { CapturedAuditRecord } from './export/InMemoryAuditExporter';
+export { LogTypeResourceExporter } from './export/LogTypeResourceExporter';
+export { RequestSizeLimitExporter } from './export/RequestSizeLimitExporter';
 export { requestContext } from './request/request-context';
 export type { RequestContext } from './request/request-context';
 export { redactUrl } from './redact/url';

@@ -1,28 +1,58 @@
+import type { LoggerProvider } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { AccessAction, ActivityAction, Portal } from '@auditlens/contract';
 
-/** Options of {@link createAuditEmitter}. */
+/**
+ * Options of {@link createAuditEmitter}. Where an option is not given, the standard OpenTelemetry environment
+ * variable applies, as in every OpenTelemetry SDK (named in each option below); an option always wins.
+ */
 export interface AuditEmitterOptions {
-  /** Resource `service.name` of the emitting service, e.g. `helpdesk`. Required. */
-  readonly serviceName: string;
+  /**
+   * Resource `service.name` of the emitting service, e.g. `helpdesk` (Loki label `service_name`).
+   * Default: `OTEL_SERVICE_NAME`, else `service.name` in `OTEL_RESOURCE_ATTRIBUTES`. Required from one of them
+   * (there is no `unknown_service` default: the AuditLens app finds events by this label).
+   */
+  readonly serviceName?: string;
   /**
    * OTLP/HTTP base URL: the collector (`http://localhost:4318`) or Loki's OTLP endpoint
-   * (`http://loki:3100/otlp`). `/v1/logs` is appended. Required unless `exporter` is given.
+   * (`http://loki:3100/otlp`). `/v1/logs` is appended. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (used as
+   * is), else `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/logs` appended). Required from one of them unless
+   * `exporter` is given (there is no `localhost` default: an audit trail must be sent somewhere on purpose).
    */
   readonly endpoint?: string;
-  /** Extra HTTP headers, e.g. the collector's `Authorization` or Loki's `X-Scope-OrgID`. Default none. */
+  /**
+   * Extra HTTP headers, e.g. the collector's `Authorization` or Loki's `X-Scope-OrgID`. They are added over
+   * `OTEL_EXPORTER_OTLP_LOGS_HEADERS` / `OTEL_EXPORTER_OTLP_HEADERS` (`key=value,...`). Default none.
+   */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Extra resource attributes (e.g. `deployment.environment.name`). Default none. */
+  /**
+   * Extra resource attributes (e.g. `deployment.environment.name`), over those of `OTEL_RESOURCE_ATTRIBUTES`.
+   * Loki makes some of them index labels by default: keep them few. Default none.
+   */
   readonly resource?: Readonly<Record<string, string>>;
-  /** Wire encoding of OTLP/HTTP. The default value is `json`. */
+  /**
+   * Wire encoding of OTLP/HTTP. Default: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`
+   * (`http/protobuf` or `http/json`; `grpc` is refused at creation), else `protobuf`, the specification's
+   * default and about 1.5 times the events per second of `json`.
+   */
   readonly protocol?: 'json' | 'protobuf';
   /** Records held while the endpoint is slow or down; beyond this they are dropped and counted. The default value is 2048. */
   readonly maxQueueSize?: number;
-  /** Records per OTLP request. The default value is 512. */
+  /** Records per export (then split by `maxExportBytes`). The default value is 512. */
   readonly maxExportBatchSize?: number;
+  /**
+   * Upper bound of one OTLP request, in bytes: a batch that could be larger is sent as several requests. The
+   * bound holds for the request body (JSON or protobuf) and for what Loki counts against
+   * `ingestion_burst_size_mb` and its 4 MiB gRPC message limit (line plus structured metadata, with the
+   * resource repeated on every entry). The default value is 4194304 (4 MiB).
+   */
+  readonly maxExportBytes?: number;
   /** Delay between two exports, in ms. The default value is 1000. */
   readonly scheduledDelayMillis?: number;
-  /** Time one export (with the exporter's own retries) may take, in ms. The default value is 10000. */
+  /**
+   * Time one OTLP request (with the exporter's own retries of 429/502/503/504 and network errors) may take,
+   * in ms. Default: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT`, else `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10000.
+   */
   readonly exportTimeoutMillis?: number;
   /** Cap on the JSON of `changes`, in bytes; larger values are truncated. The default value is 16384. */
   readonly maxChangesBytes?: number;
@@ -32,8 +62,23 @@ export interface AuditEmitterOptions {
   readonly onError?: (error: AuditEmitterError) => void;
   /** Throw {@link AuditValidationError} on invalid input instead of reporting it (for tests). The default value is false. */
   readonly throwOnInvalid?: boolean;
-  /** Replace the OTLP exporter (e.g. with `InMemoryAuditExporter` in tests). Default: OTLP/HTTP to `endpoint`. */
+  /**
+   * Replace the OTLP exporter (e.g. with `InMemoryAuditExporter` in tests). It still gets the emitter's
+   * batching, `audit.log_type` resources and `maxExportBytes` splitting. Default: OTLP/HTTP to `endpoint`.
+   */
   readonly exporter?: LogRecordExporter;
+  /**
+   * Record through a `LoggerProvider` the service already runs (the OTel Node SDK's, e.g.
+   * `logs.getLoggerProvider()` from `@opentelemetry/api`) instead of the emitter's own. Its resource,
+   * processors and exporters then apply, so the options above that configure those (`serviceName`,
+   * `resource`, `endpoint`, `headers`, `protocol`, `exporter`, `maxQueueSize`, `maxExportBatchSize`,
+   * `maxExportBytes`, `scheduledDelayMillis`, `exportTimeoutMillis`) are refused beside it. Records then carry
+   * `audit.log_type` as a record attribute, which must reach Loki as a resource attribute: send them through
+   * the collector (its `groupbyattrs` moves it), or wrap the provider's exporter in
+   * {@link LogTypeResourceExporter} (and {@link RequestSizeLimitExporter} when it sends straight to Loki).
+   * `stats()` then counts `recorded` and `rejected` only. Default: none (the emitter runs its own provider).
+   */
+  readonly loggerProvider?: LoggerProvider;
 }
 
 /** Why a record did not reach the endpoint. */
@@ -61,9 +106,9 @@ export interface AuditEmitterStats {
   readonly rejected: number;
   /** Records dropped because the queue was full or the emitter was shut down. */
   readonly dropped: number;
-  /** Records the endpoint accepted. */
+  /** Records the endpoint accepted (always 0 with `loggerProvider`, whose pipeline delivers them). */
   readonly exported: number;
-  /** Records whose export finally failed. */
+  /** Records whose export finally failed (always 0 with `loggerProvider`). */
   readonly failed: number;
 }
 

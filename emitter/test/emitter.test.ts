@@ -2,7 +2,7 @@ import { createAuditEmitter, type AuditEmitter } from '../src';
 import { OtlpSink, kv } from './support/otlp-sink';
 import { accessEvent, activityEvent, integrationFailureEvent, webhookFailureEvent } from './support/events';
 
-describe('createAuditEmitter → OTLP/HTTP JSON', () => {
+describe('createAuditEmitter → OTLP/HTTP, protobuf by default', () => {
   let sink: OtlpSink;
   let audit: AuditEmitter;
 
@@ -40,6 +40,7 @@ describe('createAuditEmitter → OTLP/HTTP JSON', () => {
       expect(r['service.name']).toBe('helpdesk');
       expect(r['deployment.environment.name']).toBe('test');
     }
+    expect(sink.headers[0]!['content-type']).toBe('application/x-protobuf');
     expect(sink.headers[0]!['authorization']).toBe('Bearer collector-token');
     expect(sink.headers[0]!['x-scope-orgid']).toBe('tenant-a');
   });

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, auditOtlpOptions, loadConfig } from './config';
 
 const valid = {
   LOKI_URL: 'http://loki:3100',
@@ -25,6 +25,51 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ ...valid, OTLP_HEADERS: 'Bearer abc' })).toThrow(
       /OTLP_HEADERS must be key=value pairs/
+    );
+  });
+
+  it('sends its own audit events where the standard OTEL_EXPORTER_OTLP_* variables say, over the OTLP_* aliases', () => {
+    expect(auditOtlpOptions(loadConfig(valid))).toBeUndefined();
+    // The aliases alone: passed to the emitter as options.
+    expect(
+      auditOtlpOptions(
+        loadConfig({
+          ...valid,
+          OTLP_ENDPOINT: 'http://collector:4318',
+          OTLP_HEADERS: 'Authorization=Bearer a',
+        })
+      )
+    ).toEqual({
+      serviceName: 'auditlens-export-service',
+      endpoint: 'http://collector:4318',
+      headers: { Authorization: 'Bearer a' },
+    });
+    // The standard variables: left to the emitter, which reads them from the environment, and they win.
+    for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']) {
+      expect(
+        auditOtlpOptions(
+          loadConfig({
+            ...valid,
+            [name]: 'http://collector:4318',
+            OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer b',
+            OTEL_SERVICE_NAME: 'exports-eu',
+            OTLP_ENDPOINT: 'http://old:4318',
+            OTLP_HEADERS: 'Authorization=Bearer a',
+          })
+        )
+      ).toEqual({ serviceName: 'exports-eu' });
+    }
+  });
+
+  it('rejects malformed OTEL_EXPORTER_OTLP_* values at start', () => {
+    expect(() => loadConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be a URL/
+    );
+    expect(() => loadConfig({ ...valid, OTEL_EXPORTER_OTLP_HEADERS: 'Bearer abc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs/
+    );
+    expect(() => loadConfig({ ...valid, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf or http\/json/
     );
   });
 

@@ -9,6 +9,15 @@ const positiveInt = (name: string, def: number) =>
     .positive(`${name} must be positive`)
     .default(def);
 
+const otlpHeaders = (name: string) =>
+  z
+    .string()
+    .refine((v) => v.split(',').every((pair) => /^\s*[^=\s]+\s*=.+$/.test(pair)), {
+      error: `${name} must be key=value pairs separated by commas, e.g. Authorization=Bearer abc`,
+    })
+    .transform(parseHeaders)
+    .optional();
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -36,15 +45,26 @@ const schema = z.object({
   SMTP_URL: url('SMTP_URL'),
   MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
   DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
-  OTLP_ENDPOINT: url('OTLP_ENDPOINT').optional(),
-  // Same form as OTel's OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (e.g. the collector's bearer token).
-  OTLP_HEADERS: z
-    .string()
-    .refine((v) => v.split(',').every((pair) => /^\s*[^=\s]+\s*=.+$/.test(pair)), {
-      error: 'OTLP_HEADERS must be key=value pairs separated by commas, e.g. Authorization=Bearer abc',
+  // Where the service's own audit events go: the standard OpenTelemetry variables, which @auditlens/emitter
+  // reads itself (checked here so that a typo stops the start), or OTLP_ENDPOINT / OTLP_HEADERS, kept as aliases.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url('OTEL_EXPORTER_OTLP_ENDPOINT').optional(),
+  OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: url('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT').optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders('OTEL_EXPORTER_OTLP_HEADERS'),
+  OTEL_EXPORTER_OTLP_LOGS_HEADERS: otlpHeaders('OTEL_EXPORTER_OTLP_LOGS_HEADERS'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], {
+      error: 'OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json',
     })
-    .transform(parseHeaders)
     .optional(),
+  OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], {
+      error: 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL must be http/protobuf or http/json',
+    })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().default('auditlens-export-service'),
+  OTLP_ENDPOINT: url('OTLP_ENDPOINT').optional(),
+  // Same form as OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (e.g. the collector's bearer token).
+  OTLP_HEADERS: otlpHeaders('OTLP_HEADERS'),
   MAX_RANGE_DAYS: positiveInt('MAX_RANGE_DAYS', 366),
   MAX_ROWS: positiveInt('MAX_ROWS', 5_000_000),
   ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
@@ -74,6 +94,24 @@ function parseHeaders(text: string): Record<string, string> {
 
 /** The service's configuration, validated from the environment once at start. */
 export type Config = z.infer<typeof withDerivedDefaults>;
+
+/**
+ * Where the service's own audit events go, as options of `createAuditEmitter`, or undefined when nowhere.
+ * The standard OpenTelemetry variables win over the OTLP_ENDPOINT / OTLP_HEADERS aliases; the emitter reads
+ * them itself from the environment when these options are left out.
+ */
+export function auditOtlpOptions(
+  config: Config
+): { serviceName: string; endpoint?: string; headers?: Record<string, string> } | undefined {
+  const standardEndpoint = config.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!standardEndpoint && !config.OTLP_ENDPOINT) return undefined;
+  const standardHeaders = config.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? config.OTEL_EXPORTER_OTLP_HEADERS;
+  return {
+    serviceName: config.OTEL_SERVICE_NAME,
+    ...(standardEndpoint ? {} : { endpoint: config.OTLP_ENDPOINT }),
+    ...(standardHeaders || !config.OTLP_HEADERS ? {} : { headers: config.OTLP_HEADERS }),
+  };
+}
 
 /** Thrown when the environment is incomplete or wrong; the message names every bad variable. */
 export class ConfigError extends Error {}

@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { GrafanaExportPermissions } from './auth/export-permissions';
 import { GrafanaUserDirectory } from './auth/grafana-users';
 import { GrafanaIdTokenVerifier } from './auth/id-token';
-import { loadConfig } from './config';
+import { auditOtlpOptions, loadConfig } from './config';
 import { JobStore } from './db/job-store';
 import { ExportRunner } from './jobs/export-runner';
 import type { AuditRecorder } from './jobs/audit-recorder';
@@ -29,16 +29,13 @@ async function main(): Promise<void> {
     tenant: config.LOKI_TENANT,
     onRequest: metrics.observeLoki,
   });
-  const audit = config.OTLP_ENDPOINT
-    ? createAuditEmitter({
-        serviceName: 'auditlens-export-service',
-        endpoint: config.OTLP_ENDPOINT,
-        headers: config.OTLP_HEADERS,
-        onError: (e) => logger.warn({ kind: e.kind }, e.message),
-      })
+  const otlp = auditOtlpOptions(config);
+  const audit = otlp
+    ? createAuditEmitter({ ...otlp, onError: (e) => logger.warn({ kind: e.kind }, e.message) })
     : undefined;
   const recorder: AuditRecorder = audit ?? {
-    activity: (event) => logger.info({ audit: event.summary }, 'export recorded (no OTLP_ENDPOINT)'),
+    activity: (event) =>
+      logger.info({ audit: event.summary }, 'export recorded (no OTEL_EXPORTER_OTLP_ENDPOINT)'),
   };
   const authorizer = new GrafanaExportPermissions({
     grafanaUrl: config.GRAFANA_URL,

@@ -16,7 +16,7 @@ export class Checks {
   /** A string with at least one non-space character. */
   text(value: unknown, field: string): void {
     if (typeof value !== 'string') this.fail(field, value === undefined ? 'is required' : 'must be a string');
-    else if (!/\S/.test(value)) this.fail(field, 'must not be empty');
+    else if (!startsVisible(value) && !/\S/.test(value)) this.fail(field, 'must not be empty');
   }
 
   /** A string when present. */
@@ -35,7 +35,7 @@ export class Checks {
   ip(value: unknown, field: string, required: boolean): void {
     if (value === undefined) {
       if (required) this.fail(field, 'is required');
-    } else if (typeof value !== 'string' || isIP(value) === 0)
+    } else if (typeof value !== 'string' || !(isIPv4(value) || isIP(value) !== 0))
       this.fail(field, 'must be an IPv4 or IPv6 address');
   }
 
@@ -78,7 +78,7 @@ export class Checks {
     this.text(a['id'], `${field}.id`);
     this.text(a['name'], `${field}.name`);
     const email = a['email'];
-    if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+    if (email !== undefined && (typeof email !== 'string' || !looksLikeEmail(email))) {
       this.fail(`${field}.email`, 'must be an email address');
     }
     const roles = a['roles'];
@@ -95,4 +95,45 @@ export class Checks {
     this.optionalString(e['sessionId'], 'sessionId');
     this.optionalString(e['brand'], 'brand');
   }
+}
+
+/** True when the first character is printable ASCII other than space: then the string is not blank. */
+function startsVisible(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c > 0x20 && c < 0x7f;
+}
+
+/**
+ * `local@domain.tld`: one `@` with something before it, a dot inside the domain, no white space; the same as
+ * `/^[^\s@]+@[^\s@]+\.[^\s@]+$/`, without a backtracking regex on every call.
+ */
+export function looksLikeEmail(s: string): boolean {
+  const at = s.indexOf('@');
+  if (at <= 0 || s.indexOf('@', at + 1) !== -1) return false;
+  const dot = s.indexOf('.', at + 2);
+  return dot !== -1 && dot < s.length - 1 && !/\s/.test(s);
+}
+
+/**
+ * The same answer as `net.isIPv4` (four decimal parts from 0 to 255, no leading zeros), read by hand: most
+ * client addresses are IPv4, and `net.isIP` tries them against two large regexes on every call.
+ */
+export function isIPv4(s: string): boolean {
+  if (s.length < 7 || s.length > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0x2e; // a final '.' closes the last part
+    if (c === 0x2e) {
+      if (digits === 0 || value > 255 || ++parts > 4) return false;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 1 && value === 0) return false; // a leading zero
+      value = value * 10 + (c - 0x30);
+      digits += 1;
+    } else return false;
+  }
+  return parts === 4;
 }

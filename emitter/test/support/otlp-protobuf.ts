@@ -36,6 +36,11 @@ export function protoDefinitionsInstalled(): boolean {
 /** Decodes an OTLP/HTTP protobuf ExportLogsServiceRequest into the OTLP JSON shape. */
 export function decodeLogsRequest(body: Uint8Array): OtlpLogsRequest {
   if (!requestType) {
+    if (!protoDefinitionsInstalled()) {
+      throw new Error(
+        'install the test proto definitions first: npm ci --prefix emitter/test/proto-definitions'
+      );
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const root = require(GENERATED) as {
       opentelemetry: {

@@ -41,17 +41,19 @@ export type SinkMode = 'ok' | 'unavailable' | 'hang';
 export class OtlpSink {
   readonly requests: OtlpLogsRequest[] = [];
   readonly headers: IncomingMessage['headers'][] = [];
+  /** The body size, in bytes, of each request taken (as sent: compressed if it was). */
+  readonly bodySizes: number[] = [];
   mode: SinkMode = 'ok';
   private readonly server: Server;
   private readonly hanging: ServerResponse[] = [];
 
-  private constructor() {
+  private constructor(private readonly path: string) {
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
-  /** Starts a sink on a free loopback port. */
-  static async start(): Promise<OtlpSink> {
-    const sink = new OtlpSink();
+  /** Starts a sink on a free loopback port that takes requests on `path` (404 elsewhere). */
+  static async start(path = '/v1/logs'): Promise<OtlpSink> {
+    const sink = new OtlpSink(path);
     await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
     return sink;
   }
@@ -86,7 +88,7 @@ export class OtlpSink {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.url !== '/v1/logs' || req.method !== 'POST') {
+      if (req.url !== this.path || req.method !== 'POST') {
         res.writeHead(404).end();
         return;
       }
@@ -109,6 +111,7 @@ export class OtlpSink {
         return;
       }
       this.headers.push(req.headers);
+      this.bodySizes.push(body.length);
       res.writeHead(200, { 'content-type': type }).end(type.startsWith('application/json') ? '{}' : '');
     });
   }

@@ -1,19 +1,14 @@
 import { createAuditEmitter } from '../../src';
 import { OtlpSink, kv } from '../support/otlp-sink';
-import { protoDefinitionsInstalled } from '../support/otlp-protobuf';
 import { accessEvent, activityEvent, webhookFailureEvent } from '../support/events';
 
-if (!protoDefinitionsInstalled()) {
-  throw new Error('install the test proto definitions first: npm ci --prefix emitter/test/proto-definitions');
-}
-
-describe('createAuditEmitter → OTLP/HTTP protobuf', () => {
-  it('sends the same records, resources and attributes as protobuf', async () => {
+describe("createAuditEmitter({ protocol: 'json' }) → OTLP/HTTP JSON", () => {
+  it('sends the same records, resources and attributes as OTLP JSON', async () => {
     const sink = await OtlpSink.start();
     const audit = createAuditEmitter({
       serviceName: 'helpdesk',
       endpoint: sink.endpoint,
-      protocol: 'protobuf',
+      protocol: 'json',
     });
     audit.activity(activityEvent({ changes: { after: { password: 'p' } } }));
     audit.access(accessEvent({ action: 'login_failed' }));
@@ -21,7 +16,7 @@ describe('createAuditEmitter → OTLP/HTTP protobuf', () => {
     await audit.shutdown();
     await sink.stop();
 
-    expect(sink.headers[0]!['content-type']).toBe('application/x-protobuf');
+    expect(sink.headers[0]!['content-type']).toBe('application/json');
     const byType = new Map(sink.records().map((r) => [r.resource['audit.log_type'], r]));
     expect([...byType.keys()].sort()).toEqual(['access', 'activity', 'webhook_failure']);
     for (const r of byType.values()) expect(r.resource['service.name']).toBe('helpdesk');

@@ -1,0 +1,92 @@
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { SERVICE_NAME_ATTR } from '@auditlens/contract';
+import type { AuditEmitterOptions } from './types';
+import {
+  otlpEndpointFromEnvIsSet,
+  otlpProtocolFromEnv,
+  otlpTimeoutFromEnv,
+  resourceFromEnv,
+} from './config/otel-environment';
+import { LogTypeResourceExporter } from './export/LogTypeResourceExporter';
+import { RequestSizeLimitExporter } from './export/RequestSizeLimitExporter';
+import { CountingExporter } from './export/CountingExporter';
+import { QueueGuardProcessor } from './export/QueueGuardProcessor';
+
+/** The defaults documented in `types.ts`. */
+export const DEFAULTS = {
+  protocol: 'protobuf',
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+  maxExportBytes: 4 * 1024 * 1024,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 10_000,
+} as const;
+
+/** What the emitter's own pipeline tells it. */
+export interface PipelineListener {
+  /** A record was dropped because the queue was full. */
+  onDropped(): void;
+  onExported(count: number): void;
+  onFailed(count: number, error: unknown): void;
+}
+
+/**
+ * The emitter's own LoggerProvider: resource from the options over the OpenTelemetry environment, one batch
+ * queue whose drops are counted, and on the way out one resource per log type, requests split under
+ * `maxExportBytes`, and counts of what was delivered. Throws a TypeError when the configuration is incomplete.
+ */
+export function createAuditLoggerProvider(
+  options: AuditEmitterOptions,
+  listener: PipelineListener
+): LoggerProvider {
+  const envResource = resourceFromEnv();
+  const serviceName = options.serviceName ?? envResource.attributes[SERVICE_NAME_ATTR];
+  if (typeof serviceName !== 'string' || serviceName === '') {
+    throw new TypeError('createAuditEmitter: serviceName is required (or set OTEL_SERVICE_NAME)');
+  }
+  if (!options.exporter && !options.endpoint && !otlpEndpointFromEnvIsSet()) {
+    throw new TypeError(
+      'createAuditEmitter: endpoint is required (or set OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or ' +
+        'OTEL_EXPORTER_OTLP_ENDPOINT, or pass an exporter)'
+    );
+  }
+  const maxQueueSize = options.maxQueueSize ?? DEFAULTS.maxQueueSize;
+  const exportTimeoutMillis =
+    options.exportTimeoutMillis ?? otlpTimeoutFromEnv() ?? DEFAULTS.exportTimeoutMillis;
+  const resource = defaultResource()
+    .merge(envResource)
+    .merge(resourceFromAttributes({ ...options.resource, [SERVICE_NAME_ATTR]: serviceName }));
+
+  // The exporter reports hand-offs to the guard declared below; it only calls back once records flow.
+  const counting = new CountingExporter(options.exporter ?? otlpExporter(options, exportTimeoutMillis), {
+    onHandedOff: (n) => guard.handOff(n),
+    onExported: (n) => listener.onExported(n),
+    onFailed: (n, error) => listener.onFailed(n, error),
+  });
+  const exporter = new LogTypeResourceExporter(
+    new RequestSizeLimitExporter(counting, options.maxExportBytes ?? DEFAULTS.maxExportBytes)
+  );
+  const batch = new BatchLogRecordProcessor({
+    exporter,
+    maxQueueSize,
+    maxExportBatchSize: Math.min(options.maxExportBatchSize ?? DEFAULTS.maxExportBatchSize, maxQueueSize),
+    scheduledDelayMillis: options.scheduledDelayMillis ?? DEFAULTS.scheduledDelayMillis,
+    exportTimeoutMillis,
+  });
+  const guard = new QueueGuardProcessor(batch, maxQueueSize, () => listener.onDropped());
+  return new LoggerProvider({ resource, processors: [guard] });
+}
+
+function otlpExporter(options: AuditEmitterOptions, timeoutMillis: number): LogRecordExporter {
+  const config = {
+    // Without a URL, the exporter applies OTEL_EXPORTER_OTLP_LOGS_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT itself.
+    url: options.endpoint === undefined ? undefined : `${options.endpoint.replace(/\/+$/, '')}/v1/logs`,
+    headers: options.headers === undefined ? undefined : { ...options.headers },
+    timeoutMillis,
+  };
+  const protocol = options.protocol ?? otlpProtocolFromEnv() ?? DEFAULTS.protocol;
+  return protocol === 'json' ? new OTLPJsonLogExporter(config) : new OTLPProtoLogExporter(config);
+}
