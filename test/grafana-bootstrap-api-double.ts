@@ -29,11 +29,17 @@ export interface DashboardRoleGrant {
  *   `pkg/services/accesscontrol/ossaccesscontrol/` allow built-in role assignments on OSS; an unknown resource 404);
  * - `GET /api/plugins/:id/dashboards` (`pkg/api/plugin_dashboards.go`, `GetPluginDashboards`): the app's
  *   `PluginDashboard` list as the app double (`grafana-plugin-loader-double.ts`) holds it, 404 for an unknown plugin;
+ * - `GET /api/plugins/:id/settings` (`pkg/api/plugins.go`, `GetPluginSettingByID`): `{id, type, enabled, ...}`,
+ *   404 "Plugin not found, no installed plugin with that id";
+ * - `POST /api/dashboards/import` `{pluginId, path, overwrite, inputs}` (`pkg/services/dashboardimport/api/api.go`):
+ *   imports the plugin's dashboard through the app double;
  * - every route but health needs the admin's basic auth, else 401.
  */
 export class GrafanaBootstrapApiDouble {
   readonly grants: FolderRoleGrant[] = [];
   readonly dashboardGrants: DashboardRoleGrant[] = [];
+  /** Paths imported through `POST /api/dashboards/import`. */
+  readonly apiImports: string[] = [];
   /** Called before each `GET /api/plugins/:id/dashboards` with how many there were: Grafana working meanwhile. */
   onPluginDashboardsRead: (reads: number) => void = () => undefined;
   private pluginDashboardReads = 0;
@@ -105,6 +111,28 @@ export class GrafanaBootstrapApiDouble {
         if (e instanceof GrafanaRuleError) return send(res, 404, { message: e.message });
         throw e;
       }
+    }
+    const settings = /^\/api\/plugins\/([^/]+)\/settings$/.exec(url.pathname);
+    if (req.method === 'GET' && settings && this.app) {
+      try {
+        const enabled = this.app.isEnabled(settings[1]!);
+        return send(res, 200, { name: 'AuditLens', type: 'app', id: settings[1], enabled, pinned: enabled });
+      } catch (e) {
+        if (e instanceof GrafanaRuleError)
+          return send(res, 404, { message: 'Plugin not found, no installed plugin with that id' });
+        throw e;
+      }
+    }
+    if (req.method === 'POST' && url.pathname === '/api/dashboards/import' && this.app) {
+      const { pluginId, path } = JSON.parse(body) as { pluginId: string; path: string };
+      try {
+        this.app.importPluginDashboard(pluginId, path);
+      } catch (e) {
+        if (e instanceof GrafanaRuleError) return send(res, 400, { message: e.message });
+        throw e;
+      }
+      this.apiImports.push(path);
+      return send(res, 200, { pluginId, path, imported: true });
     }
     const grant = /^\/api\/access-control\/(folders|dashboards)\/([^/]+)\/builtInRoles\/([^/]+)$/.exec(
       url.pathname

@@ -205,6 +205,12 @@ export class GrafanaAppDashboardsDouble {
     return p;
   }
 
+  /** Whether the app is enabled (`GET /api/plugins/:id/settings` `enabled`); throws for a plugin not loaded. */
+  isEnabled(pluginId: string): boolean {
+    this.plugin(pluginId);
+    return this.settings.get(pluginId)?.enabled ?? false;
+  }
+
   /** `UpdatePluginSetting`, as the settings API and app provisioning call it. */
   updatePluginSetting(pluginId: string, enabled: boolean): void {
     const existing = this.settings.get(pluginId);
@@ -240,7 +246,7 @@ export class GrafanaAppDashboardsDouble {
   private syncPluginDashboards(p: LoadedPlugin): void {
     for (const item of this.listPluginDashboards(p.id)) {
       if (item.removed) this.dashboards.delete(item.uid);
-      else if (item.importedRevision !== item.revision) this.importPluginDashboard(p, item.path);
+      else if (item.importedRevision !== item.revision) this.importPluginDashboard(p.id, item.path);
     }
     this.settings.get(p.id)!.pluginVersion = p.version;
   }
@@ -302,7 +308,13 @@ export class GrafanaAppDashboardsDouble {
     return JSON.parse(p.file(reference)) as Record<string, unknown>;
   }
 
-  private importPluginDashboard(p: LoadedPlugin, reference: string): void {
+  /**
+   * Imports one of the plugin's dashboards, as the updater does and as `POST /api/dashboards/import`
+   * `{pluginId, path, overwrite: true, inputs: []}` does (pkg/services/dashboardimport/api/api.go, the app's
+   * Dashboards tab); the API checks the plugin exists, not that the app is enabled.
+   */
+  importPluginDashboard(pluginId: string, reference: string): void {
+    const p = this.plugin(pluginId);
     const data = this.loadPluginDashboard(p, reference);
     // dash_template_evaluator.go: every `__inputs` entry needs an input, and the updater passes none (only
     // expression data sources are filled in by themselves).

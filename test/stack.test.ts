@@ -107,6 +107,24 @@ describe('login-failure alerting', () => {
     for (const t of thresholds) expect(t).toContain('"params":[4]');
   });
 
+  it("grafana-plugin/README.md's alerting-API example is the provisioned rule by user", () => {
+    const readme = readFileSync(join(ROOT, 'grafana-plugin/README.md'), 'utf8');
+    const block = /<!-- alert-rule-api-example -->\s*```json\n([^]*?)\n```/.exec(readme);
+    expect(block).not.toBeNull();
+    const example = JSON.parse(block![1]!) as Obj & { data: Array<{ datasourceUid: string }> };
+    const group = grafanaRules.groups[0]! as (typeof grafanaRules.groups)[number] & { name: string };
+    const rule = group.rules.find((r) => r.uid === example['uid'])! as unknown as Obj & {
+      data: Array<{ datasourceUid: string }>;
+    };
+    expect(rule).toBeDefined();
+    expect(example['ruleGroup']).toBe(group.name);
+    const sameSource = (d: { datasourceUid: string }) =>
+      d.datasourceUid === '__expr__' ? d : { ...d, datasourceUid: '<loki>' };
+    expect(example.data.map(sameSource)).toEqual(rule.data.map(sameSource));
+    for (const key of ['title', 'condition', 'noDataState', 'execErrState', 'for', 'labels', 'annotations'])
+      expect([key, example[key]]).toEqual([key, rule[key]]);
+  });
+
   it('annotations link to the access-log page with filters the page understands', () => {
     const accessKeys = new Set(FILTER_FIELDS.access.map((f) => f.key));
     const links = [

@@ -3,11 +3,14 @@
 # view and Admins everything (docs/stack.md, "Who sees what"); safe to run again, and run it after every plugin
 # update or "Re-import" of the app's dashboards. Works against any Grafana 12.4+ (OSS included) as an org Admin:
 #   GRAFANA_URL=https://grafana.example GF_ADMIN_USER=admin GF_ADMIN_PASSWORD=... sh restrict-audit-dashboards.sh
-# 1. The dashboards the app imported (plugin.json includes). Grafana imports them into the root folder when the app
-#    is enabled, and again when a plugin update changes their revision, each time giving Viewer "View" and Editor
-#    "Edit" on the dashboard itself (pkg/services/dashboards/service/dashboard_service.go, setDefaultPermissions).
-#    The script waits until GET /api/plugins/$APP_ID/dashboards shows each one imported at its current revision,
-#    then sets POST /api/access-control/dashboards/:uid/builtInRoles/{Viewer,Editor}.
+# 1. The dashboards the app includes (plugin.json). Grafana imports them into the root folder when the app is
+#    enabled, and again at start-up when the plugin's version changed and a dashboard's revision with it, each
+#    time giving Viewer "View" and Editor "Edit" on the dashboard itself (pkg/services/dashboards/service/
+#    dashboard_service.go, setDefaultPermissions). The script waits up to $IMPORT_WAIT_SECONDS for
+#    GET /api/plugins/$APP_ID/dashboards to show each one imported at its current revision; what Grafana left out
+#    (an app enabled before it had dashboards, a dashboard changed without a new plugin version) it imports itself
+#    with POST /api/dashboards/import, as the app's Dashboards tab does. Then it sets
+#    POST /api/access-control/dashboards/:uid/builtInRoles/{Viewer,Editor}.
 # 2. The folder $ALERT_FOLDER of the Grafana-managed alert rules (created by alert provisioning; skipped when
 #    ALERT_FOLDER is empty): POST /api/access-control/folders/:uid/builtInRoles/{Viewer,Editor}.
 set -eu
@@ -15,6 +18,7 @@ set -eu
 APP_ID="${APP_ID:-auditlens-auditlogs-app}"
 ALERT_FOLDER="${ALERT_FOLDER-AuditLens}"
 WAIT_SECONDS="${WAIT_SECONDS:-120}"
+IMPORT_WAIT_SECONDS="${IMPORT_WAIT_SECONDS:-30}"
 AUTH="$GF_ADMIN_USER:$GF_ADMIN_PASSWORD"
 
 # POST .../builtInRoles/<role> {"permission": "View" | "Edit" | "Admin" | ""}; "" removes the role's permission.
@@ -43,19 +47,27 @@ not_current() { # the items not yet imported at the revision of the plugin's fil
 }
 
 until curl -fsS "$GRAFANA_URL/api/health" >/dev/null; do sleep 2; done
-curl -fsS -o /dev/null -u "$AUTH" "$GRAFANA_URL/api/plugins/$APP_ID/dashboards" \
+# GET /api/plugins/:id/settings: {"id":..,"enabled":true|false,...}; 404 when the plugin is not installed.
+settings=$(curl -fsS -u "$AUTH" "$GRAFANA_URL/api/plugins/$APP_ID/settings") \
   || { echo "app $APP_ID is not installed in Grafana" >&2; exit 1; }
+[ "$(field "$settings" enabled)" = true ] || { echo "app $APP_ID is not enabled in Grafana" >&2; exit 1; }
 
 waited=0
-while [ -n "$(not_current)" ]; do
-  if [ "$waited" -ge "$WAIT_SECONDS" ]; then
-    echo "dashboards of $APP_ID not imported after ${WAIT_SECONDS}s (is the app enabled?):" >&2
-    not_current | sed 's/.*"title":"\([^"]*\)".*/  \1/' >&2
-    exit 1
-  fi
+while [ -n "$(not_current)" ] && [ "$waited" -lt "$IMPORT_WAIT_SECONDS" ]; do
   sleep 2
   waited=$((waited + 2))
 done
+for path in $(not_current | sed -n 's/.*"path":"\([^"]*\)".*/\1/p'); do
+  curl -fsS -u "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"pluginId\":\"$APP_ID\",\"path\":\"$path\",\"overwrite\":true,\"inputs\":[]}" \
+    "$GRAFANA_URL/api/dashboards/import" >/dev/null
+  echo "imported $path of $APP_ID (Grafana had not)"
+done
+if [ -n "$(not_current)" ]; then
+  echo "dashboards of $APP_ID still not imported:" >&2
+  not_current | sed 's/.*"title":"\([^"]*\)".*/  \1/' >&2
+  exit 1
+fi
 count=0
 for uid in $(app_dashboards | sed -n 's/.*"uid":"\([^"]*\)".*/\1/p'); do
   set_role dashboards "$uid" Viewer ''
