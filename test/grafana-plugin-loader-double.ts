@@ -163,9 +163,10 @@ const PERMISSION_LEVEL: Record<string, number> = { '': 0, View: 1, Edit: 2, Admi
 
 /**
  * One org of a Grafana server, for what happens to an app's dashboards:
- * - plugin settings and their `PluginStateChangedEvent` (pkg/services/pluginsintegration/pluginsettings/service/store.go:
- *   published when a setting is first inserted, or when `enabled` changes), which both the settings API and app
- *   provisioning (pkg/services/provisioning/plugins/plugin_provisioner.go) go through;
+ * - plugin settings and their `PluginStateChangedEvent`
+ *   (pkg/services/pluginsintegration/pluginsettings/service/service.go `updatePluginSetting`: published when a
+ *   setting is first inserted, or when `enabled` changes), which both the settings API and app provisioning
+ *   (pkg/services/provisioning/plugins/plugin_provisioner.go) go through;
  * - the dashboard updater (pkg/services/plugindashboards/service/dashboard_updater.go): on enable, and at start-up
  *   for each enabled app whose version differs from the one recorded, sync: import each included dashboard whose
  *   `revision` (default 1) differs from the imported one, delete imported ones the plugin no longer includes,

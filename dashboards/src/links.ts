@@ -1,6 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { APP_BASE_PATH, APP_PAGES, FILTER_FIELDS, PLUGIN_ID, type LogType } from '@auditlens/contract';
+import { APP_BASE_PATH, APP_PAGES, FILTER_FIELDS, type LogType } from '@auditlens/contract';
 
 /** Tag of every AuditLens dashboard; the "AuditLens dashboards" link lists the dashboards carrying it. */
 export const DASHBOARD_TAG = 'auditlens';
@@ -37,7 +37,7 @@ export function dashboardLinks(logType?: LogType): Array<cog.Builder<dashboard.D
         .type(dashboard.DashboardLinkType.Link)
         .url(appPage(logType))
         .icon('external link')
-        .tooltip(`The ${PLUGIN_ID} page, filtered by your permissions`)
+        .tooltip('The same events in the AuditLens app, which checks your permission for each log type')
         .keepTime(true)
     ),
     link(
