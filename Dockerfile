@@ -6,6 +6,7 @@ COPY package.json package-lock.json tsconfig.base.json ./
 COPY contract/package.json contract/
 COPY testkit/package.json testkit/
 COPY emitter/package.json emitter/
+COPY dashboards/package.json dashboards/
 COPY export-service/package.json export-service/
 COPY grafana-plugin/package.json grafana-plugin/
 COPY test/package.json test/
@@ -40,10 +41,11 @@ EXPOSE 8080
 # A small young generation keeps the process's memory near its live data during large exports.
 CMD ["node", "--max-semi-space-size=4", "export-service/dist/server.js"]
 
-# The Grafana app plugin, built with its own dependencies.
+# The Grafana app plugin, built with its own dependencies; it ships the generated dashboards (dashboards/json).
 FROM manifests AS plugin-build
 RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w grafana-plugin --include-workspace-root
 COPY contract contract
+COPY dashboards/json dashboards/json
 COPY grafana-plugin grafana-plugin
 RUN npm run build -w contract -w grafana-plugin
 

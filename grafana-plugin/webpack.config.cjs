@@ -1,5 +1,6 @@
 // Builds the app into dist/ the way Grafana loads plugins: an AMD module.js whose React, Grafana and
-// router imports are Grafana's own copies (externals), plus plugin.json, the logo and the README.
+// router imports are Grafana's own copies (externals), plus plugin.json, the logo, the README and the dashboards
+// that plugin.json includes (generated in ../dashboards/json, imported by Grafana when the app is enabled).
 const path = require('node:path');
 const CopyPlugin = require('copy-webpack-plugin');
 const { version } = require('./package.json');
@@ -58,6 +59,7 @@ module.exports = (_env, argv) => ({
         },
         { from: 'img', to: 'img' },
         { from: '../README.md', to: 'README.md' },
+        { from: path.join(__dirname, '..', 'dashboards', 'json', '*.json'), to: 'dashboards/[name][ext]' },
       ],
     }),
   ],

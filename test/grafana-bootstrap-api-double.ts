@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GrafanaRuleError, type GrafanaAppDashboardsDouble } from './grafana-plugin-loader-double';
 
 /** One folder permission the double was asked to set. */
 export interface FolderRoleGrant {
   readonly folderUid: string;
+  readonly role: string;
+  readonly permission: string;
+}
+
+/** One dashboard permission the double was asked to set. */
+export interface DashboardRoleGrant {
+  readonly dashboardUid: string;
   readonly role: string;
   readonly permission: string;
 }
@@ -16,13 +24,25 @@ export interface FolderRoleGrant {
  *   (docs `http-api/serviceaccount`; JSON field order of `pkg/services/serviceaccounts/models.go`
  *   `ServiceAccountDTO`: `id` first);
  * - `GET /api/folders` (docs `http-api/folder`): top-level folders `[{"id","uid","title"}]`;
- * - `POST /api/access-control/folders/:uid/builtInRoles/:role` `{"permission"}` (grafana/grafana
- *   `pkg/services/accesscontrol/resourcepermissions/api.go`; the folder service in
- *   `pkg/services/accesscontrol/ossaccesscontrol/permissions.go` allows built-in role assignments on OSS);
+ * - `POST /api/access-control/{folders,dashboards}/:uid/builtInRoles/:role` `{"permission"}` (grafana/grafana
+ *   `pkg/services/accesscontrol/resourcepermissions/api.go`; the folder and dashboard services in
+ *   `pkg/services/accesscontrol/ossaccesscontrol/` allow built-in role assignments on OSS; an unknown resource 404);
+ * - `GET /api/plugins/:id/dashboards` (`pkg/api/plugin_dashboards.go`, `GetPluginDashboards`): the app's
+ *   `PluginDashboard` list as the app double (`grafana-plugin-loader-double.ts`) holds it, 404 for an unknown plugin;
+ * - `GET /api/plugins/:id/settings` (`pkg/api/plugins.go`, `GetPluginSettingByID`): `{id, type, enabled, ...}`,
+ *   404 "Plugin not found, no installed plugin with that id";
+ * - `POST /api/dashboards/import` `{pluginId, path, overwrite, inputs}` (`pkg/services/dashboardimport/api/api.go`):
+ *   imports the plugin's dashboard through the app double;
  * - every route but health needs the admin's basic auth, else 401.
  */
 export class GrafanaBootstrapApiDouble {
   readonly grants: FolderRoleGrant[] = [];
+  readonly dashboardGrants: DashboardRoleGrant[] = [];
+  /** Paths imported through `POST /api/dashboards/import`. */
+  readonly apiImports: string[] = [];
+  /** Called before each `GET /api/plugins/:id/dashboards` with how many there were: Grafana working meanwhile. */
+  onPluginDashboardsRead: (reads: number) => void = () => undefined;
+  private pluginDashboardReads = 0;
   readonly createdAccounts: string[] = [];
   /** Folders appear only after this many `GET /api/folders` calls (provisioning still running). */
   foldersHiddenFor = 0;
@@ -31,7 +51,8 @@ export class GrafanaBootstrapApiDouble {
 
   constructor(
     private readonly auth: { user: string; password: string },
-    private readonly folders: Array<{ id: number; uid: string; title: string }>
+    private readonly folders: Array<{ id: number; uid: string; title: string }>,
+    private readonly app?: GrafanaAppDashboardsDouble
   ) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => send(res, 500, { message: String(e) }));
@@ -81,16 +102,56 @@ export class GrafanaBootstrapApiDouble {
       this.folderReads += 1;
       return send(res, 200, this.folderReads > this.foldersHiddenFor ? this.folders : []);
     }
-    const grant = /^\/api\/access-control\/folders\/([^/]+)\/builtInRoles\/([^/]+)$/.exec(url.pathname);
+    const plugin = /^\/api\/plugins\/([^/]+)\/dashboards$/.exec(url.pathname);
+    if (req.method === 'GET' && plugin && this.app) {
+      this.onPluginDashboardsRead(this.pluginDashboardReads++);
+      try {
+        return send(res, 200, this.app.listPluginDashboards(plugin[1]!));
+      } catch (e) {
+        if (e instanceof GrafanaRuleError) return send(res, 404, { message: e.message });
+        throw e;
+      }
+    }
+    const settings = /^\/api\/plugins\/([^/]+)\/settings$/.exec(url.pathname);
+    if (req.method === 'GET' && settings && this.app) {
+      try {
+        const enabled = this.app.isEnabled(settings[1]!);
+        return send(res, 200, { name: 'AuditLens', type: 'app', id: settings[1], enabled, pinned: enabled });
+      } catch (e) {
+        if (e instanceof GrafanaRuleError)
+          return send(res, 404, { message: 'Plugin not found, no installed plugin with that id' });
+        throw e;
+      }
+    }
+    if (req.method === 'POST' && url.pathname === '/api/dashboards/import' && this.app) {
+      const { pluginId, path } = JSON.parse(body) as { pluginId: string; path: string };
+      try {
+        this.app.importPluginDashboard(pluginId, path);
+      } catch (e) {
+        if (e instanceof GrafanaRuleError) return send(res, 400, { message: e.message });
+        throw e;
+      }
+      this.apiImports.push(path);
+      return send(res, 200, { pluginId, path, imported: true });
+    }
+    const grant = /^\/api\/access-control\/(folders|dashboards)\/([^/]+)\/builtInRoles\/([^/]+)$/.exec(
+      url.pathname
+    );
     if (req.method === 'POST' && grant) {
-      const [, folderUid, role] = grant as unknown as [string, string, string];
-      if (!this.folders.some((f) => f.uid === folderUid))
-        return send(res, 404, { message: 'folder not found' });
+      const [, kind, uid, role] = grant as unknown as [string, string, string, string];
+      const exists =
+        kind === 'folders' ? this.folders.some((f) => f.uid === uid) : !!this.app?.dashboards.has(uid);
+      if (!exists)
+        return send(res, 404, { message: `${kind === 'folders' ? 'folder' : 'dashboard'} not found` });
       if (!['Viewer', 'Editor', 'Admin'].includes(role)) return send(res, 400, { message: 'invalid role' });
       const { permission } = JSON.parse(body) as { permission: string };
       if (!['', 'View', 'Edit', 'Admin'].includes(permission))
         return send(res, 400, { message: 'invalid permission' });
-      this.grants.push({ folderUid, role, permission });
+      if (kind === 'folders') this.grants.push({ folderUid: uid, role, permission });
+      else {
+        this.app!.setBuiltInRolePermission(uid, role, permission);
+        this.dashboardGrants.push({ dashboardUid: uid, role, permission });
+      }
       return send(res, 200, { message: permission ? 'Permission updated' : 'Permission removed' });
     }
     return send(res, 404, { message: 'Not found' });

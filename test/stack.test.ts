@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   APP_BASE_PATH,
@@ -9,14 +9,10 @@ import {
   LOG_TYPE_SLUGS,
   STRUCTURED_METADATA_FIELDS,
 } from '@auditlens/contract';
+import { buildDashboards, dashboardFileText } from '@auditlens/dashboards';
 import { filesUnder, readJson, readYaml, ROOT } from './repo-files';
 import { interpolate, namesIn } from './logql-check';
 import { allExpressions, dashboardFiles, grafanaRules, lokiRules, type Dashboard } from './stack-expressions';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildDashboards } = require('../dashboards/build.cjs') as {
-  buildDashboards: () => Record<string, unknown>;
-};
 
 type Obj = Record<string, unknown>;
 const KNOWN_NAMES = new Set<string>([...INDEX_LABELS, ...STRUCTURED_METADATA_FIELDS, ...LOKI_ADDED_METADATA]);
@@ -30,13 +26,17 @@ describe('configuration files', () => {
     expect(readYaml(file)).toBeInstanceOf(Object);
   });
 
-  it.each(dashboardFiles)('%s parses as JSON and is what dashboards/build.cjs makes', (file) => {
-    const built = buildDashboards()[file.replace('dashboards/', '')];
-    expect(readJson(file)).toEqual(JSON.parse(JSON.stringify(built)));
-  });
+  it.each(dashboardFiles)(
+    '%s is what the dashboards package generates (npm run generate -w dashboards)',
+    (file) => {
+      const built = buildDashboards()[file.replace('dashboards/json/', '')];
+      expect(built).toBeDefined();
+      expect(readFileSync(join(ROOT, file), 'utf8')).toBe(dashboardFileText(built!));
+    }
+  );
 
   it('has a dashboard per log type and an overview, on the Loki data source variable', () => {
-    expect(dashboardFiles.map((f) => f.replace('dashboards/', '')).sort()).toEqual(
+    expect(dashboardFiles.map((f) => f.replace('dashboards/json/', '')).sort()).toEqual(
       [...LOG_TYPES.map((t) => `${LOG_TYPE_SLUGS[t]}.json`), 'overview.json'].sort()
     );
     for (const file of dashboardFiles) {
@@ -105,6 +105,24 @@ describe('login-failure alerting', () => {
       )
     );
     for (const t of thresholds) expect(t).toContain('"params":[4]');
+  });
+
+  it("grafana-plugin/README.md's alerting-API example is the provisioned rule by user", () => {
+    const readme = readFileSync(join(ROOT, 'grafana-plugin/README.md'), 'utf8');
+    const block = /<!-- alert-rule-api-example -->\s*```json\n([^]*?)\n```/.exec(readme);
+    expect(block).not.toBeNull();
+    const example = JSON.parse(block![1]!) as Obj & { data: Array<{ datasourceUid: string }> };
+    const group = grafanaRules.groups[0]! as (typeof grafanaRules.groups)[number] & { name: string };
+    const rule = group.rules.find((r) => r.uid === example['uid'])! as unknown as Obj & {
+      data: Array<{ datasourceUid: string }>;
+    };
+    expect(rule).toBeDefined();
+    expect(example['ruleGroup']).toBe(group.name);
+    const sameSource = (d: { datasourceUid: string }) =>
+      d.datasourceUid === '__expr__' ? d : { ...d, datasourceUid: '<loki>' };
+    expect(example.data.map(sameSource)).toEqual(rule.data.map(sameSource));
+    for (const key of ['title', 'condition', 'noDataState', 'execErrState', 'for', 'labels', 'annotations'])
+      expect([key, example[key]]).toEqual([key, rule[key]]);
   });
 
   it('annotations link to the access-log page with filters the page understands', () => {
