@@ -36,7 +36,7 @@ export {
 } from './permissions';
 export { FILTER_FIELDS, TEXT_FILTER_KEY, STATS_SPLITS } from './filters';
 export type { FilterField, StatsSplit } from './filters';
-export { EXPORT_FORMATS, EXPORT_STATUSES } from './api';
+export { EXPORT_FORMATS, EXPORT_STATUSES, EXPORT_ACTIVE_STATUSES } from './api';
 export type {
   AuditRow,
   LogsResponse,

@@ -1,10 +1,13 @@
-import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import type { ExportJob } from '@auditlens/contract';
 import { verifyGrant } from '../auth/export-grant';
 import { requesterOf } from '../auth/resolve-requester';
 import type { JobStore, StoredJob } from '../db/job-store';
-import { ForbiddenError, GoneError, NotFoundError } from '../errors';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
+import { checkExportQuota, type ExportLimits } from '../jobs/export-quota';
 import { validateFilters } from '../loki/logql';
 import { createExportBody } from '../schemas/exports';
 import { badRequest, checkRange } from '../schemas/time-range';
@@ -14,7 +17,9 @@ export function createExportsRouter(deps: {
   store: JobStore;
   secret: string;
   maxRangeDays: number;
+  limits: ExportLimits;
   onCreated?: () => void;
+  onMailRequested?: () => void;
 }): Router {
   const router = Router();
   const own = (id: string, login: string): StoredJob => {
@@ -33,15 +38,21 @@ export function createExportsRouter(deps: {
       throw new ForbiddenError('the grant is for another log type');
     const range = checkRange(body.data.from, body.data.to, deps.maxRangeDays);
     const filters = validateFilters(grant.logType, body.data.filters);
-    const job = deps.store.create({
-      requester,
-      logType: grant.logType,
-      format: body.data.format,
-      from: range.from.toISOString(),
-      to: range.to.toISOString(),
-      filters,
-      timezone: body.data.timezone,
-    });
+    checkExportQuota(deps.store, requester.login, deps.limits);
+    // A grant makes one export; the store refuses a second job from the same grant.
+    const job = deps.store.createFromGrant(
+      {
+        requester,
+        logType: grant.logType,
+        format: body.data.format,
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        filters,
+        timezone: body.data.timezone,
+      },
+      createHash('sha256').update(body.data.grant).digest('base64url')
+    );
+    if (!job) throw new ConflictError('this export grant was used already; ask for a new one');
     deps.onCreated?.();
     res.status(202).json(publicJob(job));
   });
@@ -54,12 +65,48 @@ export function createExportsRouter(deps: {
     res.json(publicJob(own(req.params.id, requesterOf(res).login)));
   });
 
-  router.get('/:id/file', (req, res) => {
+  router.get('/:id/file', async (req, res) => {
     const job = own(req.params.id, requesterOf(res).login);
-    if (job.status !== 'done') throw new NotFoundError('the export is not ready');
+    if (!job.filePath && !job.expiresAt) throw new NotFoundError('the export is not ready');
     if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
-    res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
-    createReadStream(job.filePath).pipe(res);
+    let file: FileHandle;
+    try {
+      file = await open(job.filePath, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Deleted behind the service's back (a cleaned disk): say so, and stop offering it.
+      deps.store.update(job.id, { filePath: null });
+      throw new GoneError('the export file is no longer there; export again');
+    }
+    try {
+      const { size } = await file.stat();
+      res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
+      res.set('Content-Length', String(size));
+      // The stream owns the handle and closes it at its end, on an error, and when the client goes away.
+      await pipeline(file.createReadStream(), res);
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      // A client that went away is no failure of the service.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      throw error;
+    }
+  });
+
+  // The file is mailed again (after a failed mail, or a lost one), while it lives.
+  router.post('/:id/mail', (req, res) => {
+    const job = own(req.params.id, requesterOf(res).login);
+    if (job.status === 'sending') throw new ConflictError('the mail is being sent right now');
+    if (!job.filePath && !job.expiresAt) {
+      throw new ConflictError(
+        job.status === 'failed'
+          ? 'this export has no file to mail; export again'
+          : 'the export is not ready yet; it is mailed when it is'
+      );
+    }
+    if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
+    deps.store.requestMail(job.id);
+    deps.onMailRequested?.();
+    res.status(202).json(publicJob(deps.store.get(job.id)!));
   });
 
   return router;
@@ -82,5 +129,7 @@ export function publicJob(job: StoredJob): ExportJob {
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     downloadable: job.downloadable,
+    nextAttemptAt: job.nextAttemptAt,
+    expiresAt: job.expiresAt,
   };
 }
