@@ -304,10 +304,16 @@ export class JobStore {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
-  /** Jobs (done, failed or waiting) whose file has expired. */
+  /**
+   * Jobs (done, failed or waiting) whose file has expired, and finished ones whose file never got an expiry
+   * (the first release set none when the mail failed).
+   */
   expired(): StoredJob[] {
     const rows = this.db
-      .prepare('SELECT * FROM jobs WHERE file_path IS NOT NULL AND expires_at IS NOT NULL AND expires_at < ?')
+      .prepare(
+        `SELECT * FROM jobs WHERE file_path IS NOT NULL
+           AND (expires_at < ? OR (expires_at IS NULL AND status IN ('done', 'failed')))`
+      )
       .all(this.now().toISOString()) as unknown as JobRow[];
     return rows.map((r) => this.toJob(r));
   }

@@ -8,6 +8,7 @@ import { SmtpInbox } from '../test-support/smtp-inbox';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
 import { SmtpMailer, type Mailer } from '../mail/mailer';
 import { UpstreamError } from '../errors';
+import { diskWithRoom } from '../test-support/full-disk';
 import { waitFor } from '../test-support/wait-for';
 import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from './export-runner';
 import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
@@ -426,5 +427,125 @@ describe('ExportRunner', () => {
     await expect(readFile(file)).rejects.toThrow(/ENOENT/);
     expect(h.store.get(j.id)).toMatchObject({ status: 'done', downloadable: false });
     expect((await download()).status).toBe(410);
+  });
+
+  it('deletes the files of failed mails and waiting ones at expiry too, and files no job refers to', async () => {
+    seed();
+    const r = runner({ fileTtlHours: 1 });
+    const failed = job();
+    const refusing: Mailer = {
+      send: () => Promise.reject(new UpstreamError('smtp', 'could not send mail: 550', false, 550)),
+    };
+    await runner({ fileTtlHours: 1 }, { mailer: refusing }).runOnce();
+    const waiting = job();
+    inbox.refuseNext = 1;
+    await r.runOnce();
+    expect(h.store.get(failed.id)).toMatchObject({ status: 'failed', downloadable: true });
+    expect(h.store.get(waiting.id)).toMatchObject({ status: 'waiting_for_mail', downloadable: true });
+    const files = join(h.dataDir, 'files');
+    // Left by a killed process: the partial file of a job that then failed, and a file of a deleted job.
+    const gone = job();
+    h.store.update(gone.id, { status: 'failed', error: 'x' });
+    await writeFile(join(files, `${gone.id}.csv.part`), 'partial');
+    await writeFile(join(files, '0190aaaa-0000-7000-8000-000000000000.xlsx'), 'stray');
+    // A job still being written keeps its partial file.
+    const writing = job();
+    await writeFile(join(files, `${writing.id}.csv.part`), 'in progress');
+    expect(await r.deleteOrphanedFiles()).toBe(2);
+    expect((await readdir(files)).sort()).toEqual(
+      [`${failed.id}.csv`, `${waiting.id}.csv`, `${writing.id}.csv.part`].sort()
+    );
+    for (const id of [failed.id, waiting.id])
+      h.store.update(id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    expect(await r.deleteExpiredFiles()).toBe(2);
+    expect(await readdir(files)).toEqual([`${writing.id}.csv.part`]);
+    expect(h.store.get(failed.id)).toMatchObject({ downloadable: false, filePath: null });
+  });
+
+  it('fails only the job whose disk filled up, deleting its partial file, and goes on with the next', async () => {
+    seed();
+    const disk = diskWithRoom(600);
+    const big = job({ format: 'xlsx' });
+    const r = runner({ pageSize: 2 }, { openFile: disk.open });
+    await r.runOnce();
+    const failed = h.store.get(big.id)!;
+    expect(failed).toMatchObject({ status: 'failed', downloadable: false, filePath: null });
+    expect(failed.error).toBe(
+      "the export service's disk is full: the export was stopped and its partial file deleted; try again later or ask an administrator to free space"
+    );
+    expect(await readdir(join(h.dataDir, 'files'))).toEqual([]);
+    const next = job();
+    await runner().runOnce();
+    expect(h.store.get(next.id)!.status).toBe('done');
+    expect(inbox.messages).toHaveLength(1);
+  });
+
+  it.each([
+    ['two addresses', 'jane@acme.test, attacker@evil.test'],
+    ['a line break', 'jane@acme.test\r\nBcc: attacker@evil.test'],
+    ['a display name', 'Jane <attacker@evil.test>'],
+    ['no address', ''],
+  ])(
+    'refuses a recipient with %s: the job fails with a reason and an audit event, nothing is sent',
+    async (_what, email) => {
+      seed();
+      const j = job({ requester: { ...jane, email } });
+      await runner().runOnce();
+      expect(h.store.get(j.id)).toMatchObject({ status: 'failed', rows: 0 });
+      expect(h.store.get(j.id)!.error).toMatch(
+        /^the Grafana account( has no email address|'s email address is not one valid address); ask a Grafana administrator to correct it, then export again$/
+      );
+      expect(h.loki.queries).toHaveLength(0);
+      expect(inbox.messages).toHaveLength(0);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({
+        action: 'export',
+        outcome: 'failure',
+        changes: { after: { recipient: email } },
+      });
+    }
+  );
+
+  it('sends to exactly the one recipient, as the envelope recipient too', async () => {
+    seed();
+    job();
+    await runner().runOnce();
+    expect(inbox.recipients).toEqual([['jane@acme.test']]);
+  });
+
+  it("stops an export at the requester's daily row budget, counting their other exports of the day", async () => {
+    seed();
+    const first = job();
+    await runner({ dailyRows: 15 }).runOnce();
+    expect(h.store.get(first.id)).toMatchObject({ status: 'done', rows: 10 });
+    const second = job();
+    await runner({ dailyRows: 15 }).runOnce();
+    expect(h.store.get(second.id)).toMatchObject({ status: 'failed' });
+    expect(h.store.get(second.id)!.error).toMatch(
+      /^this export would pass your limit of 15 rows in 24 hours \(10 used\)/
+    );
+    // Bob's budget is his own.
+    const bobs = job({ requester: { login: 'bob', email: 'bob@acme.test', name: 'Bob' } });
+    await runner({ dailyRows: 15 }).runOnce();
+    expect(h.store.get(bobs.id)!.status).toBe('done');
+  });
+
+  it('runs exports of different users side by side, one per user at a time', async () => {
+    seed();
+    const janes = [job(), job(), job()];
+    const bobs = job({ requester: { login: 'bob', email: 'bob@acme.test', name: 'Bob' } });
+    // Every export waits on Loki until released, so which ones run at once can be seen.
+    h.loki.hangNext(100);
+    const r = runner({ workers: 2, workersPerUser: 1, retry: { attempts: 1 } });
+    r.start();
+    try {
+      await waitFor(() => h.loki.hangingCount === 2, 'two exports waiting on Loki');
+      const running = [...janes, bobs]
+        .filter((j) => h.store.get(j.id)!.status === 'running')
+        .map((j) => j.id);
+      expect(running.sort()).toEqual([janes[0]!.id, bobs.id].sort());
+    } finally {
+      await r.stop();
+    }
   });
 });

@@ -145,22 +145,27 @@ export class SheddingLokiClient implements LokiClient {
   }
 
   /** Runs `call` in a slot: at once if one is free, after a short wait in the queue, or not at all (429). */
-  private async limited<T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    await this.acquire(signal);
-    this.options.onOutcome?.('queried');
-    try {
-      return await call(signal);
-    } finally {
-      this.release();
-    }
-  }
-
-  private acquire(signal: AbortSignal): Promise<void> {
+  private limited<T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const run = (): Promise<T> => {
+      this.options.onOutcome?.('queried');
+      let result: Promise<T>;
+      try {
+        result = call(signal);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      return result.finally(() => this.release());
+    };
     if (signal.aborted) return Promise.reject(new ClientGoneError());
     if (this.inFlight < (this.options.maxInFlight ?? 4)) {
       this.inFlight++;
-      return Promise.resolve();
+      return run();
     }
+    return this.enqueue(signal).then(run);
+  }
+
+  /** Waits in the queue for a slot (then counted as taken); rejects when full, after maxWaitMs, or on abort. */
+  private enqueue(signal: AbortSignal): Promise<void> {
     if (this.queue.length >= (this.options.maxQueued ?? 32)) return Promise.reject(this.busy());
     return new Promise<void>((resolve, reject) => {
       const maxWait = this.options.maxWaitMs ?? 2000;

@@ -44,6 +44,9 @@ function fromHttpError(error: unknown): AppError | undefined {
     case 'request.size.invalid':
       return new BadRequestError('the body is shorter or longer than its Content-Length');
   }
+  // raw-body passes zlib's own error on, status 400: the body claimed gzip or deflate and was not.
+  if (typeof (error as { code?: unknown }).code === 'string' && /^Z_/.test((error as { code: string }).code))
+    return new BadRequestError('the body is not valid gzip or deflate data');
   if (error instanceof URIError && e.status === 400)
     return new BadRequestError('the path is not valid percent-encoding', [
       { field: '(path)', message: 'has a malformed %-escape' },

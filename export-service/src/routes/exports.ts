@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { ExportJob } from '@auditlens/contract';
 import { verifyGrant } from '../auth/export-grant';
 import { requesterOf } from '../auth/resolve-requester';
@@ -82,13 +81,10 @@ export function createExportsRouter(deps: {
       const { size } = await file.stat();
       res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
       res.set('Content-Length', String(size));
-      // The stream owns the handle and closes it at its end, on an error, and when the client goes away.
-      await pipeline(file.createReadStream(), res);
-    } catch (error) {
+      await sendFile(file, res);
+    } finally {
+      // Closed by its stream already, except when stat failed; closing twice is harmless.
       await file.close().catch(() => undefined);
-      // A client that went away is no failure of the service.
-      if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-      throw error;
     }
   });
 
@@ -110,6 +106,34 @@ export function createExportsRouter(deps: {
   });
 
   return router;
+}
+
+/**
+ * Streams an open file as the response. The file is closed when it is sent, when the client goes away, and
+ * on a read error: before the first byte that error rejects (the error handler answers it), after it the
+ * response is cut off, so the client sees an incomplete download rather than a complete-looking one.
+ */
+function sendFile(file: FileHandle, res: Response): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = file.createReadStream();
+    stream.on('error', (error) => {
+      stream.destroy();
+      if (res.headersSent) {
+        res.destroy();
+        resolve();
+        return;
+      }
+      res.removeHeader('Content-Disposition');
+      res.removeHeader('Content-Length');
+      res.removeHeader('Content-Type');
+      reject(error);
+    });
+    res.on('close', () => {
+      stream.destroy();
+      resolve();
+    });
+    stream.pipe(res);
+  });
 }
 
 /** The job as the API shows it (no requester details, no paths). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../app';
+import { createApp, type AppDeps } from '../app';
 import { GrafanaUserDirectory } from '../auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../auth/id-token';
 import { FakeGrafana } from '../auth/fake-grafana.fake';
@@ -29,8 +29,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Builds the harness; call `stop()` after the tests. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * Builds the harness; call `stop()` after the tests. `overrides` replace the app's dependencies (given the
+ * client of the Loki double, to wrap it).
+ */
+export async function startHarness(
+  overrides: Partial<AppDeps> | ((lokiClient: HttpLokiClient) => Partial<AppDeps>) = {}
+): Promise<Harness> {
   const loki = await FakeLoki.start();
   const grafana = await FakeGrafana.start(
     [
@@ -53,6 +58,7 @@ export async function startHarness(): Promise<Harness> {
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,
+    ...(typeof overrides === 'function' ? overrides(lokiClient) : overrides),
   });
   return {
     app,
