@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
       dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
       mailRetryMs: config.MAIL_RETRY_MINUTES * 60_000,
+      mailRetryDelayMs: config.MAIL_RETRY_FIRST_SECONDS * 1000,
     }
   );
   const app = createApp({
