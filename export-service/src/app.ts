@@ -30,6 +30,11 @@ export interface AppDeps {
   readonly maxRangeDays: number;
   /** Per-user export limits. The default value is 3 on their way, 10,000,000 rows and 2 GiB a day. */
   readonly exportLimits?: ExportLimits;
+  /**
+   * Ranges of the data routes that end now are aligned to this many ms so that identical pages share one Loki
+   * query (pass the Loki client's share window). The default value is 0: ranges are read exactly as asked.
+   */
+  readonly shareWindowMs?: number;
   /** Requests per second each user may make to the data and export routes. The default value is 10. */
   readonly ratePerSecond?: number;
   /** Requests a user may make at once after a quiet spell. The default value is 20. */
@@ -64,7 +69,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     '/logs',
     perUser,
-    createLogsRouter({ reader, secret: deps.secret, maxRangeDays: deps.maxRangeDays })
+    createLogsRouter({
+      reader,
+      secret: deps.secret,
+      maxRangeDays: deps.maxRangeDays,
+      shareWindowMs: deps.shareWindowMs,
+    })
   );
   api.use(
     '/exports',

@@ -56,11 +56,11 @@ const schema = z.object({
   MAIL_RETRY_FIRST_SECONDS: positiveInt('MAIL_RETRY_FIRST_SECONDS', 30),
   RATE_LIMIT_PER_SECOND: positiveInt('RATE_LIMIT_PER_SECOND', 10),
   RATE_LIMIT_BURST: positiveInt('RATE_LIMIT_BURST', 20),
-  LOKI_MAX_IN_FLIGHT: positiveInt('LOKI_MAX_IN_FLIGHT', 4),
+  LOKI_MAX_IN_FLIGHT: positiveInt('LOKI_MAX_IN_FLIGHT', 8),
   LOKI_QUEUE: nonNegativeInt('LOKI_QUEUE', 32),
   LOKI_QUEUE_WAIT_MS: positiveInt('LOKI_QUEUE_WAIT_MS', 2000),
   LOKI_SHARE_SECONDS: nonNegativeInt('LOKI_SHARE_SECONDS', 5),
-  LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 2),
+  LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

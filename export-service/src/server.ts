@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
       dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
     },
+    shareWindowMs: config.LOKI_SHARE_SECONDS * 1000,
     ratePerSecond: config.RATE_LIMIT_PER_SECOND,
     rateBurst: config.RATE_LIMIT_BURST,
     onExportQueued: () => runner.wake(),

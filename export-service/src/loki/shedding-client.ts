@@ -4,7 +4,7 @@ import type { LogQueryParams, LokiClient, LokiEntry, LokiSeries, MetricQueryPara
 
 /** Options of {@link SheddingLokiClient}. */
 export interface SheddingOptions {
-  /** Loki queries in flight at once. The default value is 4. */
+  /** Loki queries in flight at once. The default value is 8. */
   readonly maxInFlight?: number;
   /** Queries waiting for a free slot; one more is refused at once. The default value is 32 (Infinity: never). */
   readonly maxQueued?: number;
@@ -157,7 +157,7 @@ export class SheddingLokiClient implements LokiClient {
       return result.finally(() => this.release());
     };
     if (signal.aborted) return Promise.reject(new ClientGoneError());
-    if (this.inFlight < (this.options.maxInFlight ?? 4)) {
+    if (this.inFlight < (this.options.maxInFlight ?? 8)) {
       this.inFlight++;
       return run();
     }
