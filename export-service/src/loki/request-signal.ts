@@ -13,3 +13,11 @@ export function runWithRequestSignal<T>(signal: AbortSignal, fn: () => T): T {
 export function requestSignal(): AbortSignal | undefined {
   return current.getStore();
 }
+
+/**
+ * Runs `fn` outside any request: work it starts (an export woken by the request that queued it) outlives the
+ * request and must not be cancelled when that client goes away.
+ */
+export function withoutRequestSignal<T>(fn: () => T): T {
+  return current.exit(fn);
+}

@@ -1,5 +1,5 @@
 import { ClientGoneError, TooManyRequestsError } from '../errors';
-import { runWithRequestSignal } from './request-signal';
+import { runWithRequestSignal, withoutRequestSignal } from './request-signal';
 import { SheddingLokiClient } from './shedding-client';
 import type { LogQueryParams, LokiClient, LokiEntry } from './types';
 
@@ -152,5 +152,20 @@ describe('SheddingLokiClient', () => {
     expect(await running).toEqual({ error: expect.any(Error) });
     expect(client.load).toEqual({ inFlight: 0, queued: 0 });
     expect(loki.calls).toHaveLength(1);
+  });
+});
+
+describe('request signal', () => {
+  it('is not seen by work started outside the request, such as an export the request woke', async () => {
+    const loki = new GatedLoki();
+    const client = new SheddingLokiClient(loki, { shareMs: 0 });
+    const request = new AbortController();
+    const work = runWithRequestSignal(request.signal, () =>
+      withoutRequestSignal(() => settled(client.queryLogs(params('export page'))))
+    );
+    request.abort();
+    expect(loki.calls[0]!.params.signal!.aborted).toBe(false);
+    loki.calls[0]!.answer([entry('kept')]);
+    expect(await work).toEqual({ value: [entry('kept')] });
   });
 });

@@ -8,6 +8,7 @@ import type { JobStore, StoredJob } from '../db/job-store';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
 import { checkExportQuota, type ExportLimits } from '../jobs/export-quota';
 import { validateFilters } from '../loki/logql';
+import { withoutRequestSignal } from '../loki/request-signal';
 import { createExportBody } from '../schemas/exports';
 import { badRequest, checkRange } from '../schemas/time-range';
 
@@ -52,7 +53,7 @@ export function createExportsRouter(deps: {
       createHash('sha256').update(body.data.grant).digest('base64url')
     );
     if (!job) throw new ConflictError('this export grant was used already; ask for a new one');
-    deps.onCreated?.();
+    if (deps.onCreated) withoutRequestSignal(deps.onCreated);
     res.status(202).json(publicJob(job));
   });
 
@@ -101,7 +102,7 @@ export function createExportsRouter(deps: {
     }
     if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
     deps.store.requestMail(job.id);
-    deps.onMailRequested?.();
+    if (deps.onMailRequested) withoutRequestSignal(deps.onMailRequested);
     res.status(202).json(publicJob(deps.store.get(job.id)!));
   });
 

@@ -91,6 +91,9 @@ const percentile = (sorted: readonly number[], p: number): number =>
       ZIP_OVER_BYTES: String(1024 ** 3),
       ATTACHMENT_MAX_BYTES: String(1024 ** 3),
       LOG_LEVEL: 'warn',
+      // The shipped per-user rate limit: a reader served from a shared answer can ask faster than it allows.
+      RATE_LIMIT_PER_SECOND: '10',
+      RATE_LIMIT_BURST: '20',
       ...(UNBOUNDED
         ? {
             LOKI_MAX_IN_FLIGHT: '100000',

@@ -42,6 +42,9 @@ export class ServiceProcess {
         LOG_LEVEL: 'info',
         // Nothing leaks into the test from the environment of the run.
         OTLP_ENDPOINT: '',
+        // Tests poll their exports; the per-user rate limit is the subject only where a test sets it.
+        RATE_LIMIT_PER_SECOND: '1000',
+        RATE_LIMIT_BURST: '1000',
         ...env,
       },
     });
