@@ -59,6 +59,7 @@ const schema = z.object({
   LOKI_MAX_IN_FLIGHT: positiveInt('LOKI_MAX_IN_FLIGHT', 8),
   LOKI_QUEUE: nonNegativeInt('LOKI_QUEUE', 32),
   LOKI_QUEUE_WAIT_MS: positiveInt('LOKI_QUEUE_WAIT_MS', 2000),
+  LOKI_ANSWER_WITHIN_MS: positiveInt('LOKI_ANSWER_WITHIN_MS', 4000),
   LOKI_SHARE_SECONDS: nonNegativeInt('LOKI_SHARE_SECONDS', 5),
   LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

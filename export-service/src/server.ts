@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     maxInFlight: config.LOKI_MAX_IN_FLIGHT,
     maxQueued: config.LOKI_QUEUE,
     maxWaitMs: config.LOKI_QUEUE_WAIT_MS,
+    answerWithinMs: config.LOKI_ANSWER_WITHIN_MS,
     shareMs: config.LOKI_SHARE_SECONDS * 1000,
     onOutcome: metrics.observeQuery,
   });
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
     maxQueued: Infinity,
     maxWaitMs: Infinity,
+    answerWithinMs: Infinity,
     shareMs: 0,
   });
   const audit = config.OTLP_ENDPOINT

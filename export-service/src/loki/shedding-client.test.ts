@@ -80,6 +80,34 @@ describe('SheddingLokiClient', () => {
     expect(client.load.queued).toBe(0);
   });
 
+  it("waits in the queue only as long as Loki's recent answer time leaves of answerWithinMs", async () => {
+    const loki = new GatedLoki();
+    let clock = 0;
+    const client = new SheddingLokiClient(loki, {
+      maxInFlight: 1,
+      shareMs: 0,
+      answerWithinMs: 4000,
+      now: () => clock,
+    });
+    const answerAfter = async (ms: number, query: Promise<unknown>) => {
+      clock += ms;
+      loki.calls.at(-1)!.answer([]);
+      await query;
+    };
+    await answerAfter(3000, client.queryLogs(params('a')));
+    // Loki answers in 3 s: a query may still wait (up to 1 s) for the busy slot.
+    const b = client.queryLogs(params('b'));
+    const c = client.queryLogs(params('c'));
+    expect(client.load).toEqual({ inFlight: 1, queued: 1 });
+    await answerAfter(6000, b);
+    await answerAfter(6000, c);
+    // Now Loki answers in over 4 s on average: a query that would have to wait is refused at once.
+    const d = client.queryLogs(params('d'));
+    expect(await settled(client.queryLogs(params('e')))).toEqual({ error: expect.any(TooManyRequestsError) });
+    expect(client.load).toEqual({ inFlight: 1, queued: 0 });
+    await answerAfter(100, d);
+  });
+
   it('shares one Loki query between identical queries in flight and for shareMs after its answer', async () => {
     const loki = new GatedLoki();
     const outcomes: string[] = [];

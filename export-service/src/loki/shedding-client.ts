@@ -17,6 +17,14 @@ export interface SheddingOptions {
   readonly shareMs?: number;
   /** Answers kept for sharing at most. The default value is 100. */
   readonly maxShared?: number;
+  /**
+   * The time within which a query should be answered, in ms: a query waits in the queue only while its wait
+   * plus Loki's recent answer time (a moving average) stays within it, and is refused at once when Loki is
+   * that slow already. The default value is 4000 (Infinity: only `maxWaitMs` counts).
+   */
+  readonly answerWithinMs?: number;
+  /** Clock in ms, for the moving average. Default `performance.now`. */
+  readonly now?: () => number;
   /** Seconds a refused client is told to wait (`Retry-After`). The default value is 2. */
   readonly retryAfterSeconds?: number;
   /** Called for each query: run at Loki, shared with another, or refused. Default: none. */
@@ -36,14 +44,16 @@ interface Shared<T> {
 
 /**
  * A LokiClient in front of another that keeps Loki inside what it can serve: at most `maxInFlight` queries
- * at once, a short queue, and past it (or after `maxWaitMs` in the queue) a 429 with `Retry-After` instead of
- * a request that would time out. Identical queries share one Loki query while it runs and for `shareMs` after
+ * at once, a short queue, and past it (or after `maxWaitMs` in the queue, less when Loki's recent answers
+ * leave less of `answerWithinMs`) a 429 with `Retry-After` instead of a request that would time out. Identical queries share one Loki query while it runs and for `shareMs` after
  * it answered. A query is cancelled at Loki (its HTTP request aborted) once every client waiting for it has
  * gone: the signal is the query's own, or else the signal of the request being served (`request-signal.ts`).
  */
 export class SheddingLokiClient implements LokiClient {
   private inFlight = 0;
   private readonly queue: Waiter[] = [];
+  /** Moving average of Loki's answer time in ms; 0 until the first answer. */
+  private answerMs = 0;
   private readonly shared = new Map<string, Shared<unknown>>();
 
   constructor(
@@ -148,13 +158,26 @@ export class SheddingLokiClient implements LokiClient {
   private limited<T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const run = (): Promise<T> => {
       this.options.onOutcome?.('queried');
+      const clock = this.options.now ?? (() => performance.now());
+      const started = clock();
       let result: Promise<T>;
       try {
         result = call(signal);
       } catch (error) {
         result = Promise.reject(error);
       }
-      return result.finally(() => this.release());
+      return result.then(
+        (value) => {
+          const took = clock() - started;
+          this.answerMs = this.answerMs === 0 ? took : this.answerMs * 0.8 + took * 0.2;
+          this.release();
+          return value;
+        },
+        (error: unknown) => {
+          this.release();
+          throw error;
+        }
+      );
     };
     if (signal.aborted) return Promise.reject(new ClientGoneError());
     if (this.inFlight < (this.options.maxInFlight ?? 8)) {
@@ -166,9 +189,14 @@ export class SheddingLokiClient implements LokiClient {
 
   /** Waits in the queue for a slot (then counted as taken); rejects when full, after maxWaitMs, or on abort. */
   private enqueue(signal: AbortSignal): Promise<void> {
-    if (this.queue.length >= (this.options.maxQueued ?? 32)) return Promise.reject(this.busy());
+    // Waiting longer than Loki leaves time for would only turn a quick "busy" into a late one.
+    const maxWait = Math.min(
+      this.options.maxWaitMs ?? 2000,
+      (this.options.answerWithinMs ?? 4000) - this.answerMs
+    );
+    if (this.queue.length >= (this.options.maxQueued ?? 32) || maxWait <= 0)
+      return Promise.reject(this.busy());
     return new Promise<void>((resolve, reject) => {
-      const maxWait = this.options.maxWaitMs ?? 2000;
       const leave = (error: Error) => {
         const at = this.queue.indexOf(waiter);
         if (at >= 0) this.queue.splice(at, 1);
