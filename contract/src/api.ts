@@ -72,8 +72,28 @@ export interface ExportRequest {
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const EXPORT_STATUSES = ['queued', 'running', 'sending', 'done', 'failed'] as const;
+/**
+ * `queued` (waiting for a worker, or for its next attempt after a Loki failure), `running` (reading Loki and
+ * writing the file), `sending` (mailing it), `waiting_for_mail` (the mail server did not take the mail; tried
+ * again with backoff, the file is kept), `done`, `failed` (`error` says why).
+ */
+export const EXPORT_STATUSES = [
+  'queued',
+  'running',
+  'sending',
+  'waiting_for_mail',
+  'done',
+  'failed',
+] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+/** Statuses of an export still on its way: it counts against the requester's exports in progress. */
+export const EXPORT_ACTIVE_STATUSES: readonly ExportStatus[] = [
+  'queued',
+  'running',
+  'sending',
+  'waiting_for_mail',
+];
 
 /** `GET /api/v1/exports/:id`, items of `GET /api/v1/exports`; `POST` answers 202 with one. */
 export interface ExportJob {
@@ -87,22 +107,38 @@ export interface ExportJob {
   readonly status: ExportStatus;
   readonly rows: number;
   readonly bytes: number;
+  /** Why it failed, or, while `queued` or `waiting_for_mail` after a failure, what went wrong last. */
   readonly error: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** True when `GET /api/v1/exports/:id/file` can serve the file (done and not expired). */
+  /**
+   * True when `GET /api/v1/exports/:id/file` can serve the file: it is written and not expired (also while
+   * the mail waits, and after a failed mail), and `POST /api/v1/exports/:id/mail` can mail it again.
+   */
   readonly downloadable: boolean;
+  /** When the next attempt (of the export after a Loki failure, or of the mail) is due; otherwise null. */
+  readonly nextAttemptAt: string | null;
+  /** When the file will be deleted; null before it is written. */
+  readonly expiresAt: string | null;
 }
 
 export interface ExportListResponse {
   readonly exports: readonly ExportJob[];
 }
 
-/** Body of every 4xx/5xx answer. */
+/**
+ * Body of every 4xx/5xx answer of every route. 400: the input is invalid (`issues` names each field); 401; 403;
+ * 404; 409 (e.g. an export grant already used, a mail already on its way); 410 (an export file expired or
+ * gone); 413 (body too large); 415 (unsupported content type or charset); 429 (a per-user limit, or the service
+ * busy: wait `retryAfter` seconds, also sent as `Retry-After`); 500 (nothing internal is shown); 502 (Loki or
+ * Grafana failed).
+ */
 export interface ApiError {
   readonly error: string;
   /** For 400s: which input was wrong and why. */
   readonly issues?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+  /** For 429s: seconds to wait before asking again (the `Retry-After` header says the same). */
+  readonly retryAfter?: number;
 }
 
 /** `GET /api/v1/health` (the plugin's `health` route): secret accepted, requester known, Loki reachable? */

@@ -38,7 +38,7 @@ export {
 export type { ProxyRouteSpec } from './permissions';
 export { FILTER_FIELDS, TEXT_FILTER_KEY, STATS_SPLITS } from './filters';
 export type { FilterField, StatsSplit } from './filters';
-export { EXPORT_FORMATS, EXPORT_STATUSES } from './api';
+export { EXPORT_FORMATS, EXPORT_STATUSES, EXPORT_ACTIVE_STATUSES } from './api';
 export type {
   AuditRow,
   LogsResponse,

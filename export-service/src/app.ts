@@ -7,14 +7,16 @@ import type { ExportAuthorizer } from './auth/export-permissions';
 import type { UserDirectory } from './auth/grafana-users';
 import type { IdTokenVerifier } from './auth/id-token';
 import type { JobStore } from './db/job-store';
+import type { ExportLimits } from './jobs/export-quota';
+import { perUserRateLimit } from './limits/per-user-rate-limit';
 import { LogReader } from './logs/log-reader';
 import type { LokiClient } from './loki/types';
 import type { ServiceMetrics } from './metrics/metrics';
 import { createExportsRouter } from './routes/exports';
-import { errorHandler } from './routes/error-handler';
+import { cancelOnClose } from './routes/cancel-on-close';
+import { errorHandler, notFound } from './routes/error-handler';
 import { createConnectionCheckRouter, createHealthRouter } from './routes/health';
 import { createLogsRouter } from './routes/logs';
-import { NotFoundError } from './errors';
 
 /** Everything the app is built from; `server.ts` makes the real ones, tests make their own. */
 export interface AppDeps {
@@ -32,9 +34,29 @@ export interface AppDeps {
   readonly serviceName?: string;
   readonly maxEntries: number;
   readonly maxRangeDays: number;
+  /** Per-user export limits. The default value is 3 on their way, 10,000,000 rows and 2 GiB a day. */
+  readonly exportLimits?: ExportLimits;
+  /**
+   * Ranges of the data routes that end now are aligned to this many ms so that identical pages share one Loki
+   * query (pass the Loki client's share window). The default value is 0: ranges are read exactly as asked.
+   */
+  readonly shareWindowMs?: number;
+  /** Requests per second each user may make to the data and export routes. The default value is 10. */
+  readonly ratePerSecond?: number;
+  /** Requests a user may make at once after a quiet spell. The default value is 20. */
+  readonly rateBurst?: number;
   /** Called when an export is queued, so the runner starts at once. */
   readonly onExportQueued?: () => void;
+  /** Called when a user asks for an export's mail again, so it goes at once. */
+  readonly onMailRequested?: () => void;
 }
+
+/** The export limits when none are given. */
+export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
+  perUser: 3,
+  dailyRows: 10_000_000,
+  dailyBytes: 2 * 1024 ** 3,
+};
 
 /** Builds the express app without listening. */
 export function createApp(deps: AppDeps): Express {
@@ -49,23 +71,37 @@ export function createApp(deps: AppDeps): Express {
     resolveRequester({ users: deps.users, idTokens: deps.idTokens, requireIdToken: deps.requireIdToken })
   );
   api.use(express.json({ limit: '64kb' }));
+  api.use(cancelOnClose());
+  const perUser = perUserRateLimit({ perSecond: deps.ratePerSecond ?? 10, burst: deps.rateBurst ?? 20 });
   const reader = new LogReader(deps.loki, { serviceName: deps.serviceName, maxEntries: deps.maxEntries });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
-  api.use('/logs', createLogsRouter({ reader, secret: deps.secret, maxRangeDays: deps.maxRangeDays }));
+  api.use(
+    '/logs',
+    perUser,
+    createLogsRouter({
+      reader,
+      secret: deps.secret,
+      maxRangeDays: deps.maxRangeDays,
+      shareWindowMs: deps.shareWindowMs,
+    })
+  );
   api.use(
     '/exports',
+    perUser,
     createExportsRouter({
       store: deps.store,
       secret: deps.secret,
       maxRangeDays: deps.maxRangeDays,
       authorizer: deps.authorizer,
+      limits: deps.exportLimits ?? DEFAULT_EXPORT_LIMITS,
       onCreated: deps.onExportQueued,
+      onMailRequested: deps.onMailRequested,
     })
   );
-  api.use(() => {
-    throw new NotFoundError('no such route');
-  });
+  api.use(notFound());
   app.use('/api/v1', api);
+  // Outside /api/v1 too: every answer is JSON, a 404 included.
+  app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;
 }

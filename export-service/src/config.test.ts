@@ -14,6 +14,26 @@ describe('loadConfig', () => {
   it('applies defaults', () => {
     const c = loadConfig(valid);
     expect(c).toMatchObject({ PORT: 8080, LOKI_MAX_ENTRIES: 5000, FILE_TTL_HOURS: 72, MAX_RANGE_DAYS: 366 });
+    expect(c).toMatchObject({
+      EXPORTS_PER_USER: 3,
+      EXPORT_MAX_ATTEMPTS: 3,
+      MAIL_RETRY_MINUTES: 60,
+      LOKI_MAX_IN_FLIGHT: 8,
+      LOKI_QUEUE_WAIT_MS: 2000,
+      LOKI_SHARE_SECONDS: 5,
+      RATE_LIMIT_PER_SECOND: 10,
+    });
+  });
+
+  it('takes 0 where it turns a feature off, and refuses it where it would stop the service', () => {
+    expect(loadConfig({ ...valid, LOKI_SHARE_SECONDS: '0', LOKI_QUEUE: '0' })).toMatchObject({
+      LOKI_SHARE_SECONDS: 0,
+      LOKI_QUEUE: 0,
+    });
+    expect(() => loadConfig({ ...valid, EXPORT_WORKERS: '0' })).toThrow(/EXPORT_WORKERS must be positive/);
+    expect(() => loadConfig({ ...valid, LOKI_SHARE_SECONDS: '-1' })).toThrow(
+      /LOKI_SHARE_SECONDS must not be negative/
+    );
   });
 
   it('parses OTLP_HEADERS like OTEL_EXPORTER_OTLP_HEADERS, and rejects a malformed one', () => {

@@ -17,6 +17,12 @@ const otlpHeaders = (name: string) =>
     })
     .transform(parseHeaders)
     .optional();
+const nonNegativeInt = (name: string, def: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must not be negative`)
+    .default(def);
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -71,6 +77,24 @@ const schema = z.object({
   ZIP_OVER_BYTES: positiveInt('ZIP_OVER_BYTES', 256 * 1024),
   FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
   USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
+  // Fair use and faults (see the README's "Reliability and fair use").
+  EXPORT_WORKERS: positiveInt('EXPORT_WORKERS', 2),
+  EXPORT_WORKERS_PER_USER: positiveInt('EXPORT_WORKERS_PER_USER', 1),
+  EXPORTS_PER_USER: positiveInt('EXPORTS_PER_USER', 3),
+  EXPORT_MAX_ATTEMPTS: positiveInt('EXPORT_MAX_ATTEMPTS', 3),
+  EXPORT_RETRY_SECONDS: positiveInt('EXPORT_RETRY_SECONDS', 30),
+  EXPORT_DAILY_ROWS_PER_USER: positiveInt('EXPORT_DAILY_ROWS_PER_USER', 10_000_000),
+  EXPORT_DAILY_MB_PER_USER: positiveInt('EXPORT_DAILY_MB_PER_USER', 2048),
+  MAIL_RETRY_MINUTES: positiveInt('MAIL_RETRY_MINUTES', 60),
+  MAIL_RETRY_FIRST_SECONDS: positiveInt('MAIL_RETRY_FIRST_SECONDS', 30),
+  RATE_LIMIT_PER_SECOND: positiveInt('RATE_LIMIT_PER_SECOND', 10),
+  RATE_LIMIT_BURST: positiveInt('RATE_LIMIT_BURST', 20),
+  LOKI_MAX_IN_FLIGHT: positiveInt('LOKI_MAX_IN_FLIGHT', 8),
+  LOKI_QUEUE: nonNegativeInt('LOKI_QUEUE', 32),
+  LOKI_QUEUE_WAIT_MS: positiveInt('LOKI_QUEUE_WAIT_MS', 2000),
+  LOKI_ANSWER_WITHIN_MS: positiveInt('LOKI_ANSWER_WITHIN_MS', 4000),
+  LOKI_SHARE_SECONDS: nonNegativeInt('LOKI_SHARE_SECONDS', 5),
+  LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

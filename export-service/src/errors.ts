@@ -3,6 +3,11 @@
 /** Base of every error that carries an HTTP status. */
 export abstract class AppError extends Error {
   abstract readonly status: number;
+
+  /** What the client is told; the full message goes to the log. The default is the message itself. */
+  get publicMessage(): string {
+    return this.message;
+  }
 }
 
 /** One problem with one input field. */
@@ -59,6 +64,69 @@ export class GoneError extends AppError {
   }
 }
 
+/** 409: the request conflicts with the resource's state (a grant already used, a mail already on its way). */
+export class ConflictError extends AppError {
+  readonly status = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** 413: the body is larger than the service accepts. */
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  constructor(message = 'the request body is too large') {
+    super(message);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** 415: the body's content type, charset or encoding is not one the service reads. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/**
+ * 429: a per-user limit was reached, or the service is too busy to serve the request now. The client should
+ * ask again after `retryAfterSeconds` (sent as `Retry-After`).
+ */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number
+  ) {
+    super(message);
+    this.name = 'TooManyRequestsError';
+  }
+}
+
+/** Another 4xx that express or a body parser reported, with its status. */
+export class ClientRequestError extends AppError {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message);
+    this.name = 'ClientRequestError';
+  }
+}
+
+/** The client went away before its answer was ready; nothing is sent and nothing is logged as a failure. */
+export class ClientGoneError extends AppError {
+  // nginx's "client closed request": never seen by a client, only in logs and metrics.
+  readonly status = 499;
+  constructor() {
+    super('the client closed the request');
+    this.name = 'ClientGoneError';
+  }
+}
+
 /**
  * 502: a dependency (Loki, Grafana, SMTP) failed. `retryable` is false when retrying cannot help
  * (a 4xx from Loki: the query itself is wrong), true for timeouts, network errors and 5xx.
@@ -73,5 +141,16 @@ export class UpstreamError extends AppError {
   ) {
     super(message);
     this.name = 'UpstreamError';
+  }
+
+  /**
+   * Loki's 4xx text says what is wrong with the query and is kept; anything else (5xx bodies, network
+   * errors, SMTP replies) may name hosts, ports or paths, so the client gets a plain sentence.
+   */
+  override get publicMessage(): string {
+    if (this.upstream === 'loki' && !this.retryable && this.upstreamStatus !== undefined) return this.message;
+    if (this.upstream === 'loki') return 'Loki is not answering; try again in a moment';
+    if (this.upstream === 'grafana') return 'Grafana is not answering; try again in a moment';
+    return 'the mail server is not answering';
   }
 }

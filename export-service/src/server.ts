@@ -11,6 +11,7 @@ import { JobStore } from './db/job-store';
 import { ExportRunner } from './jobs/export-runner';
 import type { AuditRecorder } from './jobs/audit-recorder';
 import { HttpLokiClient } from './loki/http-client';
+import { SheddingLokiClient } from './loki/shedding-client';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';
 
@@ -29,6 +30,22 @@ async function main(): Promise<void> {
     tenant: config.LOKI_TENANT,
     onRequest: metrics.observeLoki,
   });
+  // The pages' queries are bounded, shared and shed; exports wait their turn in a lane of their own.
+  const readLoki = new SheddingLokiClient(loki, {
+    maxInFlight: config.LOKI_MAX_IN_FLIGHT,
+    maxQueued: config.LOKI_QUEUE,
+    maxWaitMs: config.LOKI_QUEUE_WAIT_MS,
+    answerWithinMs: config.LOKI_ANSWER_WITHIN_MS,
+    shareMs: config.LOKI_SHARE_SECONDS * 1000,
+    onOutcome: metrics.observeQuery,
+  });
+  const exportLoki = new SheddingLokiClient(loki, {
+    maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
+    maxQueued: Infinity,
+    maxWaitMs: Infinity,
+    answerWithinMs: Infinity,
+    shareMs: 0,
+  });
   const otlp = auditOtlpOptions(config);
   const audit = otlp
     ? createAuditEmitter({ ...otlp, onError: (e) => logger.warn({ kind: e.kind }, e.message) })
@@ -44,7 +61,7 @@ async function main(): Promise<void> {
   const runner = new ExportRunner(
     {
       store,
-      loki,
+      loki: exportLoki,
       mailer: new SmtpMailer(config.SMTP_URL, config.MAIL_FROM),
       recorder,
       authorizer,
@@ -60,11 +77,19 @@ async function main(): Promise<void> {
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
       zipOverBytes: config.ZIP_OVER_BYTES,
       fileTtlHours: config.FILE_TTL_HOURS,
+      workers: config.EXPORT_WORKERS,
+      workersPerUser: config.EXPORT_WORKERS_PER_USER,
+      maxAttempts: config.EXPORT_MAX_ATTEMPTS,
+      retryDelayMs: config.EXPORT_RETRY_SECONDS * 1000,
+      dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
+      dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
+      mailRetryMs: config.MAIL_RETRY_MINUTES * 60_000,
+      mailRetryDelayMs: config.MAIL_RETRY_FIRST_SECONDS * 1000,
     }
   );
   const app = createApp({
     secret: config.AUDITLENS_SHARED_SECRET,
-    loki,
+    loki: readLoki,
     users: new GrafanaUserDirectory({
       grafanaUrl: config.GRAFANA_URL,
       token: config.GRAFANA_TOKEN,
@@ -83,6 +108,16 @@ async function main(): Promise<void> {
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
     maxRangeDays: config.MAX_RANGE_DAYS,
+    exportLimits: {
+      perUser: config.EXPORTS_PER_USER,
+      dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
+      dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
+    },
+    shareWindowMs: config.LOKI_SHARE_SECONDS * 1000,
+    ratePerSecond: config.RATE_LIMIT_PER_SECOND,
+    rateBurst: config.RATE_LIMIT_BURST,
+    onExportQueued: () => runner.wake(),
+    onMailRequested: () => runner.wake(),
   });
   runner.start();
   const server = app.listen(config.PORT, config.HOST, () =>

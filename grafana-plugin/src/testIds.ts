@@ -12,6 +12,7 @@ export const testIds = {
   exportDialog: 'auditlens-export-dialog',
   exportsPage: 'auditlens-exports',
   exportRow: (id: string) => `auditlens-export-${id}`,
+  resendMail: (id: string) => `auditlens-export-resend-${id}`,
   appConfig: 'auditlens-app-config',
   connectionResult: 'auditlens-connection-result',
   accessSummary: 'auditlens-access-summary',

@@ -34,6 +34,11 @@ export class ServerProcess {
     return this.child !== undefined;
   }
 
+  /** The process id while it runs (to look at its open files in /proc, say). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the process and waits until it is ready; fails with the end of its log otherwise. */
   async start(): Promise<void> {
     if (this.child) return;

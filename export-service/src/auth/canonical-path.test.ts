@@ -19,11 +19,19 @@ describe('requireCanonicalPath', () => {
     '/api/v1/logs/access/..%2Factivity',
     '/api/v1/exports/./x',
     '/api/v1//exports',
-    '/api/v1/logs/%zz',
   ])('refuses %s with 404', async (path) => {
     const res = await request(app).get(path);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: 'no such route' });
+  });
+
+  it('refuses a malformed %-escape with 400, serving nothing', async () => {
+    const res = await request(app).get('/api/v1/logs/%zz');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'the path is not valid percent-encoding',
+      issues: [{ field: '(path)', message: 'has a malformed %-escape' }],
+    });
   });
 
   it('lets canonical paths through, a trailing slash and dots inside a segment included', async () => {

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 
 /**
- * Refuses (404) a path with a `.` or `..` segment, an empty one, or an encoded "/" in a segment. Grafana
+ * Refuses (404) a path with a `.` or `..` segment, an empty one, or an encoded "/" in a segment (and a
+ * malformed %-escape with a 400). Grafana
  * checks a plugin-proxy route's reqAction on the path it matched and appends a `*` route's rest unescaped and
  * uncleaned (pkg/api/pluginproxy/pluginproxy.go): `logs/access/..%2Factivity` is checked as a read of access
  * logs and forwarded as `/api/v1/logs/access/../activity`. Express matches that literally and finds nothing,
@@ -13,11 +14,13 @@ export function requireCanonicalPath(): RequestHandler {
   return (req, _res, next) => {
     const path = req.originalUrl.split('?')[0] ?? '';
     const segments = path.split('/').slice(1);
+    let malformed = false;
     const bad = segments.some((raw, i) => {
       let segment: string;
       try {
         segment = decodeURIComponent(raw);
       } catch {
+        malformed = true;
         return true;
       }
       return (
@@ -27,6 +30,14 @@ export function requireCanonicalPath(): RequestHandler {
         (raw === '' && i < segments.length - 1)
       );
     });
+    if (malformed) {
+      next(
+        new BadRequestError('the path is not valid percent-encoding', [
+          { field: '(path)', message: 'has a malformed %-escape' },
+        ])
+      );
+      return;
+    }
     next(bad ? new NotFoundError('no such route') : undefined);
   };
 }

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LokiEntry } from '../loki/types';
+import { diskWithRoom } from '../test-support/full-disk';
 import { useTempDir } from '../test-support/temp-dir';
 import { createCsvWriter } from './csv-writer';
 
@@ -77,5 +78,55 @@ describe('CSV writer', () => {
     expect(await readFile(path, 'utf8')).toBe(
       '\uFEFFTime (UTC),Time (UTC),Integration,Integration type,Failure type,Details,Brand,Summary,Event ID\r\n'
     );
+  });
+
+  describe('on a full disk', () => {
+    let unhandled: unknown[];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    beforeEach(() => {
+      unhandled = [];
+      process.on('unhandledRejection', onUnhandled);
+    });
+    afterEach(() => {
+      process.off('unhandledRejection', onUnhandled);
+    });
+
+    it('rejects with ENOSPC from the kernel (/dev/full), with nothing left unhandled', async () => {
+      const writer = createCsvWriter('/dev/full', 'webhook_failure', 'UTC');
+      const page = Array.from({ length: 300 }, (_, i) => failure(i));
+      // The first write is only queued; its failure surfaces at the next wait at the latest.
+      const outcome = (async () => {
+        await writer.write(page);
+        await writer.write(page);
+        return writer.finish();
+      })();
+      await expect(outcome).rejects.toMatchObject({ code: 'ENOSPC' });
+      await writer.abort();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    });
+
+    it('rejects when the disk fills mid-file, and abort releases the file', async () => {
+      const disk = diskWithRoom(20_000);
+      const path = join(dir(), 'full.csv');
+      const writer = createCsvWriter(path, 'webhook_failure', 'UTC', disk.open);
+      const page = Array.from({ length: 100 }, (_, i) => failure(i));
+      let pages = 0;
+      await expect(
+        (async () => {
+          for (let i = 0; i < 1000; i++) {
+            await writer.write(page);
+            pages++;
+            // The next page comes from Loki: I/O happens meanwhile.
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })()
+      ).rejects.toMatchObject({ code: 'ENOSPC', syscall: 'write' });
+      expect(pages).toBeGreaterThan(0);
+      await expect(writer.finish()).rejects.toMatchObject({ code: 'ENOSPC' });
+      await writer.abort();
+      expect(await readdir(dir())).toEqual(['full.csv']);
+      expect(unhandled).toEqual([]);
+    });
   });
 });

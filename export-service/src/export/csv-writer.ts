@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
 import { COLUMNS, zoneClock } from './columns';
 import { csvCell, csvRecord } from './csv-encoder';
-import type { RowWriter } from './row-writer';
+import { FileSink, type OpenFile } from './file-sink';
+import type { ExportFileWriter } from './row-writer';
 
 /**
  * A cell a spreadsheet will not run as a formula: text starting with `= + - @`, tab or CR gets a leading
@@ -29,20 +29,19 @@ const CHUNK_ROWS = 256;
 
 /**
  * Writes an RFC 4180 CSV (UTF-8 with BOM, CRLF) page by page, with backpressure, so memory holds one page
- * at most however many rows there are. Every cell is formula-neutralised.
+ * at most however many rows there are. Every cell is formula-neutralised. A file error (a full disk) rejects
+ * the next `write` or `finish`.
  */
-export function createCsvWriter(path: string, logType: LogType, timeZone: string): RowWriter {
+export function createCsvWriter(
+  path: string,
+  logType: LogType,
+  timeZone: string,
+  open?: OpenFile
+): ExportFileWriter {
   const columns = COLUMNS[logType];
   const values = columns.map((c) => c.value);
   const clock = zoneClock(timeZone);
-  const file = createWriteStream(path);
-  const closed = new Promise<void>((resolve, reject) => {
-    file.on('finish', resolve);
-    file.on('error', reject);
-  });
-  const drained = async () => {
-    if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
-  };
+  const file = new FileSink(path, open);
   const header = csvRecord([`Time (${timeZone})`, 'Time (UTC)', ...columns.map((c) => c.header)]);
   let started = false;
   const start = () => {
@@ -70,13 +69,14 @@ export function createCsvWriter(path: string, logType: LogType, timeZone: string
         }
       }
       if (chunk !== '') file.write(chunk);
-      await drained();
+      await file.drained();
     },
     async finish() {
       start();
-      file.end();
-      await closed;
+      await file.end();
       return file.bytesWritten;
     },
+    bytesWritten: () => file.bytesWritten,
+    abort: () => file.destroy(),
   };
 }

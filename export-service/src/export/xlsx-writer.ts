@@ -1,9 +1,11 @@
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
 import { COLUMNS, zoneClock } from './columns';
-import type { RowWriter } from './row-writer';
+import { FileSink, type OpenFile } from './file-sink';
+import type { ExportFileWriter } from './row-writer';
 
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
 
@@ -23,22 +25,54 @@ const ROW_STYLE: Partial<ExcelJS.Style> = {};
 const ROWS_PER_TURN = 32;
 const ZLIB_CHUNK_BYTES = 64 * 1024;
 
+/** Excel's limit of characters in a cell ("Excel specifications and limits"); longer text makes it repair the file. */
+export const XLSX_MAX_CELL_CHARS = 32_767;
+/** Ends a cell cut to {@link XLSX_MAX_CELL_CHARS}, so a reader sees that text is missing. */
+export const XLSX_TRUNCATION_MARK = ' …[truncated]';
+
+/** `text` cut to fit one Excel cell, with {@link XLSX_TRUNCATION_MARK} at its end when it was cut. */
+export function fitCell(text: string): string {
+  if (text.length <= XLSX_MAX_CELL_CHARS) return text;
+  let cut = XLSX_MAX_CELL_CHARS - XLSX_TRUNCATION_MARK.length;
+  // Never leave half of a surrogate pair (an emoji, say) before the mark.
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + XLSX_TRUNCATION_MARK;
+}
+
+/** The parts of exceljs's WorkbookWriter used here that its typings leave out. */
+interface WorkbookInternals {
+  readonly zip?: { on(event: 'error', listener: (error: Error) => void): unknown; abort?(): unknown };
+}
+
 /**
  * Writes an XLSX with exceljs' streaming writer: real date cells in the requester's time zone and in UTC,
  * a bold frozen header row with an autofilter, and column widths per field. Rows are committed as they
- * are written, so memory stays flat.
+ * are written, so memory stays flat. Text longer than a cell holds is cut with a mark ({@link fitCell}).
+ *
+ * exceljs writes to a stream of ours: with its own file stream, a full disk left `commit()` waiting forever.
+ * Every wait here ends when the file fails.
  */
-export function createXlsxWriter(path: string, logType: LogType, timeZone: string): RowWriter {
+export function createXlsxWriter(
+  path: string,
+  logType: LogType,
+  timeZone: string,
+  open?: OpenFile
+): ExportFileWriter {
   const columns = COLUMNS[logType];
   const values = columns.map((c) => c.value);
   const clock = zoneClock(timeZone);
+  const file = new FileSink(path, open);
   // Fast deflate keeps the zip stage ahead of row production.
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    filename: path,
+    stream: file.stream,
     useStyles: true,
     useSharedStrings: false,
     zip: { zlib: { level: 1, chunkSize: ZLIB_CHUNK_BYTES } },
   });
+  const zip = (workbook as unknown as WorkbookInternals).zip;
+  // archiver reports its own failures (zlib, a stream it reads) as 'error'; they fail the file.
+  zip?.on('error', (error) => file.stream.destroy(error));
   const sheet = workbook.addWorksheet(LOG_TYPE_TITLES[logType], { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
     { header: `Time (${timeZone})`, width: 24 },
@@ -52,14 +86,20 @@ export function createXlsxWriter(path: string, logType: LogType, timeZone: strin
     async write(entries: readonly LokiEntry[]) {
       const cells = new Array<Date | string | number | null | undefined>(values.length + 2);
       for (let r = 0; r < entries.length; r++) {
-        if (r > 0 && r % ROWS_PER_TURN === 0) await nextTurn();
+        if (r > 0 && r % ROWS_PER_TURN === 0) {
+          await nextTurn();
+          if (file.error) throw file.error;
+        }
         const e = entries[r]!;
         const ms = Number(e.ts / 1_000_000n);
         cells[0] = new Date(clock.wallClockMs(ms));
         cells[1] = new Date(ms);
         // A missing value makes no cell (an empty cell writes nothing), except in the last column, whose
         // empty cell still counts for the row's span.
-        for (let i = 0; i < values.length; i++) cells[i + 2] = values[i]!(e);
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!(e);
+          cells[i + 2] = typeof v === 'string' ? fitCell(v) : v;
+        }
         cells[cells.length - 1] ??= null;
         const row = sheet.addRow(cells);
         (row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE; // not in exceljs's types
@@ -73,12 +113,19 @@ export function createXlsxWriter(path: string, logType: LogType, timeZone: strin
         }
         row.commit();
       }
-      await zipCaughtUp(sheet);
+      await file.orFailure(zipCaughtUp(sheet));
     },
     async finish() {
+      if (file.error) throw file.error;
       sheet.commit();
-      await workbook.commit();
+      await file.orFailure(workbook.commit());
+      if (!file.stream.closed) await file.orFailure(once(file.stream, 'close'));
       return (await stat(path)).size;
+    },
+    bytesWritten: () => file.bytesWritten,
+    async abort() {
+      zip?.abort?.();
+      await file.destroy();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { ActivityEvent } from '@auditlens/emitter';
@@ -6,8 +6,11 @@ import request from 'supertest';
 import { startHarness, SECRET, type Harness } from '../test-support/harness.fake';
 import { SmtpInbox } from '../test-support/smtp-inbox';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
-import { SmtpMailer } from '../mail/mailer';
-import { ExportRunner, type ExportRunnerOptions } from './export-runner';
+import { SmtpMailer, type Mailer } from '../mail/mailer';
+import { UpstreamError } from '../errors';
+import { diskWithRoom } from '../test-support/full-disk';
+import { waitFor } from '../test-support/wait-for';
+import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from './export-runner';
 import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
 import type { NewExport } from '../db/job-store';
 
@@ -51,7 +54,7 @@ describe('ExportRunner', () => {
     await h.stop();
   });
 
-  const runner = (options: Partial<ExportRunnerOptions> = {}) =>
+  const runner = (options: Partial<ExportRunnerOptions> = {}, deps: Partial<ExportRunnerDeps> = {}) =>
     new ExportRunner(
       {
         store: h.store,
@@ -59,6 +62,7 @@ describe('ExportRunner', () => {
         mailer: new SmtpMailer(inbox.url, 'AuditLens <auditlens@acme.test>'),
         recorder: { activity: (e) => recorded.push(e) },
         logger: pino({ level: 'silent' }),
+        ...deps,
       },
       {
         dataDir: h.dataDir,
@@ -69,9 +73,20 @@ describe('ExportRunner', () => {
         zipOverBytes: 5_000_000,
         fileTtlHours: 24,
         retry: { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 },
+        pollMs: 10,
         ...options,
       }
     );
+
+  /** Runs `r` as the service does until job `id` is done or failed, then stops it. */
+  async function settle(r: ExportRunner, id: string): Promise<void> {
+    r.start();
+    try {
+      await waitFor(() => ['done', 'failed'].includes(h.store.get(id)!.status));
+    } finally {
+      await r.stop();
+    }
+  }
   const job = (over: Partial<NewExport> = {}) =>
     h.store.create({
       requester: jane,
@@ -192,31 +207,157 @@ describe('ExportRunner', () => {
     expect(sheet).not.toMatch(/<f>/);
   });
 
-  it('retries Loki failing mid-export and SMTP being down, then delivers once and complete', async () => {
+  it('retries Loki failing mid-export within the attempt, and delivers once and complete', async () => {
     seed();
-    job();
+    const j = job();
     h.loki.failNext(3, 503);
-    inbox.refuseNext = 2;
     await runner().runOnce();
+    expect(h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(inbox.messages).toHaveLength(1);
     const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
     expect([...csv.matchAll(/id-\d{4}/g)]).toHaveLength(10);
   });
 
-  it('takes up a job interrupted by a stop, rewriting its file, and mails it once', async () => {
+  it('waits for a mail server that says "try later", keeping the file downloadable, then mails once', async () => {
     seed();
     const j = job();
-    // A previous process claimed the job and left half a file behind before it stopped.
-    h.store.claimNext();
+    inbox.refuseNext = 2;
+    const r = runner({ mailRetryDelayMs: 30, mailRetryMaxDelayMs: 30 });
+    await r.runOnce();
+    const waiting = h.store.get(j.id)!;
+    expect(waiting).toMatchObject({ status: 'waiting_for_mail', downloadable: true, mailAttempts: 1 });
+    expect(waiting.error).toMatch(
+      /^waiting for the mail server: .*trying again until \d{4}-\d\d-\d\d \d\d:\d\d UTC/
+    );
+    expect(waiting.error).not.toMatch(/127\.0\.0\.1|:\d{4,5}\b|\//);
+    expect(waiting.nextAttemptAt).not.toBeNull();
+    const download = await request(h.app)
+      .get(`/api/v1/exports/${j.id}/file`)
+      .set({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': 'jane' });
+    expect(download.status).toBe(200);
+    expect(download.text).toContain('id-0009');
+    await settle(r, j.id);
+    expect(h.store.get(j.id)).toMatchObject({ status: 'done', error: null, mailAttempts: 3 });
+    expect(inbox.messages).toHaveLength(1);
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('fails the mail after its retry window, keeping the file until it expires', async () => {
+    seed();
+    const j = job();
+    inbox.refuseNext = 1000;
+    const r = runner({ mailRetryMs: 600, mailRetryDelayMs: 20, mailRetryMaxDelayMs: 40 });
+    await settle(r, j.id);
+    const failed = h.store.get(j.id)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(
+      /^the mail server did not take the mail for 0\.6 s; download the file or send the mail again from My exports until \d{4}-\d\d-\d\d \d\d:\d\d UTC$/
+    );
+    expect(failed.mailAttempts).toBeGreaterThanOrEqual(2);
+    expect(failed).toMatchObject({ downloadable: true });
+    expect(inbox.messages).toHaveLength(0);
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('fails at once, file kept, when the mail server refuses the message for good', async () => {
+    seed();
+    const j = job();
+    const refusing: Mailer = {
+      send: () =>
+        Promise.reject(
+          new UpstreamError(
+            'smtp',
+            'could not send mail: 550 mailbox unavailable at mx.acme.test:25',
+            false,
+            550
+          )
+        ),
+    };
+    await runner({}, { mailer: refusing }).runOnce();
+    expect(h.store.get(j.id)).toMatchObject({ status: 'failed', downloadable: true });
+    expect(h.store.get(j.id)!.error).toMatch(
+      /^the mail server refused the mail \(SMTP 550\); download the file/
+    );
+    expect(h.store.get(j.id)!.error).not.toContain('mx.acme.test');
+  });
+
+  it('takes up a job interrupted by a stop or crash at start, rewriting its file, and mails it once', async () => {
+    seed();
+    const j = job();
+    // A previous process claimed the job and left half a file behind before it was killed.
+    h.store.claimExport();
     await mkdir(join(h.dataDir, 'files'), { recursive: true });
     await writeFile(join(h.dataDir, 'files', `${j.id}.csv.part`), 'half a file');
     expect(h.store.get(j.id)!.status).toBe('running');
-    await runner().runOnce();
+    const r = runner();
+    await settle(r, j.id);
+    expect(h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 2 });
     expect(inbox.messages).toHaveLength(1);
     const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
     expect(csv).not.toContain('half a file');
     expect([...csv.matchAll(/id-\d{4}/g)]).toHaveLength(10);
     expect(await runner().runOnce()).toBe(false);
+  });
+
+  it('fails a job that was interrupted as often as it may be tried, instead of taking it up forever', async () => {
+    seed();
+    const j = job();
+    for (let i = 0; i < 3; i++) {
+      // Each start of a process that then dies claims it once more.
+      h.store.recoverInterrupted(3);
+      expect(h.store.claimExport()?.id).toBe(j.id);
+    }
+    const other = job();
+    const r = runner({ maxAttempts: 3 });
+    await settle(r, other.id);
+    expect(h.store.get(j.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'the export service stopped during this export 3 times; try a shorter time range',
+    });
+    expect(h.store.get(other.id)!.status).toBe('done');
+    expect(inbox.messages).toHaveLength(1);
+  });
+
+  it('tries an export again later when Loki stays down, and fails it with the reason after its attempts', async () => {
+    seed();
+    const j = job();
+    h.loki.failNext(1000, 503);
+    const r = runner({
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      retryDelayMs: 10,
+      maxAttempts: 3,
+    });
+    await r.runOnce();
+    const queued = h.store.get(j.id)!;
+    expect(queued).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(queued.error).toMatch(
+      /^Loki did not answer \(attempt 1 of 3\); the export starts again at \d\d:\d\d:\d\d UTC$/
+    );
+    expect(queued.nextAttemptAt).not.toBeNull();
+    await settle(r, j.id);
+    expect(h.store.get(j.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'Loki did not answer in 3 attempts; try again later',
+    });
+    expect(inbox.messages).toHaveLength(0);
+    await expect(readdir(join(h.dataDir, 'files'))).resolves.toEqual([]);
+  });
+
+  it('stops without counting the attempt: the job is queued again and finished by the next start', async () => {
+    seed();
+    const j = job();
+    h.loki.hangNext(1);
+    const r = runner();
+    r.start();
+    await waitFor(() => h.loki.hangingCount === 1, 'the export to wait for Loki');
+    await r.stop();
+    expect(h.store.get(j.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(inbox.messages).toHaveLength(0);
+    await settle(runner(), j.id);
+    expect(h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(inbox.messages).toHaveLength(1);
   });
 
   it('zips large files and sends a download link past the attachment limit', async () => {
@@ -286,5 +427,125 @@ describe('ExportRunner', () => {
     await expect(readFile(file)).rejects.toThrow(/ENOENT/);
     expect(h.store.get(j.id)).toMatchObject({ status: 'done', downloadable: false });
     expect((await download()).status).toBe(410);
+  });
+
+  it('deletes the files of failed mails and waiting ones at expiry too, and files no job refers to', async () => {
+    seed();
+    const r = runner({ fileTtlHours: 1 });
+    const failed = job();
+    const refusing: Mailer = {
+      send: () => Promise.reject(new UpstreamError('smtp', 'could not send mail: 550', false, 550)),
+    };
+    await runner({ fileTtlHours: 1 }, { mailer: refusing }).runOnce();
+    const waiting = job();
+    inbox.refuseNext = 1;
+    await r.runOnce();
+    expect(h.store.get(failed.id)).toMatchObject({ status: 'failed', downloadable: true });
+    expect(h.store.get(waiting.id)).toMatchObject({ status: 'waiting_for_mail', downloadable: true });
+    const files = join(h.dataDir, 'files');
+    // Left by a killed process: the partial file of a job that then failed, and a file of a deleted job.
+    const gone = job();
+    h.store.update(gone.id, { status: 'failed', error: 'x' });
+    await writeFile(join(files, `${gone.id}.csv.part`), 'partial');
+    await writeFile(join(files, '0190aaaa-0000-7000-8000-000000000000.xlsx'), 'stray');
+    // A job still being written keeps its partial file.
+    const writing = job();
+    await writeFile(join(files, `${writing.id}.csv.part`), 'in progress');
+    expect(await r.deleteOrphanedFiles()).toBe(2);
+    expect((await readdir(files)).sort()).toEqual(
+      [`${failed.id}.csv`, `${waiting.id}.csv`, `${writing.id}.csv.part`].sort()
+    );
+    for (const id of [failed.id, waiting.id])
+      h.store.update(id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    expect(await r.deleteExpiredFiles()).toBe(2);
+    expect(await readdir(files)).toEqual([`${writing.id}.csv.part`]);
+    expect(h.store.get(failed.id)).toMatchObject({ downloadable: false, filePath: null });
+  });
+
+  it('fails only the job whose disk filled up, deleting its partial file, and goes on with the next', async () => {
+    seed();
+    const disk = diskWithRoom(600);
+    const big = job({ format: 'xlsx' });
+    const r = runner({ pageSize: 2 }, { openFile: disk.open });
+    await r.runOnce();
+    const failed = h.store.get(big.id)!;
+    expect(failed).toMatchObject({ status: 'failed', downloadable: false, filePath: null });
+    expect(failed.error).toBe(
+      "the export service's disk is full: the export was stopped and its partial file deleted; try again later or ask an administrator to free space"
+    );
+    expect(await readdir(join(h.dataDir, 'files'))).toEqual([]);
+    const next = job();
+    await runner().runOnce();
+    expect(h.store.get(next.id)!.status).toBe('done');
+    expect(inbox.messages).toHaveLength(1);
+  });
+
+  it.each([
+    ['two addresses', 'jane@acme.test, attacker@evil.test'],
+    ['a line break', 'jane@acme.test\r\nBcc: attacker@evil.test'],
+    ['a display name', 'Jane <attacker@evil.test>'],
+    ['no address', ''],
+  ])(
+    'refuses a recipient with %s: the job fails with a reason and an audit event, nothing is sent',
+    async (_what, email) => {
+      seed();
+      const j = job({ requester: { ...jane, email } });
+      await runner().runOnce();
+      expect(h.store.get(j.id)).toMatchObject({ status: 'failed', rows: 0 });
+      expect(h.store.get(j.id)!.error).toMatch(
+        /^the Grafana account( has no email address|'s email address is not one valid address); ask a Grafana administrator to correct it, then export again$/
+      );
+      expect(h.loki.queries).toHaveLength(0);
+      expect(inbox.messages).toHaveLength(0);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({
+        action: 'export',
+        outcome: 'failure',
+        changes: { after: { recipient: email } },
+      });
+    }
+  );
+
+  it('sends to exactly the one recipient, as the envelope recipient too', async () => {
+    seed();
+    job();
+    await runner().runOnce();
+    expect(inbox.recipients).toEqual([['jane@acme.test']]);
+  });
+
+  it("stops an export at the requester's daily row budget, counting their other exports of the day", async () => {
+    seed();
+    const first = job();
+    await runner({ dailyRows: 15 }).runOnce();
+    expect(h.store.get(first.id)).toMatchObject({ status: 'done', rows: 10 });
+    const second = job();
+    await runner({ dailyRows: 15 }).runOnce();
+    expect(h.store.get(second.id)).toMatchObject({ status: 'failed' });
+    expect(h.store.get(second.id)!.error).toMatch(
+      /^this export would pass your limit of 15 rows in 24 hours \(10 used\)/
+    );
+    // Bob's budget is his own.
+    const bobs = job({ requester: { uid: 'u-bob', login: 'bob', email: 'bob@acme.test', name: 'Bob' } });
+    await runner({ dailyRows: 15 }).runOnce();
+    expect(h.store.get(bobs.id)!.status).toBe('done');
+  });
+
+  it('runs exports of different users side by side, one per user at a time', async () => {
+    seed();
+    const janes = [job(), job(), job()];
+    const bobs = job({ requester: { uid: 'u-bob', login: 'bob', email: 'bob@acme.test', name: 'Bob' } });
+    // Every export waits on Loki until released, so which ones run at once can be seen.
+    h.loki.hangNext(100);
+    const r = runner({ workers: 2, workersPerUser: 1, retry: { attempts: 1 } });
+    r.start();
+    try {
+      await waitFor(() => h.loki.hangingCount === 2, 'two exports waiting on Loki');
+      const running = [...janes, bobs]
+        .filter((j) => h.store.get(j.id)!.status === 'running')
+        .map((j) => j.id);
+      expect(running.sort()).toEqual([janes[0]!.id, bobs.id].sort());
+    } finally {
+      await r.stop();
+    }
   });
 });

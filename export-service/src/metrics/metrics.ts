@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { EXPORT_STATUSES } from '@auditlens/contract';
 
 /** The service's Prometheus metrics. */
 export class ServiceMetrics {
@@ -21,6 +22,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly lokiQueries = new Counter({
+    name: 'auditlens_loki_queries_total',
+    help: 'Queries of the data routes by how they were served: queried at Loki, shared with an identical one, or shed (429 busy)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(jobsByState: () => Record<string, number>) {
     new Gauge({
       name: 'auditlens_export_jobs',
@@ -29,11 +37,15 @@ export class ServiceMetrics {
       registers: [this.registry],
       collect() {
         const counts = jobsByState();
-        for (const state of ['queued', 'running', 'sending', 'done', 'failed'])
-          this.set({ state }, counts[state] ?? 0);
+        for (const state of EXPORT_STATUSES) this.set({ state }, counts[state] ?? 0);
       },
     });
   }
+
+  /** Records how a data-route query was served; pass to the shedding Loki client's `onOutcome`. */
+  observeQuery = (outcome: 'queried' | 'shared' | 'shed'): void => {
+    this.lokiQueries.inc({ outcome });
+  };
 
   /** Records one Loki request; pass to the Loki client's `onRequest`. */
   observeLoki = (outcome: 'ok' | 'error', seconds: number): void => {

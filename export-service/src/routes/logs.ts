@@ -6,9 +6,16 @@ import { NotFoundError } from '../errors';
 import type { LogReader } from '../logs/log-reader';
 import { facetsQuery, logsQuery, NON_FILTER_KEYS, statsQuery } from '../schemas/logs';
 import { badRequest, checkRange } from '../schemas/time-range';
+import { alignRecentRange } from './recent-range';
 
 /** Routes under `/api/v1/logs/:slug`, reached through the plugin-proxy route of that log type only. */
-export function createLogsRouter(deps: { reader: LogReader; secret: string; maxRangeDays: number }): Router {
+export function createLogsRouter(deps: {
+  reader: LogReader;
+  secret: string;
+  maxRangeDays: number;
+  /** Ranges ending now are aligned to this many ms, so that their queries can be shared. Default 0. */
+  shareWindowMs?: number;
+}): Router {
   const router = Router({ mergeParams: true });
   const logTypeOf = (slug: string | undefined): LogType => {
     const t = slug ? logTypeFromSlug(slug) : undefined;
@@ -22,7 +29,10 @@ export function createLogsRouter(deps: { reader: LogReader; secret: string; maxR
     const logType = logTypeOf(req.params.slug);
     const q = logsQuery.safeParse(req.query);
     if (!q.success) throw badRequest(q.error);
-    const range = checkRange(q.data.from, q.data.to, deps.maxRangeDays);
+    const range = alignRecentRange(
+      checkRange(q.data.from, q.data.to, deps.maxRangeDays),
+      deps.shareWindowMs ?? 0
+    );
     res.json(await deps.reader.list(logType, range, filtersOf(q.data), q.data.limit, q.data.cursor));
   });
 
@@ -30,7 +40,10 @@ export function createLogsRouter(deps: { reader: LogReader; secret: string; maxR
     const logType = logTypeOf(req.params.slug);
     const q = facetsQuery.safeParse(req.query);
     if (!q.success) throw badRequest(q.error);
-    const range = checkRange(q.data.from, q.data.to, deps.maxRangeDays);
+    const range = alignRecentRange(
+      checkRange(q.data.from, q.data.to, deps.maxRangeDays),
+      deps.shareWindowMs ?? 0
+    );
     res.json(await deps.reader.facets(logType, range, q.data.field, filtersOf(q.data)));
   });
 
@@ -38,7 +51,10 @@ export function createLogsRouter(deps: { reader: LogReader; secret: string; maxR
     const logType = logTypeOf(req.params.slug);
     const q = statsQuery.safeParse(req.query);
     if (!q.success) throw badRequest(q.error);
-    const range = checkRange(q.data.from, q.data.to, deps.maxRangeDays);
+    const range = alignRecentRange(
+      checkRange(q.data.from, q.data.to, deps.maxRangeDays),
+      deps.shareWindowMs ?? 0
+    );
     res.json(await deps.reader.stats(logType, range, q.data.by, filtersOf(q.data), q.data.step));
   });
 

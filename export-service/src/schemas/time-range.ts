@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { BadRequestError, type FieldIssue } from '../errors';
 
+const MAX_LOKI_MS = Number(2n ** 63n / 1_000_000n);
+
 /** A time given as ms since the epoch or ISO 8601, as a Date. */
 export const timeInput = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   if (!Number.isFinite(ms)) {
     ctx.addIssue({ code: 'custom', message: 'must be ms since the epoch or an ISO 8601 time' });
+    return z.NEVER;
+  }
+  // Loki's timestamps are int64 nanoseconds: 1970 (as used here) to 2262.
+  if (ms < 0 || ms > MAX_LOKI_MS) {
+    ctx.addIssue({ code: 'custom', message: 'must be between 1970 and 2262' });
     return z.NEVER;
   }
   return new Date(ms);

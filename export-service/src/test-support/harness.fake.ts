@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../app';
+import { createApp, type AppDeps } from '../app';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrafanaDouble, loadPluginJson, type GrafanaDoubleOptions } from '@auditlens/testkit';
@@ -42,12 +42,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** How the harness's Grafana double and the app's identity settings differ from the defaults. */
+/** How the harness's Grafana double and the app differ from the defaults. */
 export interface HarnessOptions {
   /** Feature toggles and org of the Grafana double (the app always expects org 1). */
   readonly grafana?: Pick<GrafanaDoubleOptions, 'idForwarding' | 'sendUserHeader' | 'orgId' | 'stackId'>;
   /** `REQUIRE_ID_TOKEN`. The default value is false. */
   readonly requireIdToken?: boolean;
+  /** Replace the app's dependencies (given the client of the Loki double, to wrap it). */
+  readonly app?: Partial<AppDeps> | ((lokiClient: HttpLokiClient) => Partial<AppDeps>);
 }
 
 /** Builds the harness; call `stop()` after the tests. */
@@ -91,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,
+    ...(typeof options.app === 'function' ? options.app(lokiClient) : options.app),
   });
   let server: Server | undefined;
   return {

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 /** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed. */
 export class SmtpInbox {
   readonly messages: ParsedMail[] = [];
+  /** The envelope recipients (RCPT TO) of each accepted message, in the order of `messages`. */
+  readonly recipients: string[][] = [];
   /** Refuse the next N messages with a temporary error (421), as a server that is down would. */
   refuseNext = 0;
   private readonly server: SMTPServer;
@@ -14,7 +16,7 @@ export class SmtpInbox {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
@@ -24,9 +26,11 @@ export class SmtpInbox {
             callback(error);
             return;
           }
+          const rcptTo = session.envelope.rcptTo.map((r) => r.address);
           simpleParser(Buffer.concat(chunks))
             .then((mail) => {
               this.messages.push(mail);
+              this.recipients.push(rcptTo);
               callback();
             })
             .catch(callback);
@@ -35,15 +39,22 @@ export class SmtpInbox {
     });
   }
 
-  /** Starts an inbox on a free loopback port. */
-  static async start(): Promise<SmtpInbox> {
+  /** Starts an inbox on a free loopback port, or on `port` (a mail server coming back where it was). */
+  static async start(port = 0): Promise<SmtpInbox> {
     const inbox = new SmtpInbox();
-    await new Promise<void>((resolve) => inbox.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      inbox.server.server.once('error', reject);
+      inbox.server.listen(port, '127.0.0.1', resolve);
+    });
     return inbox;
   }
 
+  get port(): number {
+    return (this.server.server.address() as AddressInfo).port;
+  }
+
   get url(): string {
-    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+    return `smtp://127.0.0.1:${this.port}`;
   }
 
   async stop(): Promise<void> {

@@ -82,4 +82,15 @@ describe('AuditLensApi', () => {
     expect(await api.exports()).toEqual([{ id: 'a' }]);
     expect(api.downloadUrl('a/../b')).toBe(`${BASE}/exports/a%2F..%2Fb/file`);
   });
+
+  it('asks for an export mail again through the exports route', async () => {
+    const { http, requests } = fakeBackendSrv({
+      [`POST ${BASE}/exports/job%2F1/mail`]: { id: 'job/1', status: 'waiting_for_mail' },
+    });
+    expect(await new AuditLensApi(http).resendMail('job/1')).toEqual({
+      id: 'job/1',
+      status: 'waiting_for_mail',
+    });
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${BASE}/exports/job%2F1/mail`]);
+  });
 });

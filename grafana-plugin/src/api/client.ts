@@ -110,6 +110,11 @@ export class AuditLensApi {
     return (await this.get<ExportListResponse>(PROXY_ROUTES.exports, {})).exports;
   }
 
+  /** Asks for an export's mail again (after the mail server failed or the mail was lost), while its file lives. */
+  resendMail(id: string): Promise<ExportJob> {
+    return this.send<ExportJob>('POST', `${PROXY_ROUTES.exports}/${encodeURIComponent(id)}/mail`);
+  }
+
   /** The config page's connection test: secret, Grafana token and Loki, through the `health` route. */
   health(): Promise<ConnectionCheck> {
     return this.get<ConnectionCheck>(PROXY_ROUTES.health, {});

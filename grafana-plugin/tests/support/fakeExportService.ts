@@ -126,6 +126,8 @@ export function sampleEvents(now: number, perType = 150): AuditRow[] {
 /** Double of the export service: the routes under `/api/v1` the plugin calls. */
 export class FakeExportService {
   readonly exports: ExportJob[] = [];
+  /** Ids of the exports whose mail was asked for again. */
+  readonly mailRequests: string[] = [];
   private nextExport = 1;
 
   constructor(private readonly events: readonly AuditRow[]) {}
@@ -215,7 +217,7 @@ export class FakeExportService {
     return { status: 404, data: { error: 'no such route' } };
   }
 
-  private exportRoutes([id]: string[], req: ServiceRequest): ServiceResponse {
+  private exportRoutes([id, sub]: string[], req: ServiceRequest): ServiceResponse {
     if (req.method === 'POST' && id === undefined) {
       const body = req.data as ExportRequest;
       const [, login, logType] = String(body.grant).split(':');
@@ -237,11 +239,29 @@ export class FakeExportService {
         createdAt: now,
         updatedAt: now,
         downloadable: false,
+        nextAttemptAt: null,
+        expiresAt: null,
       };
       this.exports.unshift(job);
       return { status: 202, data: job };
     }
     if (req.method === 'GET' && id === undefined) return { status: 200, data: { exports: this.exports } };
+    if (req.method === 'POST' && sub === 'mail') {
+      // As the service: the file must still be there, and a mail on its way is not asked for twice.
+      const job = this.exports.find((j) => j.id === id);
+      if (!job) return { status: 404, data: { error: 'no such export' } };
+      if (job.status === 'sending')
+        return { status: 409, data: { error: 'the mail is being sent right now' } };
+      if (!job.downloadable)
+        return { status: 410, data: { error: 'the export file has expired; export again' } };
+      this.mailRequests.push(job.id);
+      this.advance(job.id, {
+        status: 'waiting_for_mail',
+        error: null,
+        nextAttemptAt: new Date().toISOString(),
+      });
+      return { status: 202, data: this.exports.find((j) => j.id === id) };
+    }
     const job = this.exports.find((j) => j.id === id);
     return job ? { status: 200, data: job } : { status: 404, data: { error: 'no such export' } };
   }

@@ -117,6 +117,11 @@ export class FakeLoki {
     for (let i = 0; i < count; i++) this.failures.push('hang');
   }
 
+  /** Requests held without an answer (by `hangNext`) so far. */
+  get hangingCount(): number {
+    return this.hanging.length;
+  }
+
   /** Stops listening; safe to call twice. */
   async stop(): Promise<void> {
     if (!this.server.listening) return;

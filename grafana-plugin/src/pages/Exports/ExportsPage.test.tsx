@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
 import { renderApp } from '../../../tests/support/renderApp';
 import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
@@ -61,5 +61,53 @@ describe('My exports', () => {
     const row = await screen.findByTestId(testIds.exportRow('exp-1'));
     expect(within(row).getByText('failed')).toBeInTheDocument();
     expect(within(row).getByText('SMTP refused the message')).toBeInTheDocument();
+  });
+
+  it('asks for the mail again while the file lives, and follows it until it is sent', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const service = serviceWithExport();
+    service.advance('exp-1', {
+      status: 'failed',
+      rows: 10,
+      bytes: 900,
+      downloadable: true,
+      error: 'the mail server refused the mail (SMTP 550); download the file or send the mail again',
+    });
+    const app = renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const row = await screen.findByTestId(testIds.exportRow('exp-1'));
+    expect(within(row).getByRole('link', { name: /Download/ })).toBeInTheDocument();
+    fireEvent.click(within(row).getByTestId(testIds.resendMail('exp-1')));
+    expect(
+      await within(screen.getByTestId(testIds.exportRow('exp-1'))).findByText('waiting for the mail server')
+    ).toBeInTheDocument();
+    expect(service.mailRequests).toEqual(['exp-1']);
+    expect(app.server.proxyCalls()).toContainEqual({ path: 'exports/exp-1/mail', status: 202 });
+
+    // Polled while the mail is on its way; the button stays for "send now", then the export is done.
+    service.advance('exp-1', { status: 'done', error: null });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    const done = screen.getByTestId(testIds.exportRow('exp-1'));
+    expect(await within(done).findByText('done')).toBeInTheDocument();
+    expect(within(done).getByTestId(testIds.resendMail('exp-1'))).toHaveTextContent('Send again');
+  });
+
+  it('offers no mail once the file expired', async () => {
+    const service = serviceWithExport();
+    service.advance('exp-1', { status: 'done', downloadable: false, expiresAt: '2026-11-01T00:00:00.000Z' });
+    renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const row = await screen.findByTestId(testIds.exportRow('exp-1'));
+    expect(within(row).getByText('expired')).toBeInTheDocument();
+    expect(within(row).queryByTestId(testIds.resendMail('exp-1'))).not.toBeInTheDocument();
+  });
+
+  it('shows the service refusing a mail', async () => {
+    const service = serviceWithExport();
+    service.advance('exp-1', { status: 'done', downloadable: true });
+    renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const row = await screen.findByTestId(testIds.exportRow('exp-1'));
+    // The file expires between the list and the click.
+    service.advance('exp-1', { downloadable: false });
+    fireEvent.click(within(row).getByTestId(testIds.resendMail('exp-1')));
+    expect(await screen.findByText('the export file has expired; export again')).toBeInTheDocument();
   });
 });

@@ -1,6 +1,6 @@
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
-import { Alert, Badge, LoadingPlaceholder, TextLink, useStyles2, type BadgeColor } from '@grafana/ui';
+import { Alert, Badge, Button, LoadingPlaceholder, TextLink, useStyles2, type BadgeColor } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LOG_TYPE_TITLES, type ExportJob, type ExportStatus } from '@auditlens/contract';
 import { config } from '@grafana/runtime';
@@ -18,11 +18,24 @@ const STATUS_COLOR: Record<ExportStatus, BadgeColor> = {
   queued: 'blue',
   running: 'blue',
   sending: 'blue',
+  waiting_for_mail: 'orange',
   done: 'green',
   failed: 'red',
 };
 
+const STATUS_TEXT: Record<ExportStatus, string> = {
+  queued: 'queued',
+  running: 'running',
+  sending: 'sending',
+  waiting_for_mail: 'waiting for the mail server',
+  done: 'done',
+  failed: 'failed',
+};
+
 const inFlight = (job: ExportJob): boolean => job.status !== 'done' && job.status !== 'failed';
+
+/** The mail can be asked for again while the file lives, unless it is being sent right now. */
+const canResend = (job: ExportJob): boolean => job.downloadable && job.status !== 'sending';
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -36,7 +49,21 @@ export function ExportsPage(): React.JSX.Element {
   const styles = useStyles2(getStyles);
   const [jobs, setJobs] = useState<readonly ExportJob[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [resendError, setResendError] = useState<string | null>(null);
+  // Bumped after a mail is asked for again, so the list reloads and polls while it is on its way.
+  const [reload, setReload] = useState(0);
   const timeZone = config.bootData.user.timezone || 'browser';
+
+  const resend = useCallback(
+    (id: string): void => {
+      setResendError(null);
+      api.resendMail(id).then(
+        () => setReload((n) => n + 1),
+        (e: unknown) => setResendError(errorMessage(e))
+      );
+    },
+    [api]
+  );
 
   useEffect(() => {
     let current = true;
@@ -57,7 +84,7 @@ export function ExportsPage(): React.JSX.Element {
       current = false;
       clearTimeout(timer);
     };
-  }, [api]);
+  }, [api, reload]);
 
   return (
     <AppPage>
@@ -65,6 +92,11 @@ export function ExportsPage(): React.JSX.Element {
         {error && (
           <Alert title="Could not load your exports" severity="error">
             {error}
+          </Alert>
+        )}
+        {resendError && (
+          <Alert title="Could not ask for the mail again" severity="error">
+            {resendError}
           </Alert>
         )}
         {!jobs && !error && <LoadingPlaceholder text="Loading your exports…" />}
@@ -98,7 +130,7 @@ export function ExportsPage(): React.JSX.Element {
                   <td>{job.format.toUpperCase()}</td>
                   <td>
                     <Badge
-                      text={job.status}
+                      text={STATUS_TEXT[job.status]}
                       color={STATUS_COLOR[job.status]}
                       icon={inFlight(job) ? 'spinner' : undefined}
                     />
@@ -108,10 +140,23 @@ export function ExportsPage(): React.JSX.Element {
                   <td>{job.bytes ? size(job.bytes) : ''}</td>
                   <td>
                     {job.downloadable ? (
-                      <TextLink href={api.downloadUrl(job.id)} external={false} icon="download-alt">
-                        Download
-                      </TextLink>
-                    ) : job.status === 'done' ? (
+                      <div className={styles.fileActions}>
+                        <TextLink href={api.downloadUrl(job.id)} external={false} icon="download-alt">
+                          Download
+                        </TextLink>
+                        {canResend(job) && (
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            icon="envelope"
+                            onClick={() => resend(job.id)}
+                            data-testid={testIds.resendMail(job.id)}
+                          >
+                            {job.status === 'waiting_for_mail' ? 'Send now' : 'Send again'}
+                          </Button>
+                        )}
+                      </div>
+                    ) : job.status === 'done' || job.expiresAt ? (
                       <span className={styles.muted}>expired</span>
                     ) : null}
                   </td>
@@ -128,5 +173,6 @@ export function ExportsPage(): React.JSX.Element {
 const getStyles = (theme: GrafanaTheme2) => ({
   table: css(tableRules(theme, 0.75), { th: headerRules(theme) }),
   muted: css({ color: theme.colors.text.secondary }),
+  fileActions: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
   error: css({ color: theme.colors.error.text, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -1,0 +1,100 @@
+/**
+ * Fault: the service is killed (SIGKILL) in the middle of an export and started again on the same data.
+ * The export must end with one mail holding every event exactly once, and no partial file left behind.
+ * Runs against the real Loki when LOKI_BIN or LOKI_URL is set, else against the Loki double.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lokiForTests, type LokiTarget } from '@auditlens/testkit';
+import type { GrafanaDouble } from '@auditlens/testkit';
+import { startTestGrafana } from '../support/grafana';
+import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { SmtpInbox } from '../../src/test-support/smtp-inbox';
+import {
+  accessEvents,
+  pushAccessEvents,
+  waitUntilQueryable,
+  type AccessEvent,
+} from '../support/audit-events';
+import { eventIdsOf, ServiceClient } from '../support/service-client';
+import { ServiceProcess } from '../support/service-process';
+
+const EVENTS = 20_000;
+const RUN = `killed-${Date.now()}`;
+
+describe('the service killed mid-export', () => {
+  let target: LokiTarget;
+  let fakeLoki: FakeLoki | undefined;
+  let lokiUrl: string;
+  let grafana: GrafanaDouble;
+  let inbox: SmtpInbox;
+  let service: ServiceProcess | undefined;
+  let events: AccessEvent[];
+  const now = Date.now();
+
+  beforeAll(async () => {
+    target = await lokiForTests('export-service fault test: service killed mid-export');
+    if (target.kind === 'real') lokiUrl = target.url;
+    else {
+      fakeLoki = await FakeLoki.start();
+      lokiUrl = fakeLoki.url;
+    }
+    events = accessEvents(EVENTS, now - 30 * 60_000, now - 60_000, ['bob', 'omar', 'li']);
+    await pushAccessEvents(lokiUrl, RUN, events);
+    if (target.kind === 'real') await waitUntilQueryable(lokiUrl, RUN, now - 30 * 60_000, now, EVENTS);
+    grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);
+    inbox = await SmtpInbox.start();
+  }, 180_000);
+
+  afterAll(async () => {
+    await service?.dispose();
+    await inbox?.stop();
+    await grafana?.stop();
+    await fakeLoki?.stop();
+    await target?.release();
+  });
+
+  it('ends with one mail holding every event exactly once', async () => {
+    service = await ServiceProcess.start({
+      LOKI_URL: lokiUrl,
+      LOKI_SERVICE_NAME: RUN,
+      LOKI_MAX_ENTRIES: '500',
+      GRAFANA_URL: grafana.url,
+      SMTP_URL: inbox.url,
+      ZIP_OVER_BYTES: String(1024 ** 3),
+      ATTACHMENT_MAX_BYTES: String(1024 ** 3),
+    });
+    const api = new ServiceClient(service.url);
+    const job = await api.createExport('jane', {
+      from: new Date(now - 40 * 60_000).toISOString(),
+      to: new Date(now).toISOString(),
+      format: 'csv',
+    });
+    // Killed while it writes: some rows are in the partial file, the mail is not sent.
+    const midway = await api.waitForJob(
+      'jane',
+      job.id,
+      (j) => j.status === 'running' && j.rows > 0,
+      120_000,
+      10
+    );
+    await service.kill();
+    expect(midway.rows).toBeLessThan(EVENTS);
+    expect(inbox.messages).toHaveLength(0);
+    expect((await readdir(join(service.dataDir, 'files'))).some((f) => f.endsWith('.part'))).toBe(true);
+
+    await service.restart();
+    const done = await new ServiceClient(service.url).waitForJob(
+      'jane',
+      job.id,
+      (j) => j.status === 'done' || j.status === 'failed'
+    );
+    expect(done).toMatchObject({ status: 'done', rows: EVENTS, error: null });
+    expect(inbox.messages).toHaveLength(1);
+    const ids = await eventIdsOf(inbox.messages[0]!);
+    expect(ids).toHaveLength(EVENTS);
+    expect(new Set(ids).size).toBe(EVENTS);
+    expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)));
+    expect(await readdir(join(service.dataDir, 'files'))).toEqual([`${job.id}.csv`]);
+  }, 300_000);
+});
