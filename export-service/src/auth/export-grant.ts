@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isLogType, type LogType } from '@auditlens/contract';
 import { ForbiddenError } from '../errors';
 
@@ -24,7 +24,10 @@ export function issueGrant(
   logType: LogType,
   now = Date.now()
 ): { grant: string; expiresAt: string } {
-  const payload = Buffer.from(JSON.stringify({ uid, logType, exp: now + GRANT_TTL_MS })).toString(
+  // A grant makes one export (the job store keeps its digest), so two grants asked for in the same millisecond
+  // must differ: the nonce makes every grant unique.
+  const nonce = randomBytes(12).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ uid, logType, exp: now + GRANT_TTL_MS, nonce })).toString(
     'base64url'
   );
   const sig = createHmac('sha256', keyOf(secret)).update(payload).digest('base64url');
