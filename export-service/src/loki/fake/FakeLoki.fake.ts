@@ -5,7 +5,21 @@ import {
 } from '@auditlens/contract';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { entryMatches, LokiQueryError, parseQuery, type LogQuery, type StoredEntry } from './logql-eval.fake';
+import {
+  entryMatches,
+  LokiQueryError,
+  parseQuery,
+  type CountQuery,
+  type LogQuery,
+  type StoredEntry,
+} from './logql-eval.fake';
+import {
+  alignToStep,
+  checkQueryLength,
+  checkRangeVector,
+  checkResolution,
+  DEFAULT_MAX_QUERY_LENGTH_NS,
+} from './query-limits.fake';
 
 /** An entry to seed the double with directly (no OTLP round trip). */
 export interface SeedEntry {
@@ -13,6 +27,12 @@ export interface SeedEntry {
   readonly line: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link FakeLoki.start}. */
+export interface FakeLokiOptions {
+  /** Loki's `max_query_length` in ns; 0n disables it. The default value is 721h, Loki's default. */
+  readonly maxQueryLengthNs?: bigint;
 }
 
 const INDEXED_RESOURCE_ATTRIBUTES = new Set([
@@ -62,7 +82,9 @@ interface OtlpRequest {
  * FakeLoki: a test double of Loki 3.7's HTTP API, standing in for the real Loki that cannot run here.
  * It follows the behaviour recorded in shared/fixtures/loki (OTLP mapping, categorize-labels encoding,
  * start inclusive / end exclusive, default direction backward, push order kept within a timestamp,
- * 400s with plain-text bodies) for the query shapes AuditLens uses. Listens on 127.0.0.1 only.
+ * 400s with plain-text bodies) for the query shapes AuditLens uses, and Loki's query limits
+ * (`max_query_length`, 11,000 points per series, the step grid of metric queries; see `query-limits.fake.ts`).
+ * Listens on 127.0.0.1 only.
  */
 export class FakeLoki {
   private readonly entries: StoredEntry[] = [];
@@ -76,13 +98,13 @@ export class FakeLoki {
   readonly queries: Array<{ query: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> =
     [];
 
-  private constructor() {
+  private constructor(private readonly maxQueryLengthNs: bigint) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   /** Starts a double on a free loopback port. */
-  static async start(): Promise<FakeLoki> {
-    const loki = new FakeLoki();
+  static async start(options: FakeLokiOptions = {}): Promise<FakeLoki> {
+    const loki = new FakeLoki(options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS);
     await new Promise<void>((resolve) => loki.server.listen(0, '127.0.0.1', resolve));
     return loki;
   }
@@ -141,6 +163,7 @@ export class FakeLoki {
         return json(res, 204, undefined);
       }
       if (url.pathname === '/loki/api/v1/query_range') return this.queryRange(url.searchParams, req, res);
+      if (url.pathname === '/loki/api/v1/query') return this.queryInstant(url.searchParams, req, res);
       if (url.pathname === '/loki/api/v1/labels') {
         return json(res, 200, {
           status: 'success',
@@ -206,29 +229,22 @@ export class FakeLoki {
     const now = BigInt(Date.now()) * 1_000_000n;
     const end = params.has('end') ? parseTime(params.get('end')!) : now;
     const start = params.has('start') ? parseTime(params.get('start')!) : end - 3_600_000_000_000n;
+    const stepNs = parseStep(params.get('step'), start, end);
+    // The checks in the order Loki makes them: parsing the request, the frontend's limits, the querier's.
+    checkResolution(start, end, stepNs);
     const parsed = parseQuery(query);
+    checkQueryLength(start, end, this.maxQueryLengthNs);
     this.sortOnce();
     if (parsed.kind === 'count') {
-      const stepNs = parseStep(params.get('step'), start, end);
-      const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+      const grid = alignToStep(start, end, stepNs);
+      checkRangeVector(grid.end - grid.start, parsed.count.rangeNs, this.maxQueryLengthNs);
       const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
-      for (let t = start; t <= end; t += stepNs) {
-        const counts = new Map<string, { metric: Record<string, string>; n: number }>();
-        for (const e of matching) {
-          if (e.ts <= t - parsed.count.rangeNs || e.ts > t) continue;
-          const metric: Record<string, string> = {};
-          for (const by of parsed.count.by) {
-            const v = e.metadata[by] ?? e.labels[by];
-            if (v !== undefined && v !== '') metric[by] = v;
-          }
-          const key = JSON.stringify(metric);
-          const c = counts.get(key) ?? { metric, n: 0 };
-          c.n += 1;
-          counts.set(key, c);
-        }
-        for (const [key, c] of counts) {
+      const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+      for (let t = grid.start; t <= grid.end; t += stepNs) {
+        for (const c of countAt(parsed.count, matching, t)) {
+          const key = JSON.stringify(c.metric);
           const s = series.get(key) ?? { metric: c.metric, values: [] };
-          s.values.push([Number(t / 1_000_000n) / 1000, String(c.n)]);
+          s.values.push([seconds(t), String(c.n)]);
           series.set(key, s);
         }
       }
@@ -259,6 +275,23 @@ export class FakeLoki {
       status: 'success',
       data: { resultType: 'streams', result: [...streams.values()], stats: {} },
     });
+  }
+
+  // An instant metric query is evaluated at exactly `time` (ns precision kept), with no step grid.
+  private queryInstant(params: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const query = params.get('query') ?? '';
+    this.queries.push({ query, params, headers: req.headers });
+    const time = params.has('time') ? parseTime(params.get('time')!) : BigInt(Date.now()) * 1_000_000n;
+    const parsed = parseQuery(query);
+    if (parsed.kind !== 'count')
+      throw new LokiQueryError('the Loki double answers only metric queries at /loki/api/v1/query');
+    this.sortOnce();
+    const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
+    const result = countAt(parsed.count, matching, time).map((c) => ({
+      metric: c.metric,
+      value: [seconds(time), String(c.n)],
+    }));
+    return json(res, 200, { status: 'success', data: { resultType: 'vector', result, stats: {} } });
   }
 
   /**
@@ -363,6 +396,33 @@ export class FakeLoki {
     this.sorted = true;
     this.wire = undefined;
   }
+}
+
+/** `sum by (...) (count_over_time(... [range]))` at `t`: entries in (t - range, t], as Loki's range vectors. */
+function countAt(
+  count: CountQuery,
+  matching: readonly StoredEntry[],
+  t: bigint
+): Array<{ metric: Record<string, string>; n: number }> {
+  const counts = new Map<string, { metric: Record<string, string>; n: number }>();
+  for (const e of matching) {
+    if (e.ts <= t - count.rangeNs || e.ts > t) continue;
+    const metric: Record<string, string> = {};
+    for (const by of count.by) {
+      const v = e.metadata[by] ?? e.labels[by];
+      if (v !== undefined && v !== '') metric[by] = v;
+    }
+    const key = JSON.stringify(metric);
+    const c = counts.get(key) ?? { metric, n: 0 };
+    c.n += 1;
+    counts.set(key, c);
+  }
+  return [...counts.values()];
+}
+
+// Sample times are float seconds with millisecond precision, as Loki writes them.
+function seconds(t: bigint): number {
+  return Number(t / 1_000_000n) / 1000;
 }
 
 const streamKeys = new WeakMap<object, string>();

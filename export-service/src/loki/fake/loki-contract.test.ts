@@ -1,8 +1,10 @@
 /**
- * Contract suite of the Loki double: the behaviour recorded from a real Loki 3.7 in shared/fixtures/loki.
- * Runs against FakeLoki, or against a real Loki when LOKI_URL is set (then every difference is a bug in
- * the double). Pushes the same request as the fixtures' push-otlp-request.py, at fresh timestamps.
+ * Contract suite of the Loki double: the behaviour recorded from a real Loki 3.7 in shared/fixtures/loki, and
+ * Loki's query limits. Runs against a real Loki when LOKI_BIN or LOKI_URL is set (every difference is then a
+ * bug in the double), against FakeLoki otherwise; the output says which. Pushes the same request as the
+ * fixtures' push-otlp-request.py, at fresh timestamps.
  */
+import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
 import { FakeLoki } from './FakeLoki.fake';
 
 const S = 1_000_000_000n;
@@ -128,8 +130,9 @@ interface Stream {
   values: Array<[string, string, { structuredMetadata: Record<string, string> }?]>;
 }
 
-describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${process.env.LOKI_URL}` : 'FakeLoki'})`, () => {
+describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'})`, () => {
   let fake: FakeLoki | undefined;
+  let target: LokiTarget | undefined;
   let url: string;
   const base = BigInt(Date.now() - 600_000) * 1_000_000n;
   const same = base + 5n * S;
@@ -150,7 +153,11 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
   const range = { start: String(base), end: String(base + 60n * S) };
 
   beforeAll(async () => {
-    if (process.env.LOKI_URL) url = process.env.LOKI_URL;
+    // Loki's default max_query_length, whatever collector-config/loki.yaml says, so the limits below hold.
+    target = await lokiForTests('export-service Loki contract suite', {
+      overrides: { limits_config: { max_query_length: '721h' } },
+    });
+    if (target.kind === 'real') url = target.url;
     else {
       fake = await FakeLoki.start();
       url = fake.url;
@@ -161,9 +168,11 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
       body: JSON.stringify(pushRequest(base)),
     });
     expect(res.status).toBeLessThan(300);
-    if (process.env.LOKI_URL) await new Promise((r) => setTimeout(r, 2000));
+  }, 60_000);
+  afterAll(async () => {
+    await fake?.stop();
+    await target?.release();
   });
-  afterAll(async () => fake?.stop());
 
   it('indexes only resource attributes; record attributes are structured metadata, dots become underscores', async () => {
     const r = (
@@ -304,5 +313,89 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
       data: string[];
     };
     expect(values.data).toEqual(expect.arrayContaining(['access', 'activity', 'webhook_failure']));
+  });
+
+  describe('limits and time grids', () => {
+    const access = `${sel}, audit_log_type="access"}`;
+    // The seven access entries' times: e1, three at `same`, e3.
+    const accessTimes = [base + S, same, same, same, base + 9n * S];
+    type Matrix = {
+      data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+    };
+    type Vector = { data: { resultType: string; result: Array<{ value: [number, string] }> } };
+
+    it('evaluates a metric query on multiples of step from the epoch: start rounded down, end rounded up', async () => {
+      const step = 60n * S;
+      const start = same + 7n * S;
+      const end = start + 130n * S;
+      const r = await query({
+        query: `sum(count_over_time(${access} [10m]))`,
+        start: String(start),
+        end: String(end),
+        step: '60',
+      });
+      expect(r.status).toBe(200);
+      const expected: Array<[number, string]> = [];
+      for (let t = start - (start % step); t < end + step; t += step) {
+        const n = accessTimes.filter((ts) => ts > t - 600n * S && ts <= t).length;
+        if (n > 0) expected.push([Number(t / S), String(n)]);
+      }
+      expect(expected.length).toBeGreaterThanOrEqual(3);
+      expect((JSON.parse(r.body) as Matrix).data.result[0]!.values).toEqual(expected);
+    });
+
+    it('evaluates an instant query at its exact nanosecond, over (time - range, time]', async () => {
+      const at = async (time: bigint) => {
+        const res = await fetch(
+          `${url}/loki/api/v1/query?${new URLSearchParams({ query: `sum(count_over_time(${access} [4s]))`, time: String(time) })}`
+        );
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as Vector;
+        expect(body.data.resultType).toBe('vector');
+        return body.data.result.map((v) => v.value[1]);
+      };
+      expect(await at(same)).toEqual(['3']); // (base + 1s, base + 5s]: e1 at base + 1s is left out
+      expect(await at(same - 1n)).toEqual(['1']); // e1 in, the three at `same` out
+    });
+
+    it("refuses a range longer than max_query_length (721h) with Loki's message, and takes 721h", async () => {
+      const end = base + 60n * S;
+      const hours = (h: bigint) => h * 3600n * S;
+      const tooLong = await query({ query: access, start: String(end - hours(960n)), end: String(end) });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body).toBe(
+        'the query time range exceeds the limit (query length: 960h0m0s, limit: 30d1h)'
+      );
+      const justOver = await query({ query: access, start: String(end - hours(721n) - S), end: String(end) });
+      expect(justOver.body).toBe(
+        'the query time range exceeds the limit (query length: 721h0m1s, limit: 30d1h)'
+      );
+      const exactly = await query({ query: access, start: String(end - hours(721n)), end: String(end) });
+      expect(exactly.status).toBe(200);
+      expect(ids(exactly.json().data.result)).toEqual(['e3', 'e2-0', 'e2-1', 'e2-2', 'e1']);
+    });
+
+    it('refuses a metric query whose range vector is longer than max_query_length', async () => {
+      const second = same - (same % S);
+      const r = await query({
+        query: `sum(count_over_time(${access} [722h]))`,
+        start: String(second),
+        end: String(second),
+        step: '1',
+      });
+      expect(r.status).toBe(400);
+      expect(r.body).toBe('the query time range exceeds the limit (query length: 722h0m0s, limit: 30d1h)');
+    });
+
+    it('refuses more than 11,000 points per series, and takes 11,000', async () => {
+      const q = { query: `sum(count_over_time(${access} [1s]))`, step: '1' };
+      const over = await query({ ...q, start: String(same - 11_001n * S), end: String(same) });
+      expect(over.status).toBe(400);
+      expect(over.body).toBe(
+        'exceeded maximum resolution of 11,000 points per time series. Try increasing the value of the step parameter'
+      );
+      const max = await query({ ...q, start: String(same - 11_000n * S), end: String(same) });
+      expect(max.status).toBe(200);
+    });
   });
 });
