@@ -26,6 +26,8 @@ export interface AppDeps {
   readonly serviceName?: string;
   readonly maxEntries: number;
   readonly maxRangeDays: number;
+  /** Loki's `max_query_length` in ns (0n: none); longer ranges are read in windows. The default value is 721h. */
+  readonly maxQueryLengthNs?: bigint;
   /** Called when an export is queued, so the runner starts at once. */
   readonly onExportQueued?: () => void;
 }
@@ -40,7 +42,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireSharedSecret(deps.secret));
   api.use(resolveRequester(deps.users, deps.idTokens));
   api.use(express.json({ limit: '64kb' }));
-  const reader = new LogReader(deps.loki, { serviceName: deps.serviceName, maxEntries: deps.maxEntries });
+  const reader = new LogReader(deps.loki, {
+    serviceName: deps.serviceName,
+    maxEntries: deps.maxEntries,
+    maxQueryLengthNs: deps.maxQueryLengthNs,
+  });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
   api.use('/logs', createLogsRouter({ reader, secret: deps.secret, maxRangeDays: deps.maxRangeDays }));
   api.use(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../app';
+import { createApp, type AppDeps } from '../app';
 import { GrafanaUserDirectory } from '../auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../auth/id-token';
 import { FakeGrafana } from '../auth/fake-grafana.fake';
@@ -29,8 +29,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Builds the harness; call `stop()` after the tests. */
-export async function startHarness(): Promise<Harness> {
+/** Builds the harness, with `overrides` of the app's settings; call `stop()` after the tests. */
+export async function startHarness(
+  overrides: Partial<Pick<AppDeps, 'maxQueryLengthNs'>> = {}
+): Promise<Harness> {
   const loki = await FakeLoki.start();
   const grafana = await FakeGrafana.start(
     [
@@ -53,6 +55,7 @@ export async function startHarness(): Promise<Harness> {
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,
+    ...overrides,
   });
   return {
     app,

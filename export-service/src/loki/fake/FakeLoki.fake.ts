@@ -237,7 +237,7 @@ export class FakeLoki {
     this.sortOnce();
     if (parsed.kind === 'count') {
       const grid = alignToStep(start, end, stepNs);
-      checkRangeVector(grid.end - grid.start, parsed.count.rangeNs, this.maxQueryLengthNs);
+      checkRangeVector(grid.end - grid.start, stepNs, parsed.count.rangeNs, this.maxQueryLengthNs);
       const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
       const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
       for (let t = grid.start; t <= grid.end; t += stepNs) {

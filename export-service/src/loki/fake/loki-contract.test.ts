@@ -387,6 +387,39 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
       expect(r.body).toBe('the query time range exceeds the limit (query length: 722h0m0s, limit: 30d1h)');
     });
 
+    it('refuses a step as long as max_query_length even for one point, and takes two points of 360h', async () => {
+      const step = 721n * 3600n * S;
+      const t = same - (same % step);
+      const one = await query({
+        query: `sum(count_over_time(${access} [721h]))`,
+        start: String(t),
+        end: String(t),
+        step: String(step / S),
+      });
+      expect(one.status).toBe(400);
+      expect(one.body).toBe(
+        'the query time range exceeds the limit (query length: 721h0m0.000000001s, limit: 30d1h)'
+      );
+      const half = 360n * 3600n * S;
+      const u = same - (same % half);
+      const two = await query({
+        query: `sum(count_over_time(${access} [360h]))`,
+        start: String(u - half),
+        end: String(u),
+        step: String(half / S),
+      });
+      expect(two.status).toBe(200);
+      const three = await query({
+        query: `sum(count_over_time(${access} [500h]))`,
+        start: String(u - 500n * 3600n * S),
+        end: String(u),
+        step: String(500n * 3600n),
+      });
+      expect(three.body).toBe(
+        'the query time range exceeds the limit (query length: 1000h0m0s, limit: 30d1h)'
+      );
+    });
+
     it('refuses more than 11,000 points per series, and takes 11,000', async () => {
       const q = { query: `sum(count_over_time(${access} [1s]))`, step: '1' };
       const over = await query({ ...q, start: String(same - 11_001n * S), end: String(same) });

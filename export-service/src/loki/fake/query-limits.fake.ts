@@ -16,16 +16,30 @@ export function checkQueryLength(start: bigint, end: bigint, maxLengthNs: bigint
 }
 
 /**
- * The querier's check of a metric query: the frontend cuts the step-aligned range into splits no shorter than
- * the range vector (`reduceSplitIntervalForRangeVector` in Loki's `pkg/querier/queryrange/splitters.go`, by
- * default at least 1h), and the querier reads each split from `[range]` before its start
- * (`ValidateQueryTimeRangeLimits` in `pkg/querier/querier.go`): split span plus range may not exceed
- * `max_query_length`. The double checks the first split.
+ * The querier's check of a metric query. The frontend cuts the step-aligned range into splits no shorter than
+ * the range vector (`reduceSplitIntervalForRangeVector` in Loki's `pkg/querier/queryrange/splitters.go`, at
+ * least 1h by default), or by step when the step is at least that long, and the querier reads each split from
+ * `[range]` before its start (`ValidateQueryTimeRangeLimits` in `pkg/querier/querier.go`): split span plus
+ * range may not exceed `max_query_length`. Split by step, each split spans one step, and a query of a single
+ * point reads 1 ns past it, so a step as long as the limit is refused even for one point (both checked against
+ * Loki 3.7.6 in the contract suite).
  */
-export function checkRangeVector(alignedSpanNs: bigint, rangeNs: bigint, maxLengthNs: bigint): void {
+export function checkRangeVector(
+  alignedSpanNs: bigint,
+  stepNs: bigint,
+  rangeNs: bigint,
+  maxLengthNs: bigint
+): void {
   const interval = rangeNs > 3_600_000_000_000n ? rangeNs : 3_600_000_000_000n;
-  const length = rangeNs + (alignedSpanNs < interval ? alignedSpanNs : interval);
-  if (maxLengthNs > 0n && length > maxLengthNs) throw queryTooLong(length, maxLengthNs);
+  const split =
+    stepNs >= interval
+      ? alignedSpanNs === 0n
+        ? 1n
+        : stepNs
+      : alignedSpanNs < interval
+        ? alignedSpanNs
+        : interval;
+  if (maxLengthNs > 0n && rangeNs + split > maxLengthNs) throw queryTooLong(rangeNs + split, maxLengthNs);
 }
 
 /**
