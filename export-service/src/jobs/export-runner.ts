@@ -8,7 +8,8 @@ import { createCsvWriter } from '../export/csv-writer';
 import { createXlsxWriter } from '../export/xlsx-writer';
 import { zipFile } from '../export/zip-file';
 import { buildLogQuery } from '../loki/logql';
-import { readAllEntries, withRetry, type RetryPolicy } from '../loki/pager';
+import { readInParallel } from '../loki/parallel-reader';
+import { withRetry, type RetryPolicy } from '../loki/pager';
 import type { LokiClient } from '../loki/types';
 import { downloadLink, exportMailText } from '../mail/export-mail';
 import type { Mailer } from '../mail/mailer';
@@ -21,6 +22,10 @@ export interface ExportRunnerOptions {
   readonly serviceName?: string;
   /** Entries per Loki request. The default value is 5000. */
   readonly pageSize?: number;
+  /** Time windows of an export read from Loki at once. The default value is 4. */
+  readonly readConcurrency?: number;
+  /** Loki's `max_query_length` in ns (0n: none); no request spans more. The default value is 721h. */
+  readonly maxQueryLengthNs?: bigint;
   readonly maxRows: number;
   readonly attachmentMaxBytes: number;
   readonly zipOverBytes: number;
@@ -134,12 +139,14 @@ export class ExportRunner {
         : createXlsxWriter(partPath, job.logType, job.timezone);
     let rows = 0;
     try {
-      const pages = readAllEntries(loki, {
+      const pages = readInParallel(loki, {
         query: buildLogQuery(job.logType, job.filters, { serviceName: this.options.serviceName }),
         start: BigInt(Date.parse(job.from)) * 1_000_000n,
         end: BigInt(Date.parse(job.to)) * 1_000_000n,
         pageSize: this.options.pageSize,
         retry: this.options.retry,
+        concurrency: this.options.readConcurrency,
+        maxQueryLengthNs: this.options.maxQueryLengthNs,
       });
       for await (const page of pages) {
         if (this.stopped) throw new Error('stopping');

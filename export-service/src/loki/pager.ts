@@ -32,6 +32,8 @@ export interface PagerOptions {
   /** Resume after this point instead of `start`. */
   readonly checkpoint?: PagerCheckpoint;
   readonly signal?: AbortSignal;
+  /** Fetch the next page while the caller handles this one. The default value is true. */
+  readonly prefetch?: boolean;
 }
 
 /** A page of entries, oldest first, and the checkpoint after it. */
@@ -90,7 +92,7 @@ export async function* readAllEntries(client: LokiClient, options: PagerOptions)
     for (const e of fresh) if (e.ts === lastTs) seen.add(entryIdentity(e));
     cursor = lastTs;
     const more = page.length >= pageSize;
-    if (more) {
+    if (more && options.prefetch !== false) {
       pending = fetchPage(options.query, cursor, options.end);
       // Handled when awaited; this keeps an early failure from being reported as unhandled meanwhile.
       pending.catch(() => undefined);
