@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       grafanaUrl: config.GRAFANA_URL,
       serviceName: config.LOKI_SERVICE_NAME,
       pageSize: config.LOKI_MAX_ENTRIES,
+      readConcurrency: config.EXPORT_READ_CONCURRENCY,
+      maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
       maxRows: config.MAX_ROWS,
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
       zipOverBytes: config.ZIP_OVER_BYTES,
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
     maxRangeDays: config.MAX_RANGE_DAYS,
+    maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
   });
   runner.start();
   const server = app.listen(config.PORT, config.HOST, () =>

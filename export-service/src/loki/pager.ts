@@ -113,7 +113,8 @@ async function readNanosecond(
 ): Promise<void> {
   for (const digit of HEX) {
     const part = digit + suffix;
-    const page = await fetchPage(`${query} | ${EVENT_ID}=~${quoteLogQL(`.*${part}`)}`, ts, ts + 1n);
+    // `$` anchors the suffix: Loki 3.7 matches `.*<literal>` in a label filter as a substring (grafana/loki#23892).
+    const page = await fetchPage(`${query} | ${EVENT_ID}=~${quoteLogQL(`.*${part}$`)}`, ts, ts + 1n);
     if (page.length >= pageSize) {
       if (part.length >= 8)
         throw new UpstreamError(

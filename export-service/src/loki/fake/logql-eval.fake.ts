@@ -131,24 +131,40 @@ function compile(pattern: string, anchored: boolean): RegExp {
   return new RegExp(anchored ? `^(?:${source})$` : source, flags);
 }
 
-function matches(m: Matcher, value: string | undefined): boolean {
+function matches(m: Matcher, value: string | undefined, pipeline = false): boolean {
   const v = value ?? '';
+  const regexp = (pattern: string) => (pipeline ? pipelineRegexp(pattern) : compile(pattern, true));
   switch (m.op) {
     case '=':
       return v === m.value;
     case '!=':
       return v !== m.value;
     case '=~':
-      return compile(m.value, true).test(v);
+      return regexp(m.value).test(v);
     case '!~':
-      return !compile(m.value, true).test(v);
+      return !regexp(m.value).test(v);
   }
+}
+
+/**
+ * A label filter's regexp in a pipeline (`| name=~"..."`). Loki 3.7 simplifies a one-sided star around a literal,
+ * `.*foo` or `foo.*` (also with `(?i)`), into a substring match instead of anchoring it as stream selectors do
+ * (`parseRegexpFilter` in Loki's `pkg/logql/log/filter.go`; grafana/loki#14433 and #23892), so `.*03` matches
+ * `0030`. Every other pattern is anchored, `.*3$` included. Checked against Loki 3.7.6 in the contract suite.
+ */
+function pipelineRegexp(pattern: string): RegExp {
+  const insensitive = pattern.startsWith('(?i)');
+  const source = insensitive ? pattern.slice(4) : pattern;
+  const oneSided = /^\.\*([^\\.+*?()|[\]{}^$]+)$/.exec(source) ?? /^([^\\.+*?()|[\]{}^$]+)\.\*$/.exec(source);
+  if (!oneSided) return compile(pattern, true);
+  const literal = oneSided[1]!.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
+  return new RegExp(literal, insensitive ? 'iu' : 'u');
 }
 
 /** True when the entry passes the selector and every pipeline stage. */
 export function entryMatches(q: LogQuery, e: StoredEntry): boolean {
   if (!q.selector.every((m) => matches(m, e.labels[m.name]))) return false;
-  if (!q.labelFilters.every((m) => matches(m, e.metadata[m.name] ?? e.labels[m.name]))) return false;
+  if (!q.labelFilters.every((m) => matches(m, e.metadata[m.name] ?? e.labels[m.name], true))) return false;
   return q.lineFilters.every((f) => {
     switch (f.op) {
       case '|=':

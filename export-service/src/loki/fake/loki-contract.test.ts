@@ -254,6 +254,25 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
     expect(ids(r.data.result)).toEqual(['e2-0', 'e2-1', 'e2-2', 'e3']);
   });
 
+  it('matches a one-sided star around a literal in a label filter as a substring, and anchors the rest', async () => {
+    // grafana/loki#14433 and #23892: `| x=~".*foo"` and `| x=~"foo.*"` match any value containing foo.
+    const idsFor = async (pattern: string) =>
+      ids(
+        (
+          await query({
+            query: `${sel}, audit_log_type="access"} | audit_event_id=~"${pattern}"`,
+            direction: 'forward',
+            ...range,
+          })
+        ).json().data.result
+      );
+    expect(await idsFor('.*e2')).toEqual(['e2-0', 'e2-1', 'e2-2']);
+    expect(await idsFor('2.*')).toEqual(['e2-0', 'e2-1', 'e2-2']);
+    expect(await idsFor('.*2$')).toEqual(['e2-2']);
+    expect(await idsFor('.+2')).toEqual(['e2-2']);
+    expect(await idsFor('e[0-9]')).toEqual(['e1', 'e3']);
+  });
+
   it('returns every log type as its own stream', async () => {
     const r = (await query({ query: `${sel}}`, direction: 'forward', ...range })).json();
     expect(r.data.result.map((s) => s.stream['audit_log_type']).sort()).toEqual([
