@@ -1,6 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXPORT_ACTIVITY_CATEGORY, LOG_TYPE_TITLES } from '@auditlens/contract';
+import { EXPORT_ACTIVITY_CATEGORY, LOG_TYPE_TITLES, LOKI_ADDED_METADATA } from '@auditlens/contract';
 import type { Logger } from 'pino';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
@@ -147,6 +147,8 @@ export class ExportRunner {
         retry: this.options.retry,
         concurrency: this.options.readConcurrency,
         maxQueryLengthNs: this.options.maxQueryLengthNs,
+        // No column shows them; Loki spends a fifth of a page's time on fields.
+        dropFields: LOKI_ADDED_METADATA,
       });
       for await (const page of pages) {
         if (this.stopped) throw new Error('stopping');

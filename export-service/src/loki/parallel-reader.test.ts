@@ -177,6 +177,33 @@ describe('readInParallel', () => {
     expect(client.signals.length).toBe(requests);
   });
 
+  it('leaves out the fields the caller drops, asking Loki with a drop stage', async () => {
+    await loki.stop();
+    loki = await FakeLoki.start();
+    loki.push(
+      Array.from({ length: 120 }, (_, i) => ({
+        ...entry(RANGE.start + BigInt(i) * S),
+        metadata: { audit_event_id: `id-${i}`, user_name: 'bob', scope_name: 'x', observed_timestamp: '1' },
+      }))
+    );
+    client = new ObservedClient(new HttpLokiClient({ url: loki.url, timeoutMs: 5000 }));
+    const { entries } = await readAll({ dropFields: ['scope_name', 'observed_timestamp'] });
+    expect(entries).toHaveLength(120);
+    expect(entries.every((e) => Object.keys(e.metadata).sort().join() === 'audit_event_id,user_name')).toBe(
+      true
+    );
+    const logQueries = loki.queries.filter((q) => !q.params.has('step'));
+    expect(logQueries.every((q) => q.query === `${QUERY} | drop scope_name, observed_timestamp`)).toBe(true);
+    await expect(
+      readInParallel(client, {
+        query: QUERY,
+        ...RANGE,
+        concurrency: 1,
+        dropFields: ['x) or vector(1'],
+      }).next()
+    ).rejects.toThrow(RangeError);
+  });
+
   it('stops reading when the consumer stops early', async () => {
     const pages = readInParallel(client, { query: QUERY, ...RANGE, pageSize: 50 });
     await pages.next();

@@ -1,5 +1,6 @@
 import { buildCountQuery } from './logql';
 import { Notifier } from './notifier';
+import { PageSizer } from './page-sizer';
 import { readAllEntries, withRetry, type Page, type RetryPolicy } from './pager';
 import { DEFAULT_MAX_QUERY_LENGTH_NS } from './query-limits';
 import { windowsForward, type TimeWindow } from './time-windows';
@@ -22,8 +23,10 @@ export interface ParallelReadOptions {
   readonly start: bigint;
   /** Exclusive, ns. */
   readonly end: bigint;
-  /** Entries per request: at most the server's `max_entries_limit_per_query`. The default value is 5000. */
+  /** Most entries per request: at most the server's `max_entries_limit_per_query`. The default value is 5000. */
   readonly pageSize?: number;
+  /** Bytes of entries a request aims at (see `page-sizer.ts`). The default value is 2 MiB. */
+  readonly pageBytes?: number;
   readonly retry?: RetryPolicy;
   readonly signal?: AbortSignal;
   /** Windows read at the same time; 1 reads the range in order with no count query. The default value is 4. */
@@ -37,6 +40,11 @@ export interface ParallelReadOptions {
    * fetch two). The default value is twice `concurrency`.
    */
   readonly maxBufferedPages?: number;
+  /**
+   * Fields (labels or structured metadata) the caller does not need, left out of Loki's answers with a `drop`
+   * stage: Loki serializes fewer fields and the reader parses fewer. Default: none.
+   */
+  readonly dropFields?: readonly string[];
   /** Told the windows once they are planned, and how many entries the count query found. Default: none. */
   readonly onPlan?: (plan: { readonly windows: readonly TimeWindow[]; readonly counted: number }) => void;
 }
@@ -65,6 +73,9 @@ export async function* readInParallel(client: LokiClient, o: ParallelReadOptions
   o.onPlan?.(plan);
   const { windows } = plan;
   if (windows.length === 0) return;
+  const logQuery = withDrop(o.query, o.dropFields ?? []);
+  // What one window learns about the entries' size, the others use at once.
+  const sizer = new PageSizer({ maxEntries: pageSize, maxBytes: o.pageBytes });
 
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
@@ -84,10 +95,11 @@ export async function* readInParallel(client: LokiClient, o: ParallelReadOptions
   const readWindow = async (i: number): Promise<void> => {
     const w = windows[i]!;
     const pages = readAllEntries(client, {
-      query: o.query,
+      query: logQuery,
       start: w.start,
       end: w.end,
       pageSize,
+      sizer,
       retry: o.retry,
       signal,
       prefetch: false,
@@ -144,6 +156,14 @@ export async function* readInParallel(client: LokiClient, o: ParallelReadOptions
     changed.notify();
     await Promise.all(workers);
   }
+}
+
+/** `query` with a `drop` stage for `fields`, each checked to be a plain label name. */
+function withDrop(query: string, fields: readonly string[]): string {
+  if (fields.length === 0) return query;
+  for (const f of fields)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f)) throw new RangeError(`not a label name: ${f}`);
+  return `${query} | drop ${fields.join(', ')}`;
 }
 
 /** The windows cut from a count query over the range, balanced for `concurrency` readers. */

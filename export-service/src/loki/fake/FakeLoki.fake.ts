@@ -33,6 +33,8 @@ export interface SeedEntry {
 export interface FakeLokiOptions {
   /** Loki's `max_query_length` in ns; 0n disables it. The default value is 721h, Loki's default. */
   readonly maxQueryLengthNs?: bigint;
+  /** Largest answer that reaches the client (Loki's gRPC message limit). The default value is 4 MiB. */
+  readonly grpcMaxMessageBytes?: number;
 }
 
 const INDEXED_RESOURCE_ATTRIBUTES = new Set([
@@ -98,13 +100,19 @@ export class FakeLoki {
   readonly queries: Array<{ query: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> =
     [];
 
-  private constructor(private readonly maxQueryLengthNs: bigint) {
+  private constructor(
+    private readonly maxQueryLengthNs: bigint,
+    private readonly grpcMaxMessageBytes: number
+  ) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   /** Starts a double on a free loopback port. */
   static async start(options: FakeLokiOptions = {}): Promise<FakeLoki> {
-    const loki = new FakeLoki(options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS);
+    const loki = new FakeLoki(
+      options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS,
+      options.grpcMaxMessageBytes ?? 4 * 1024 * 1024
+    );
     await new Promise<void>((resolve) => loki.server.listen(0, '127.0.0.1', resolve));
     return loki;
   }
@@ -112,6 +120,18 @@ export class FakeLoki {
   /** Base URL, like `http://127.0.0.1:3100`. */
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Loki's single binary hands each answer from the querier to the query frontend over gRPC, whose messages are
+   * limited to 4 MiB by default (`server.grpc_server_max_recv_msg_size`); a larger answer never arrives and the
+   * HTTP request waits until Loki's timeout. The double measures its JSON answer instead of Loki's protobuf
+   * message (about the same size for audit events) and never answers such a request.
+   */
+  private tooLargeForGrpc(bytes: number, res: ServerResponse): boolean {
+    if (bytes <= this.grpcMaxMessageBytes) return false;
+    this.hanging.push(res);
+    return true;
   }
 
   /** Adds entries directly, in push order (fast seeding for large tests and benchmarks). */
@@ -261,8 +281,30 @@ export class FakeLoki {
     const categorize = String(req.headers['x-loki-response-encoding-flags'] ?? '').includes(
       'categorize-labels'
     );
-    if (categorize) return this.answerCategorized(res, positions);
-    const page = positions.map((i) => this.entries[i]!);
+    const dropped = new Set(parsed.logs.dropped);
+    if (categorize && dropped.size === 0) return this.answerCategorized(res, positions);
+    const page = positions.map((i) => withoutFields(this.entries[i]!, dropped));
+    if (categorize) {
+      const streams = new Map<string, { stream: Readonly<Record<string, string>>; values: unknown[] }>();
+      for (const e of page) {
+        const key = streamKey(e.labels);
+        const s = streams.get(key) ?? { stream: e.labels, values: [] };
+        s.values.push([String(e.ts), e.line, { structuredMetadata: e.metadata }]);
+        streams.set(key, s);
+      }
+      const answer = JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'streams',
+          result: [...streams.values()],
+          stats: {},
+          encodingFlags: ['categorize-labels'],
+        },
+      });
+      if (this.tooLargeForGrpc(Buffer.byteLength(answer), res)) return;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(answer);
+      return;
+    }
     const streams = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
     for (const e of page) {
       const stream = { ...e.labels, ...e.metadata };
@@ -325,6 +367,13 @@ export class FakeLoki {
     }
     parts.push(Buffer.from('],"stats":{},"encodingFlags":["categorize-labels"]}}'));
     const body = parts.length > 16 ? [Buffer.concat(parts)] : parts;
+    if (
+      this.tooLargeForGrpc(
+        body.reduce((n, b) => n + b.length, 0),
+        res
+      )
+    )
+      return;
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': body.reduce((n, b) => n + b.length, 0),
@@ -423,6 +472,14 @@ function countAt(
 // Sample times are float seconds with millisecond precision, as Loki writes them.
 function seconds(t: bigint): number {
   return Number(t / 1_000_000n) / 1000;
+}
+
+/** The entry without the labels and metadata a `| drop` stage removes. */
+function withoutFields(e: StoredEntry, dropped: ReadonlySet<string>): StoredEntry {
+  if (dropped.size === 0) return e;
+  const keep = (o: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !dropped.has(k)));
+  return { ...e, labels: keep(e.labels), metadata: keep(e.metadata) };
 }
 
 const streamKeys = new WeakMap<object, string>();

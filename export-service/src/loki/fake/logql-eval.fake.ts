@@ -29,6 +29,11 @@ export interface LogQuery {
   readonly selector: readonly Matcher[];
   readonly labelFilters: readonly Matcher[];
   readonly lineFilters: readonly LineFilter[];
+  /**
+   * Labels and structured metadata removed from the answer by `| drop a, b`. The double applies them to the
+   * answer only, wherever the stage stands: AuditLens never filters on a field it drops.
+   */
+  readonly dropped: readonly string[];
 }
 
 /** A parsed `sum by (...) (count_over_time(<log query> [range]))`. */
@@ -85,7 +90,15 @@ function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
   const selector: Matcher[] = [];
   const labelFilters: Matcher[] = [];
   const lineFilters: LineFilter[] = [];
+  const dropped: string[] = [];
   const walk = (n: SyntaxNode): void => {
+    if (n.name === 'DropLabel') {
+      if (n.getChild('Matcher'))
+        throw new LokiQueryError('the Loki double supports only drop of whole labels');
+      dropped.push(text(n.getChild('Identifier')!));
+      return;
+    }
+    if (n.name === 'KeepLabelsExpr') throw new LokiQueryError('the Loki double does not support keep');
     if (n.name === 'Matcher') {
       const m = matcher(n, text);
       let p = n.parent;
@@ -102,7 +115,7 @@ function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
   };
   walk(node);
   if (!selector.some((m) => !emptyCompatible(m))) throw new LokiQueryError(EMPTY_COMPATIBLE);
-  return { selector, labelFilters, lineFilters };
+  return { selector, labelFilters, lineFilters, dropped };
 }
 
 function matcher(n: SyntaxNode, text: (n: SyntaxNode) => string): Matcher {

@@ -273,6 +273,27 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
     expect(await idsFor('e[0-9]')).toEqual(['e1', 'e3']);
   });
 
+  it('leaves out the labels and structured metadata a drop stage names', async () => {
+    const r = (
+      await query({
+        query: `${sel}, audit_log_type="access"} | user_name="jane" | drop observed_timestamp, scope_name, client_address`,
+        direction: 'forward',
+        ...range,
+      })
+    ).json();
+    expect(ids(r.data.result)).toEqual(['e1']);
+    const md = r.data.result[0]!.values[0]![2]!.structuredMetadata;
+    expect(md).toMatchObject({ user_name: 'jane', audit_event_id: 'e1', severity_text: 'INFO' });
+    expect(Object.keys(md)).not.toEqual(expect.arrayContaining(['observed_timestamp']));
+    expect(md).not.toHaveProperty('scope_name');
+    expect(md).not.toHaveProperty('client_address');
+    expect(r.data.result[0]!.stream).toEqual({
+      service_name: 'helpdesk',
+      audit_log_type: 'access',
+      deployment_environment_name: RUN,
+    });
+  });
+
   it('returns every log type as its own stream', async () => {
     const r = (await query({ query: `${sel}}`, direction: 'forward', ...range })).json();
     expect(r.data.result.map((s) => s.stream['audit_log_type']).sort()).toEqual([
@@ -438,6 +459,53 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
         'the query time range exceeds the limit (query length: 1000h0m0s, limit: 30d1h)'
       );
     });
+
+    it('never answers a page larger than the 4 MiB gRPC messages between querier and frontend', async () => {
+      const big = `${RUN}-big`;
+      const at = base + 30n * S;
+      for (let part = 0; part < 3; part++) {
+        const records = Array.from({ length: 850 }, (_, i) => ({
+          timeUnixNano: String(at + BigInt(part * 850 + i)),
+          body: { stringValue: `big ${part * 850 + i}` },
+          attributes: attrs({ 'audit.event_id': `b${part * 850 + i}`, 'audit.changes': 'x'.repeat(2000) }),
+        }));
+        const res = await fetch(`${url}/otlp/v1/logs`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            resourceLogs: [
+              {
+                resource: {
+                  attributes: attrs({
+                    'service.name': 'helpdesk',
+                    'audit.log_type': 'activity',
+                    'deployment.environment.name': big,
+                  }),
+                },
+                scopeLogs: [{ logRecords: records }],
+              },
+            ],
+          }),
+        });
+        expect(res.status).toBe(204);
+      }
+      const page = (limit: number, waitMs: number) =>
+        fetch(
+          `${url}/loki/api/v1/query_range?${new URLSearchParams({
+            query: `{deployment_environment_name="${big}"}`,
+            start: String(at),
+            end: String(at + S),
+            limit: String(limit),
+            direction: 'forward',
+          })}`,
+          { headers: CATEGORIZE, signal: AbortSignal.timeout(waitMs) }
+        );
+      const small = await page(1000, 30_000); // about 2.3 MB
+      expect(small.status).toBe(200);
+      expect((await small.text()).length).toBeGreaterThan(2_000_000);
+      // About 5.7 MB: Loki drops the querier's answer and the request waits for Loki's timeout (1 minute).
+      await expect(page(2500, 5000)).rejects.toThrow(/timeout|aborted/i);
+    }, 60_000);
 
     it('refuses more than 11,000 points per series, and takes 11,000', async () => {
       const q = { query: `sum(count_over_time(${access} [1s]))`, step: '1' };
