@@ -447,15 +447,18 @@ export class FakeLoki {
   }
 }
 
-/** `sum by (...) (count_over_time(... [range]))` at `t`: entries in (t - range, t], as Loki's range vectors. */
+/**
+ * `sum by (...) (count_over_time(... [range]))` at `t`: entries in (t - range, t], as Loki's range vectors.
+ * `matching` is in time order, so the entries of each evaluation are found by binary search.
+ */
 function countAt(
   count: CountQuery,
   matching: readonly StoredEntry[],
   t: bigint
 ): Array<{ metric: Record<string, string>; n: number }> {
   const counts = new Map<string, { metric: Record<string, string>; n: number }>();
-  for (const e of matching) {
-    if (e.ts <= t - count.rangeNs || e.ts > t) continue;
+  for (let i = firstAfter(matching, t - count.rangeNs); i < matching.length && matching[i]!.ts <= t; i++) {
+    const e = matching[i]!;
     const metric: Record<string, string> = {};
     for (const by of count.by) {
       const v = e.metadata[by] ?? e.labels[by];
@@ -467,6 +470,18 @@ function countAt(
     counts.set(key, c);
   }
   return [...counts.values()];
+}
+
+/** Index of the first entry later than `ts` in entries sorted by time. */
+function firstAfter(entries: readonly StoredEntry[], ts: bigint): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid]!.ts <= ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // Sample times are float seconds with millisecond precision, as Loki writes them.
