@@ -7,7 +7,7 @@ import { createXlsxWriter } from '../src/export/xlsx-writer';
 import type { RowWriter } from '../src/export/row-writer';
 import { HttpLokiClient } from '../src/loki/http-client';
 import { readAllEntries } from '../src/loki/pager';
-import { readInParallel } from '../src/loki/parallel-reader';
+import { readInParallel } from '../src/loki/parallel/parallel-reader';
 import type { LokiEntry } from '../src/loki/types';
 
 /** What the parent asks a case to do. */

@@ -118,13 +118,27 @@ function logcli(bin: string, lokiUrl: string, dir: string, fromMs: number, toMs:
 }
 
 function printTable(rows: readonly Row[], raw: number): void {
+  const perRow = (cores: number | undefined, r: Row) =>
+    cores === undefined ? '-' : ((cores * r.seconds * 1e6) / r.rows).toFixed(0);
   console.log(
-    '\ncase                              rows   seconds    rows/s   x raw   client cores   Loki cores   machine cores   peak RSS MB'
+    '\ncase                              rows   seconds    rows/s   x raw   client cores   Loki cores   machine cores   client µs/row   Loki µs/row   peak RSS MB'
   );
   for (const r of rows) {
     const rate = r.rows / r.seconds;
     console.log(
-      `${r.name.padEnd(30)}${String(r.rows).padStart(8)}${r.seconds.toFixed(1).padStart(10)}${Math.round(rate).toString().padStart(10)}${(rate / raw).toFixed(2).padStart(8)}${(r.clientCores === undefined ? '-' : r.clientCores.toFixed(2)).padStart(15)}${r.lokiCores.toFixed(2).padStart(13)}${r.machineCores.toFixed(2).padStart(16)}${(r.rssMb === undefined ? '-' : r.rssMb.toFixed(0)).padStart(14)}`
+      [
+        r.name.padEnd(30),
+        String(r.rows).padStart(8),
+        r.seconds.toFixed(1).padStart(10),
+        Math.round(rate).toString().padStart(10),
+        (rate / raw).toFixed(2).padStart(8),
+        (r.clientCores === undefined ? '-' : r.clientCores.toFixed(2)).padStart(15),
+        r.lokiCores.toFixed(2).padStart(13),
+        r.machineCores.toFixed(2).padStart(16),
+        perRow(r.clientCores, r).padStart(16),
+        perRow(r.lokiCores, r).padStart(14),
+        (r.rssMb === undefined ? '-' : r.rssMb.toFixed(0)).padStart(14),
+      ].join('')
     );
   }
 }
@@ -132,7 +146,10 @@ function printTable(rows: readonly Row[], raw: number): void {
 /** Where the 2 cores went during a case: Loki, the case's own process, and everything else on the machine. */
 function cores(r: Row): string {
   const others = Math.max(0, r.machineCores - r.lokiCores - (r.clientCores ?? 0));
-  const own = r.clientCores === undefined ? '' : `, itself ${r.clientCores.toFixed(2)}`;
+  const own =
+    r.clientCores === undefined
+      ? ''
+      : `, itself ${r.clientCores.toFixed(2)} (${((r.clientCores * r.seconds * 1e6) / r.rows).toFixed(0)} µs of CPU per row)`;
   return `${r.name}: Loki ${r.lokiCores.toFixed(2)} cores${own}, other processes ${others.toFixed(2)}`;
 }
 

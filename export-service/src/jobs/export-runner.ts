@@ -8,7 +8,7 @@ import { createCsvWriter } from '../export/csv-writer';
 import { createXlsxWriter } from '../export/xlsx-writer';
 import { zipFile } from '../export/zip-file';
 import { buildLogQuery } from '../loki/logql';
-import { readInParallel } from '../loki/parallel-reader';
+import { readInParallel } from '../loki/parallel/parallel-reader';
 import { withRetry, type RetryPolicy } from '../loki/pager';
 import type { LokiClient } from '../loki/types';
 import { downloadLink, exportMailText } from '../mail/export-mail';

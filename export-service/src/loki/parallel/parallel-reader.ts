@@ -1,12 +1,12 @@
-import { buildCountQuery } from './logql';
+import { buildCountQuery } from '../logql';
 import { Notifier } from './notifier';
-import { PageSizer } from './page-sizer';
-import { readAllEntries, withRetry, type Page, type RetryPolicy } from './pager';
-import { DEFAULT_MAX_QUERY_LENGTH_NS } from './query-limits';
-import { windowsForward, type TimeWindow } from './time-windows';
-import type { LokiClient } from './types';
+import { PageSizer } from '../page-sizer';
+import { readAllEntries, withRetry, type Page, type RetryPolicy } from '../pager';
+import { DEFAULT_MAX_QUERY_LENGTH_NS } from '../query-limits';
+import { windowsForward, type TimeWindow } from '../time-windows';
+import type { LokiClient } from '../types';
 import { planWindows, targetWindowEntries, type CountBucket } from './window-plan';
-import { queryMetricsInWindows } from './windowed-metrics';
+import { queryMetricsInWindows } from '../windowed-metrics';
 
 const S = 1_000_000_000n;
 

@@ -1,4 +1,4 @@
-import { windowsForward, type TimeWindow } from './time-windows';
+import { windowsForward, type TimeWindow } from '../time-windows';
 
 /** How many entries a count query found in the step ending at `end` (Loki counts (end - step, end]). */
 export interface CountBucket {

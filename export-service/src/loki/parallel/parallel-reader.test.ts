@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UpstreamError } from '../errors';
-import { FakeLoki, type SeedEntry } from './fake/FakeLoki.fake';
-import { HttpLokiClient } from './http-client';
-import { readAllEntries, type Page } from './pager';
+import { UpstreamError } from '../../errors';
+import { FakeLoki, type SeedEntry } from '../fake/FakeLoki.fake';
+import { HttpLokiClient } from '../http-client';
+import { readAllEntries, type Page } from '../pager';
 import { readInParallel, type ParallelReadOptions } from './parallel-reader';
-import type { TimeWindow } from './time-windows';
-import type { LogQueryParams, LokiClient, LokiEntry } from './types';
+import type { TimeWindow } from '../time-windows';
+import type { LogQueryParams, LokiClient, LokiEntry } from '../types';
 
 const LABELS = { service_name: 'helpdesk', audit_log_type: 'access' };
 const QUERY = '{audit_log_type="access"}';
