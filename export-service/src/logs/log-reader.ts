@@ -64,14 +64,13 @@ export class LogReader {
       const entries = await asUserQuery(() =>
         this.loki.queryLogs({ query, start: w.start, end: w.end, limit: want, direction: 'backward' })
       );
-      fresh.push(
-        ...entries
-          .filter((e) => !(after && e.ts === after.ts && seen.has(entryIdentity(e))))
-          .slice(0, limit - fresh.length)
-      );
-      const windowFull = entries.length >= want;
-      if (windowFull || fresh.length >= limit) {
-        more = fresh.length > 0 && (windowFull || i < windows.length - 1);
+      const unseen = entries.filter((e) => !(after && e.ts === after.ts && seen.has(entryIdentity(e))));
+      const room = limit - fresh.length;
+      fresh.push(...unseen.slice(0, room));
+      // More may follow when the window held more than was asked for or shown, or older windows remain.
+      const windowLeftSome = entries.length >= want || unseen.length > room;
+      if (windowLeftSome || fresh.length >= limit) {
+        more = fresh.length > 0 && (windowLeftSome || i < windows.length - 1);
         break;
       }
     }
