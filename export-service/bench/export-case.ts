@@ -1,12 +1,37 @@
-// One benchmark case in its own process, so its peak RSS is its own: reads every event from the Loki
-// double at LOKI_URL and writes them as CSV, XLSX, or plain lines through a bare fs.WriteStream.
+// One benchmark case in its own process, so its peak RSS is its own: reads every event of a Loki (the double or
+// a real one) and writes them as CSV, XLSX, plain lines through a bare fs.WriteStream, or nothing (read only).
 import { createWriteStream, readFileSync } from 'node:fs';
+import { LOKI_ADDED_METADATA } from '@auditlens/contract';
 import { createCsvWriter } from '../src/export/csv-writer';
 import { createXlsxWriter } from '../src/export/xlsx-writer';
 import type { RowWriter } from '../src/export/row-writer';
 import { HttpLokiClient } from '../src/loki/http-client';
 import { readAllEntries } from '../src/loki/pager';
+import { readInParallel } from '../src/loki/parallel/parallel-reader';
 import type { LokiEntry } from '../src/loki/types';
+
+/** What the parent asks a case to do. */
+export interface CaseSpec {
+  /** `csv`, `xlsx`, `baseline` (plain lines) or `read` (no file: the raw reader). */
+  readonly kind: 'csv' | 'xlsx' | 'baseline' | 'read';
+  readonly lokiUrl: string;
+  readonly path: string;
+  readonly query: string;
+  readonly start: string;
+  readonly end: string;
+  /** Windows read at once by the service's reader, as the export runner reads; 0 for the plain sequential pager. */
+  readonly concurrency: number;
+}
+
+/** What a case reports back. */
+export interface CaseResult {
+  readonly rows: number;
+  readonly bytes: number;
+  readonly seconds: number;
+  /** CPU seconds (user and system) the case's process used. */
+  readonly cpuSeconds: number;
+  readonly maxRssMb: number;
+}
 
 function bareWriter(path: string): RowWriter {
   const out = createWriteStream(path);
@@ -19,29 +44,40 @@ function bareWriter(path: string): RowWriter {
   };
 }
 
+const nothing: RowWriter = { write: async () => undefined, finish: async () => 0 };
+
 async function main(): Promise<void> {
-  const [kind, lokiUrl, path, start, end] = process.argv.slice(2) as [string, string, string, string, string];
+  const spec = JSON.parse(process.argv[2]!) as CaseSpec;
   const writer =
-    kind === 'csv'
-      ? createCsvWriter(path, 'access', 'Europe/Berlin')
-      : kind === 'xlsx'
-        ? createXlsxWriter(path, 'access', 'Europe/Berlin')
-        : bareWriter(path);
-  const client = new HttpLokiClient({ url: lokiUrl, timeoutMs: 60_000 });
+    spec.kind === 'csv'
+      ? createCsvWriter(spec.path, 'access', 'Europe/Berlin')
+      : spec.kind === 'xlsx'
+        ? createXlsxWriter(spec.path, 'access', 'Europe/Berlin')
+        : spec.kind === 'baseline'
+          ? bareWriter(spec.path)
+          : nothing;
+  const client = new HttpLokiClient({ url: spec.lokiUrl, timeoutMs: 120_000 });
+  const range = { query: spec.query, start: BigInt(spec.start), end: BigInt(spec.end), pageSize: 5000 };
+  const pages =
+    spec.concurrency > 0
+      ? readInParallel(client, { ...range, concurrency: spec.concurrency, dropFields: LOKI_ADDED_METADATA })
+      : readAllEntries(client, range);
   const started = process.hrtime.bigint();
   let rows = 0;
-  for await (const page of readAllEntries(client, {
-    query: '{audit_log_type="access"}',
-    start: BigInt(start),
-    end: BigInt(end),
-    pageSize: 5000,
-  })) {
+  for await (const page of pages) {
     await writer.write(page.entries);
     rows += page.entries.length;
   }
   const bytes = await writer.finish();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.send!({ rows, bytes, seconds, maxRssMb: peakRssMb() });
+  const cpu = process.cpuUsage();
+  process.send!({
+    rows,
+    bytes,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: peakRssMb(),
+  } satisfies CaseResult);
 }
 
 /**

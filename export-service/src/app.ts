@@ -45,6 +45,8 @@ export interface AppDeps {
   readonly ratePerSecond?: number;
   /** Requests a user may make at once after a quiet spell. The default value is 20. */
   readonly rateBurst?: number;
+  /** Loki's `max_query_length` in ns (0n: none); longer ranges are read in windows. The default value is 721h. */
+  readonly maxQueryLengthNs?: bigint;
   /** Called when an export is queued, so the runner starts at once. */
   readonly onExportQueued?: () => void;
   /** Called when a user asks for an export's mail again, so it goes at once. */
@@ -73,7 +75,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '64kb' }));
   api.use(cancelOnClose());
   const perUser = perUserRateLimit({ perSecond: deps.ratePerSecond ?? 10, burst: deps.rateBurst ?? 20 });
-  const reader = new LogReader(deps.loki, { serviceName: deps.serviceName, maxEntries: deps.maxEntries });
+  const reader = new LogReader(deps.loki, {
+    serviceName: deps.serviceName,
+    maxEntries: deps.maxEntries,
+    maxQueryLengthNs: deps.maxQueryLengthNs,
+  });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
   api.use(
     '/logs',

@@ -36,6 +36,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it("reads Loki's max_query_length in Loki's syntax and the export read concurrency, refusing bad ones", () => {
+    expect(loadConfig(valid)).toMatchObject({
+      LOKI_MAX_QUERY_LENGTH: 721n * 3_600_000_000_000n,
+      EXPORT_READ_CONCURRENCY: 4,
+    });
+    expect(loadConfig({ ...valid, LOKI_MAX_QUERY_LENGTH: '30d1h' }).LOKI_MAX_QUERY_LENGTH).toBe(
+      721n * 3_600_000_000_000n
+    );
+    expect(loadConfig({ ...valid, LOKI_MAX_QUERY_LENGTH: '0' }).LOKI_MAX_QUERY_LENGTH).toBe(0n);
+    expect(() => loadConfig({ ...valid, LOKI_MAX_QUERY_LENGTH: '30 days' })).toThrow(
+      /LOKI_MAX_QUERY_LENGTH: LOKI_MAX_QUERY_LENGTH must be a duration as in Loki/
+    );
+    expect(() => loadConfig({ ...valid, EXPORT_READ_CONCURRENCY: '0' })).toThrow(
+      /EXPORT_READ_CONCURRENCY must be at least 1/
+    );
+  });
+
   it('parses OTLP_HEADERS like OTEL_EXPORTER_OTLP_HEADERS, and rejects a malformed one', () => {
     expect(
       loadConfig({ ...valid, OTLP_HEADERS: 'Authorization=Bearer abc, X-Scope-OrgID=acme%20co' }).OTLP_HEADERS

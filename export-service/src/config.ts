@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseLokiDuration } from './loki/query-limits';
 
 const url = (name: string) => z.url({ error: `${name} must be a URL, e.g. http://loki:3100` });
 const positiveInt = (name: string, def: number) =>
@@ -31,6 +32,27 @@ const schema = z.object({
   LOKI_TENANT: z.string().optional(),
   LOKI_SERVICE_NAME: z.string().optional(),
   LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
+  // Loki's limits_config.max_query_length, in Loki's syntax; longer ranges are read in windows of this length.
+  LOKI_MAX_QUERY_LENGTH: z
+    .string()
+    .default('721h')
+    .transform((v, ctx) => {
+      const ns = parseLokiDuration(v);
+      if (ns === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'LOKI_MAX_QUERY_LENGTH must be a duration as in Loki, e.g. 721h or 30d1h (0: no limit)',
+        });
+        return z.NEVER;
+      }
+      return ns;
+    }),
+  EXPORT_READ_CONCURRENCY: z.coerce
+    .number({ error: 'EXPORT_READ_CONCURRENCY must be a number' })
+    .int('EXPORT_READ_CONCURRENCY must be a whole number')
+    .min(1, 'EXPORT_READ_CONCURRENCY must be at least 1')
+    .max(16, 'EXPORT_READ_CONCURRENCY must be at most 16')
+    .default(4),
   AUDITLENS_SHARED_SECRET: z.string().min(16, 'AUDITLENS_SHARED_SECRET must be at least 16 characters'),
   GRAFANA_URL: url('GRAFANA_URL'),
   GRAFANA_TOKEN: z.string().min(1, 'GRAFANA_TOKEN is required (a Grafana service-account token)'),

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
       grafanaUrl: config.GRAFANA_URL,
       serviceName: config.LOKI_SERVICE_NAME,
       pageSize: config.LOKI_MAX_ENTRIES,
+      readConcurrency: config.EXPORT_READ_CONCURRENCY,
+      maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
       maxRows: config.MAX_ROWS,
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
       zipOverBytes: config.ZIP_OVER_BYTES,
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
     rateBurst: config.RATE_LIMIT_BURST,
     onExportQueued: () => runner.wake(),
     onMailRequested: () => runner.wake(),
+    maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
   });
   runner.start();
   const server = app.listen(config.PORT, config.HOST, () =>

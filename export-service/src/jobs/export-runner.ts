@@ -1,5 +1,6 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOKI_ADDED_METADATA } from '@auditlens/contract';
 import type { Logger } from 'pino';
 import { PermissionRevokedError, type ExportAuthorizer } from '../auth/export-permissions';
 import type { JobStore, StoredJob } from '../db/job-store';
@@ -9,7 +10,8 @@ import type { OpenFile } from '../export/file-sink';
 import type { ExportFileWriter } from '../export/row-writer';
 import { createXlsxWriter } from '../export/xlsx-writer';
 import { buildLogQuery } from '../loki/logql';
-import { readAllEntries, type RetryPolicy } from '../loki/pager';
+import { readInParallel } from '../loki/parallel/parallel-reader';
+import type { RetryPolicy } from '../loki/pager';
 import type { LokiClient } from '../loki/types';
 import type { Mailer } from '../mail/mailer';
 import type { AuditRecorder } from './audit-recorder';
@@ -22,6 +24,10 @@ export interface ExportRunnerOptions extends ExportDeliveryOptions {
   readonly serviceName?: string;
   /** Entries per Loki request. The default value is 5000. */
   readonly pageSize?: number;
+  /** Time windows of an export read from Loki at once. The default value is 4. */
+  readonly readConcurrency?: number;
+  /** Loki's `max_query_length` in ns (0n: none); no request spans more. The default value is 721h. */
+  readonly maxQueryLengthNs?: bigint;
   readonly maxRows: number;
   readonly fileTtlHours: number;
   /** Retries of each Loki request within one attempt. */
@@ -290,13 +296,17 @@ export class ExportRunner {
         : createXlsxWriter(partPath, job.logType, job.timezone, this.deps.openFile);
     let rows = 0;
     try {
-      const pages = readAllEntries(loki, {
+      const pages = readInParallel(loki, {
         query: buildLogQuery(job.logType, job.filters, { serviceName: this.options.serviceName }),
         start: BigInt(Date.parse(job.from)) * 1_000_000n,
         end: BigInt(Date.parse(job.to)) * 1_000_000n,
         pageSize: this.options.pageSize,
         retry: this.options.retry,
         signal,
+        concurrency: this.options.readConcurrency,
+        maxQueryLengthNs: this.options.maxQueryLengthNs,
+        // No column shows them; Loki spends a fifth of a page's time on fields.
+        dropFields: LOKI_ADDED_METADATA,
       });
       for await (const page of pages) {
         if (signal.aborted) throw signal.reason;

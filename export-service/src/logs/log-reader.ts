@@ -1,5 +1,7 @@
 import {
+  ATTR,
   FILTER_FIELDS,
+  lokiFieldName,
   type AuditRow,
   type FacetsResponse,
   type LogType,
@@ -9,17 +11,37 @@ import {
 import { BadRequestError } from '../errors';
 import { buildCountQuery, buildLogQuery, type QueryOptions } from '../loki/logql';
 import { entryIdentity } from '../loki/pager';
-import type { LokiClient } from '../loki/types';
+import { DEFAULT_MAX_QUERY_LENGTH_NS } from '../loki/query-limits';
+import { windowsBackward } from '../loki/time-windows';
+import type { LokiClient, LokiEntry } from '../loki/types';
+import { queryMetricsInWindows, totalsInWindows } from '../loki/windowed-metrics';
 import type { NsRange } from '../schemas/time-range';
 import { decodeCursor, encodeCursor } from './cursor';
+import { asUserQuery } from './loki-rejection';
 import { toAuditRow } from './rows';
+import { chooseStatsStep } from './stats-step';
 
-/** Reads audit rows, facets and counts of one log type from Loki for the plugin's pages. */
+/** Options of {@link LogReader}. */
+export interface LogReaderOptions extends QueryOptions {
+  /** Loki's `max_entries_limit_per_query`: the most entries one request may ask for. */
+  readonly maxEntries: number;
+  /** Loki's `max_query_length` in ns (0n: none); longer ranges are read in windows. The default value is 721h. */
+  readonly maxQueryLengthNs?: bigint;
+}
+
+/**
+ * Reads audit rows, facets and counts of one log type from Loki for the plugin's pages. Ranges longer than Loki's
+ * `max_query_length` are read in windows; a query Loki rejects (4xx) is a 400 with Loki's reason.
+ */
 export class LogReader {
+  private readonly maxQueryLengthNs: bigint;
+
   constructor(
     private readonly loki: LokiClient,
-    private readonly options: QueryOptions & { readonly maxEntries: number }
-  ) {}
+    private readonly options: LogReaderOptions
+  ) {
+    this.maxQueryLengthNs = options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS;
+  }
 
   /** A page of rows, newest first, after `cursor`. */
   async list(
@@ -34,19 +56,25 @@ export class LogReader {
     const seen = new Set(after?.seen ?? []);
     // The page ends just after the cursor's timestamp (end is exclusive), and skips what was shown at it.
     const end = after ? (after.ts + 1n < range.end ? after.ts + 1n : range.end) : range.end;
-    const want = Math.min(this.options.maxEntries, limit + seen.size);
-    const entries = await this.loki.queryLogs({
-      query,
-      start: range.start,
-      end,
-      limit: want,
-      direction: 'backward',
-    });
-    const fresh = entries
-      .filter((e) => !(after && e.ts === after.ts && seen.has(entryIdentity(e))))
-      .slice(0, limit);
+    const fresh: LokiEntry[] = [];
+    const windows = windowsBackward(range.start, end, this.maxQueryLengthNs);
+    let more = false;
+    for (const [i, w] of windows.entries()) {
+      const want = Math.min(this.options.maxEntries, limit - fresh.length + seen.size);
+      const entries = await asUserQuery(() =>
+        this.loki.queryLogs({ query, start: w.start, end: w.end, limit: want, direction: 'backward' })
+      );
+      const unseen = entries.filter((e) => !(after && e.ts === after.ts && seen.has(entryIdentity(e))));
+      const room = limit - fresh.length;
+      fresh.push(...unseen.slice(0, room));
+      // More may follow when the window held more than was asked for or shown, or older windows remain.
+      const windowLeftSome = entries.length >= want || unseen.length > room;
+      if (windowLeftSome || fresh.length >= limit) {
+        more = fresh.length > 0 && (windowLeftSome || i < windows.length - 1);
+        break;
+      }
+    }
     const rows = fresh.map((e) => toAuditRow(e, logType));
-    const more = entries.length >= want && fresh.length > 0;
     if (!more) return { rows, nextCursor: null };
     const last = fresh[fresh.length - 1]!.ts;
     const atLast = fresh.filter((e) => e.ts === last).map(entryIdentity);
@@ -54,7 +82,7 @@ export class LogReader {
     return { rows, nextCursor: encodeCursor({ ts: last, seen: carried }) };
   }
 
-  /** Distinct values of a filter field with their counts over the range, most frequent first. */
+  /** Distinct values of a filter field with their counts over exactly the range, most frequent first. */
   async facets(
     logType: LogType,
     range: NsRange,
@@ -68,26 +96,26 @@ export class LogReader {
       ]);
     }
     const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== fieldKey));
-    const spanSeconds = Math.max(1, Math.ceil(Number((range.end - range.start) / 1_000_000_000n)));
-    const query = buildCountQuery(buildLogQuery(logType, others, this.options), field.lokiField, spanSeconds);
-    // One step covering the whole range gives one point per value: its total.
-    const series = await this.loki.queryMetrics({
-      query,
-      start: range.end,
-      end: range.end,
-      step: spanSeconds,
-    });
-    const values = series
-      .map((s) => ({
-        value: s.metric[field.lokiField] ?? '',
-        count: s.values.reduce((n, [, v]) => n + v, 0),
-      }))
+    const logQuery = buildLogQuery(logType, others, this.options);
+    const totals = await asUserQuery(() =>
+      totalsInWindows(this.loki, {
+        query: (rangeMs) => buildCountQuery(logQuery, field.lokiField, rangeMs),
+        start: range.start,
+        end: range.end,
+        maxQueryLengthNs: this.maxQueryLengthNs,
+      })
+    );
+    const values = totals
+      .map((t) => ({ value: t.metric[field.lokiField] ?? '', count: t.total }))
       .filter((v) => v.value !== '')
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     return { field: fieldKey, values };
   }
 
-  /** Event counts per step, split by action or outcome. */
+  /**
+   * Event counts per step, split by action or outcome, on Loki's step grid (multiples of step from the epoch;
+   * each point counts the step before it). The step keeps every series within Loki's 11,000 points.
+   */
   async stats(
     logType: LogType,
     range: NsRange,
@@ -95,16 +123,22 @@ export class LogReader {
     filters: Readonly<Record<string, unknown>>,
     step?: number
   ): Promise<StatsResponse> {
-    const spanSeconds = Number((range.end - range.start) / 1_000_000_000n);
-    const stepSeconds = step ?? Math.max(60, Math.ceil(spanSeconds / 120));
-    const field = by === 'action' ? 'audit_action' : 'audit_outcome';
-    const query = buildCountQuery(buildLogQuery(logType, filters, this.options), field, stepSeconds);
-    const series = await this.loki.queryMetrics({
-      query,
-      start: range.start,
-      end: range.end,
-      step: stepSeconds,
-    });
+    const stepSeconds = chooseStatsStep(range.end - range.start, step, this.maxQueryLengthNs);
+    const field = by === 'action' ? lokiFieldName(ATTR.action) : lokiFieldName(ATTR.outcome);
+    const query = buildCountQuery(
+      buildLogQuery(logType, filters, this.options),
+      field,
+      BigInt(stepSeconds) * 1000n
+    );
+    const series = await asUserQuery(() =>
+      queryMetricsInWindows(this.loki, {
+        query,
+        start: range.start,
+        end: range.end,
+        stepSeconds,
+        maxQueryLengthNs: this.maxQueryLengthNs,
+      })
+    );
     return {
       by,
       step: stepSeconds,

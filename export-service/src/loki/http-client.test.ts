@@ -53,6 +53,25 @@ describe('HttpLokiClient', () => {
     expect(outcomes).toEqual(['ok']);
   });
 
+  it('asks an instant query at its exact nanosecond and reads one value per series', async () => {
+    const labels = { service_name: 'helpdesk', audit_log_type: 'access' };
+    loki.push([
+      { ts: T0 + 5n, line: 'a', labels, metadata: { user_name: 'bob' } },
+      { ts: T0 + 6n, line: 'b', labels, metadata: { user_name: 'bob' } },
+      { ts: T0 + 7n, line: 'c', labels, metadata: { user_name: 'jane' } },
+    ]);
+    const series = await client().queryInstant({
+      query: `sum by (user_name) (count_over_time(${QUERY} [1s]))`,
+      time: T0 + 6n,
+    });
+    expect(series).toEqual([{ metric: { user_name: 'bob' }, values: [[Number(T0 / 1_000_000n) / 1000, 2]] }]);
+    expect(loki.queries.at(-1)!.params.get('time')).toBe(String(T0 + 6n));
+    await expect(client().queryInstant({ query: QUERY, time: T0 })).rejects.toMatchObject({
+      retryable: false,
+      upstreamStatus: 400,
+    });
+  });
+
   it("fails a 4xx with Loki's message, not to be retried", async () => {
     const f = await failure(client().queryLogs({ ...query, limit: 6000 }));
     expect(f).toEqual({

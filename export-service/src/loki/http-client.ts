@@ -1,6 +1,13 @@
 import { UpstreamError } from '../errors';
 import { httpGet, NoResponseError, type RawResponse } from './http-get';
-import type { LogQueryParams, LokiClient, LokiEntry, LokiSeries, MetricQueryParams } from './types';
+import type {
+  InstantQueryParams,
+  LogQueryParams,
+  LokiClient,
+  LokiEntry,
+  LokiSeries,
+  MetricQueryParams,
+} from './types';
 
 /** Options of {@link HttpLokiClient}. */
 export interface HttpLokiClientOptions {
@@ -27,6 +34,12 @@ interface MatrixResponse {
   data: {
     resultType: 'matrix';
     result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  };
+}
+interface VectorResponse {
+  data: {
+    resultType: 'vector';
+    result: Array<{ metric: Record<string, string>; value: [number, string] }>;
   };
 }
 
@@ -75,6 +88,20 @@ export class HttpLokiClient implements LokiClient {
     return body.data.result.map((s) => ({
       metric: s.metric,
       values: s.values.map(([t, v]) => [Number(t), Number(v)] as const),
+    }));
+  }
+
+  async queryInstant(p: InstantQueryParams): Promise<LokiSeries[]> {
+    const body = (await this.get(
+      '/loki/api/v1/query',
+      { query: p.query, time: String(p.time) },
+      p.signal
+    )) as VectorResponse;
+    if (body.data?.resultType !== 'vector')
+      throw new UpstreamError('loki', 'Loki answered an instant query without a vector', false);
+    return body.data.result.map((s) => ({
+      metric: s.metric,
+      values: [[Number(s.value[0]), Number(s.value[1])] as const],
     }));
   }
 

@@ -95,14 +95,20 @@ describe('quoteLogQL', () => {
 
 describe('buildCountQuery', () => {
   it('builds a metric query that parses', () => {
-    const q = buildCountQuery(buildLogQuery('access', { user: 'bob' }), 'audit_action', 300);
+    const q = buildCountQuery(buildLogQuery('access', { user: 'bob' }), 'audit_action', 300_000n);
     expect(q).toBe(
       'sum by (audit_action) (count_over_time({audit_log_type="access"} | user_name="bob" [300s]))'
     );
     expect(parseLogQL(q).strings).toEqual(['access', 'bob']);
   });
 
+  it('writes ranges that are not whole seconds in milliseconds, and counts everything without a field', () => {
+    const q = buildCountQuery(buildLogQuery('access'), undefined, 2_595_600_001n);
+    expect(q).toBe('sum (count_over_time({audit_log_type="access"} [2595600001ms]))');
+    expect(parseLogQL(q).strings).toEqual(['access']);
+  });
+
   it('refuses a field that is not a plain name', () => {
-    expect(() => buildCountQuery('{a="b"}', 'x) or vector(1', 60)).toThrow(BadRequestError);
+    expect(() => buildCountQuery('{a="b"}', 'x) or vector(1', 60_000n)).toThrow(BadRequestError);
   });
 });

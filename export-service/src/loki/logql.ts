@@ -91,11 +91,13 @@ export function buildLogQuery(
 }
 
 /**
- * A metric query counting matching events per `step` seconds, split by one structured-metadata field:
- * `sum by (<field>) (count_over_time(<log query> [<step>s]))`.
+ * A metric query counting matching events over a range vector of `rangeMs` milliseconds, split by one
+ * structured-metadata field when `byField` is given: `sum by (<field>) (count_over_time(<log query> [<range>]))`.
  */
-export function buildCountQuery(logQuery: string, byField: string, stepSeconds: number): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(byField))
+export function buildCountQuery(logQuery: string, byField: string | undefined, rangeMs: bigint): string {
+  if (byField !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(byField))
     throw new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
-  return `sum by (${byField}) (count_over_time(${logQuery} [${Math.max(1, Math.floor(stepSeconds))}s]))`;
+  const ms = rangeMs > 0n ? rangeMs : 1n;
+  const range = ms % 1000n === 0n ? `${ms / 1000n}s` : `${ms}ms`;
+  return `sum${byField ? ` by (${byField})` : ''} (count_over_time(${logQuery} [${range}]))`;
 }

@@ -1,5 +1,6 @@
 import { FakeLoki, type SeedEntry } from './fake/FakeLoki.fake';
 import { HttpLokiClient } from './http-client';
+import { PageSizer } from './page-sizer';
 import { readAllEntries, type Page, type PagerCheckpoint } from './pager';
 import { UpstreamError } from '../errors';
 
@@ -105,6 +106,45 @@ describe('readAllEntries', () => {
     expect([...page.entries.map((e) => e.metadata['audit_event_id']), ...rest]).toEqual(
       seeded.map((e) => e.metadata!['audit_event_id'])
     );
+  });
+
+  it('asks for pages that fit the byte budget, and reads events larger than a default page would hold', async () => {
+    await loki.stop();
+    // The double, like Loki, never answers a page over 4 MiB: here 5000 events of 2 KB would be 10 MB.
+    loki = await FakeLoki.start();
+    client = new HttpLokiClient({ url: loki.url, timeoutMs: 2000 });
+    const seeded = Array.from({ length: 6000 }, (_, i) => ({
+      ...entry(T0 + BigInt(i)),
+      metadata: { audit_event_id: `big-${i}`, audit_changes: 'x'.repeat(2000) },
+    }));
+    loki.push(seeded);
+    const ids = await readIds(client, 5000);
+    expect(ids).toEqual(seeded.map((e) => e.metadata.audit_event_id));
+    const limits = loki.queries.map((q) => Number(q.params.get('limit')));
+    expect(limits[0]).toBe(100);
+    expect(Math.max(...limits)).toBeLessThan(1100);
+    expect(Math.max(...limits)).toBeGreaterThan(900);
+  });
+
+  it('halves its pages after a request that got no answer, and goes on', async () => {
+    loki.push(Array.from({ length: 300 }, (_, i) => entry(T0 + BigInt(i))));
+    const sizer = new PageSizer({ maxEntries: 5000 });
+    const first = readAllEntries(new HttpLokiClient({ url: loki.url, timeoutMs: 300 }), {
+      query: QUERY,
+      start: T0,
+      end: T0 + 10_000n,
+      sizer,
+      retry: fastRetry,
+      prefetch: false,
+    });
+    expect((await first.next()).value!.entries).toHaveLength(100);
+    loki.hangNext(1);
+    const rest: string[] = [];
+    for await (const page of first) rest.push(...page.entries.map((e) => e.metadata['audit_event_id']!));
+    expect(rest).toHaveLength(200);
+    const limits = loki.queries.map((q) => Number(q.params.get('limit')));
+    // The request of 5000 that got no answer is not in the double's log; its retry asked for half.
+    expect(limits).toEqual([100, 2500]);
   });
 
   it("fails on Loki's 4xx with Loki's message, without retrying", async () => {

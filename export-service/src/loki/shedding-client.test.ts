@@ -20,6 +20,9 @@ class GatedLoki implements LokiClient {
   queryMetrics(): Promise<never> {
     return Promise.reject(new Error('not used'));
   }
+  queryInstant(): Promise<never> {
+    return Promise.reject(new Error('not used'));
+  }
   ready(): Promise<boolean> {
     return Promise.resolve(true);
   }

@@ -1,6 +1,13 @@
 import { ClientGoneError, TooManyRequestsError } from '../errors';
 import { requestSignal } from './request-signal';
-import type { LogQueryParams, LokiClient, LokiEntry, LokiSeries, MetricQueryParams } from './types';
+import type {
+  InstantQueryParams,
+  LogQueryParams,
+  LokiClient,
+  LokiEntry,
+  LokiSeries,
+  MetricQueryParams,
+} from './types';
 
 /** Options of {@link SheddingLokiClient}. */
 export interface SheddingOptions {
@@ -76,6 +83,12 @@ export class SheddingLokiClient implements LokiClient {
   async queryMetrics(p: MetricQueryParams): Promise<LokiSeries[]> {
     const key = `metrics\u0000${p.query}\u0000${p.start}\u0000${p.end}\u0000${p.step}`;
     const series = await this.run(key, p.signal, (signal) => this.inner.queryMetrics({ ...p, signal }));
+    return series.slice();
+  }
+
+  async queryInstant(p: InstantQueryParams): Promise<LokiSeries[]> {
+    const key = `instant\u0000${p.query}\u0000${p.time}`;
+    const series = await this.run(key, p.signal, (signal) => this.inner.queryInstant({ ...p, signal }));
     return series.slice();
   }
 

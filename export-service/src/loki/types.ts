@@ -40,6 +40,14 @@ export interface MetricQueryParams {
   readonly signal?: AbortSignal;
 }
 
+/** Parameters of an instant metric query (`/loki/api/v1/query`). */
+export interface InstantQueryParams {
+  readonly query: string;
+  /** Evaluation time, ns since the epoch; a range `[d]` covers (time - d, time]. */
+  readonly time: bigint;
+  readonly signal?: AbortSignal;
+}
+
 /**
  * The Loki HTTP API as the service uses it. Failures are thrown as `UpstreamError`
  * (`retryable` false for Loki's 4xx answers, carrying Loki's plain-text message).
@@ -47,6 +55,8 @@ export interface MetricQueryParams {
 export interface LokiClient {
   queryLogs(params: LogQueryParams): Promise<LokiEntry[]>;
   queryMetrics(params: MetricQueryParams): Promise<LokiSeries[]>;
+  /** An instant metric query: one value per series, at `time`. */
+  queryInstant(params: InstantQueryParams): Promise<LokiSeries[]>;
   /** True when Loki answers its `/ready` endpoint. */
   ready(signal?: AbortSignal): Promise<boolean>;
 }

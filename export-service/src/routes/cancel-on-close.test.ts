@@ -29,6 +29,7 @@ describe('a client that goes away', () => {
             }
           },
           queryMetrics: (p) => lokiClient.queryMetrics(p),
+          queryInstant: (p) => lokiClient.queryInstant(p),
           ready: (s) => lokiClient.ready(s),
         };
         return { loki: new SheddingLokiClient(recording) };

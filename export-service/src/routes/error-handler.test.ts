@@ -99,6 +99,7 @@ describe('errors of every route', () => {
     const failing = (error: Error): LokiClient => ({
       queryLogs: () => Promise.reject(error),
       queryMetrics: () => Promise.reject(error),
+      queryInstant: () => Promise.reject(error),
       ready: () => Promise.resolve(true),
     });
 
@@ -110,7 +111,7 @@ describe('errors of every route', () => {
       expect(expectApiError(res, 500)).toEqual({ error: 'internal error' });
     });
 
-    it("answers 502 without Loki's 5xx body or address, but keeps Loki's 4xx text about the query", async () => {
+    it("answers 502 without Loki's 5xx body or address, and 400 with Loki's 4xx text about the query", async () => {
       h = await startHarness({
         app: {
           loki: failing(
@@ -127,7 +128,9 @@ describe('errors of every route', () => {
         },
       });
       const rejected = await request(h.app).get('/api/v1/logs/access').set(as('jane'));
-      expect(expectApiError(rejected, 502)).toEqual({ error: 'Loki answered 400: parse error at line 1' });
+      expect(expectApiError(rejected, 400)).toEqual({
+        error: 'Loki rejected the query: Loki answered 400: parse error at line 1',
+      });
     });
   });
 

@@ -87,7 +87,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (known.status >= 500) logger.warn({ err: known, path: req.path }, 'upstream failure');
     let body: ApiError = { error: known.publicMessage };
-    if (known instanceof BadRequestError) body = { ...body, issues: known.issues };
+    if (known instanceof BadRequestError && known.issues.length > 0) body = { ...body, issues: known.issues };
     if (known instanceof TooManyRequestsError) {
       const seconds = Math.max(1, Math.ceil(known.retryAfterSeconds));
       res.set('Retry-After', String(seconds));

@@ -10,15 +10,18 @@ export interface TestGrafanaUser {
 }
 
 /**
- * The Grafana double the service process talks to in fault and load tests: these users as org Admins, and
- * the service's org-Admin service account with SERVICE_GRAFANA_TOKEN.
+ * The Grafana double the service talks to in fault, load and long-range tests: these users as org Admins,
+ * and the service's org-Admin service account with `token` (SERVICE_GRAFANA_TOKEN by default).
  */
-export function startTestGrafana(users: readonly TestGrafanaUser[]): Promise<GrafanaDouble> {
+export function startTestGrafana(
+  users: readonly TestGrafanaUser[],
+  token = SERVICE_GRAFANA_TOKEN
+): Promise<GrafanaDouble> {
   return GrafanaDouble.start({
     plugin: loadPluginJson(),
     jsonData: { [APP_JSON_DATA.exportServiceUrl]: 'http://127.0.0.1:9' },
     secureJsonData: { [APP_SECURE_JSON_DATA.sharedSecret]: 'unused-by-these-tests' },
     users: users.map((u) => ({ ...u, uid: `u-${u.login}`, orgRole: 'Admin' as const })),
-    serviceAccounts: [{ token: SERVICE_GRAFANA_TOKEN, orgRole: 'Admin' }],
+    serviceAccounts: [{ token, orgRole: 'Admin' }],
   });
 }

@@ -5,7 +5,21 @@ import {
 } from '@auditlens/contract';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { entryMatches, LokiQueryError, parseQuery, type LogQuery, type StoredEntry } from './logql-eval.fake';
+import {
+  entryMatches,
+  LokiQueryError,
+  parseQuery,
+  type CountQuery,
+  type LogQuery,
+  type StoredEntry,
+} from './logql-eval.fake';
+import {
+  alignToStep,
+  checkQueryLength,
+  checkRangeVector,
+  checkResolution,
+  DEFAULT_MAX_QUERY_LENGTH_NS,
+} from './query-limits.fake';
 
 /** An entry to seed the double with directly (no OTLP round trip). */
 export interface SeedEntry {
@@ -13,6 +27,14 @@ export interface SeedEntry {
   readonly line: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link FakeLoki.start}. */
+export interface FakeLokiOptions {
+  /** Loki's `max_query_length` in ns; 0n disables it. The default value is 721h, Loki's default. */
+  readonly maxQueryLengthNs?: bigint;
+  /** Largest answer that reaches the client (Loki's gRPC message limit). The default value is 4 MiB. */
+  readonly grpcMaxMessageBytes?: number;
 }
 
 const INDEXED_RESOURCE_ATTRIBUTES = new Set([
@@ -62,7 +84,9 @@ interface OtlpRequest {
  * FakeLoki: a test double of Loki 3.7's HTTP API, standing in for the real Loki that cannot run here.
  * It follows the behaviour recorded in shared/fixtures/loki (OTLP mapping, categorize-labels encoding,
  * start inclusive / end exclusive, default direction backward, push order kept within a timestamp,
- * 400s with plain-text bodies) for the query shapes AuditLens uses. Listens on 127.0.0.1 only.
+ * 400s with plain-text bodies) for the query shapes AuditLens uses, and Loki's query limits
+ * (`max_query_length`, 11,000 points per series, the step grid of metric queries; see `query-limits.fake.ts`).
+ * Listens on 127.0.0.1 only.
  */
 export class FakeLoki {
   private readonly entries: StoredEntry[] = [];
@@ -76,13 +100,19 @@ export class FakeLoki {
   readonly queries: Array<{ query: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> =
     [];
 
-  private constructor() {
+  private constructor(
+    private readonly maxQueryLengthNs: bigint,
+    private readonly grpcMaxMessageBytes: number
+  ) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   /** Starts a double on a free loopback port. */
-  static async start(): Promise<FakeLoki> {
-    const loki = new FakeLoki();
+  static async start(options: FakeLokiOptions = {}): Promise<FakeLoki> {
+    const loki = new FakeLoki(
+      options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS,
+      options.grpcMaxMessageBytes ?? 4 * 1024 * 1024
+    );
     await new Promise<void>((resolve) => loki.server.listen(0, '127.0.0.1', resolve));
     return loki;
   }
@@ -90,6 +120,18 @@ export class FakeLoki {
   /** Base URL, like `http://127.0.0.1:3100`. */
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Loki's single binary hands each answer from the querier to the query frontend over gRPC, whose messages are
+   * limited to 4 MiB by default (`server.grpc_server_max_recv_msg_size`); a larger answer never arrives and the
+   * HTTP request waits until Loki's timeout. The double measures its JSON answer instead of Loki's protobuf
+   * message (about the same size for audit events) and never answers such a request.
+   */
+  private tooLargeForGrpc(bytes: number, res: ServerResponse): boolean {
+    if (bytes <= this.grpcMaxMessageBytes) return false;
+    this.hanging.push(res);
+    return true;
   }
 
   /** Adds entries directly, in push order (fast seeding for large tests and benchmarks). */
@@ -146,6 +188,7 @@ export class FakeLoki {
         return json(res, 204, undefined);
       }
       if (url.pathname === '/loki/api/v1/query_range') return this.queryRange(url.searchParams, req, res);
+      if (url.pathname === '/loki/api/v1/query') return this.queryInstant(url.searchParams, req, res);
       if (url.pathname === '/loki/api/v1/labels') {
         return json(res, 200, {
           status: 'success',
@@ -211,29 +254,22 @@ export class FakeLoki {
     const now = BigInt(Date.now()) * 1_000_000n;
     const end = params.has('end') ? parseTime(params.get('end')!) : now;
     const start = params.has('start') ? parseTime(params.get('start')!) : end - 3_600_000_000_000n;
+    const stepNs = parseStep(params.get('step'), start, end);
+    // The checks in the order Loki makes them: parsing the request, the frontend's limits, the querier's.
+    checkResolution(start, end, stepNs);
     const parsed = parseQuery(query);
+    checkQueryLength(start, end, this.maxQueryLengthNs);
     this.sortOnce();
     if (parsed.kind === 'count') {
-      const stepNs = parseStep(params.get('step'), start, end);
-      const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+      const grid = alignToStep(start, end, stepNs);
+      checkRangeVector(grid.end - grid.start, stepNs, parsed.count.rangeNs, this.maxQueryLengthNs);
       const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
-      for (let t = start; t <= end; t += stepNs) {
-        const counts = new Map<string, { metric: Record<string, string>; n: number }>();
-        for (const e of matching) {
-          if (e.ts <= t - parsed.count.rangeNs || e.ts > t) continue;
-          const metric: Record<string, string> = {};
-          for (const by of parsed.count.by) {
-            const v = e.metadata[by] ?? e.labels[by];
-            if (v !== undefined && v !== '') metric[by] = v;
-          }
-          const key = JSON.stringify(metric);
-          const c = counts.get(key) ?? { metric, n: 0 };
-          c.n += 1;
-          counts.set(key, c);
-        }
-        for (const [key, c] of counts) {
+      const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+      for (let t = grid.start; t <= grid.end; t += stepNs) {
+        for (const c of countAt(parsed.count, matching, t)) {
+          const key = JSON.stringify(c.metric);
           const s = series.get(key) ?? { metric: c.metric, values: [] };
-          s.values.push([Number(t / 1_000_000n) / 1000, String(c.n)]);
+          s.values.push([seconds(t), String(c.n)]);
           series.set(key, s);
         }
       }
@@ -250,8 +286,30 @@ export class FakeLoki {
     const categorize = String(req.headers['x-loki-response-encoding-flags'] ?? '').includes(
       'categorize-labels'
     );
-    if (categorize) return this.answerCategorized(res, positions);
-    const page = positions.map((i) => this.entries[i]!);
+    const dropped = new Set(parsed.logs.dropped);
+    if (categorize && dropped.size === 0) return this.answerCategorized(res, positions);
+    const page = positions.map((i) => withoutFields(this.entries[i]!, dropped));
+    if (categorize) {
+      const streams = new Map<string, { stream: Readonly<Record<string, string>>; values: unknown[] }>();
+      for (const e of page) {
+        const key = streamKey(e.labels);
+        const s = streams.get(key) ?? { stream: e.labels, values: [] };
+        s.values.push([String(e.ts), e.line, { structuredMetadata: e.metadata }]);
+        streams.set(key, s);
+      }
+      const answer = JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'streams',
+          result: [...streams.values()],
+          stats: {},
+          encodingFlags: ['categorize-labels'],
+        },
+      });
+      if (this.tooLargeForGrpc(Buffer.byteLength(answer), res)) return;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(answer);
+      return;
+    }
     const streams = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
     for (const e of page) {
       const stream = { ...e.labels, ...e.metadata };
@@ -264,6 +322,23 @@ export class FakeLoki {
       status: 'success',
       data: { resultType: 'streams', result: [...streams.values()], stats: {} },
     });
+  }
+
+  // An instant metric query is evaluated at exactly `time` (ns precision kept), with no step grid.
+  private queryInstant(params: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const query = params.get('query') ?? '';
+    this.queries.push({ query, params, headers: req.headers });
+    const time = params.has('time') ? parseTime(params.get('time')!) : BigInt(Date.now()) * 1_000_000n;
+    const parsed = parseQuery(query);
+    if (parsed.kind !== 'count')
+      throw new LokiQueryError('the Loki double answers only metric queries at /loki/api/v1/query');
+    this.sortOnce();
+    const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
+    const result = countAt(parsed.count, matching, time).map((c) => ({
+      metric: c.metric,
+      value: [seconds(time), String(c.n)],
+    }));
+    return json(res, 200, { status: 'success', data: { resultType: 'vector', result, stats: {} } });
   }
 
   /**
@@ -297,6 +372,13 @@ export class FakeLoki {
     }
     parts.push(Buffer.from('],"stats":{},"encodingFlags":["categorize-labels"]}}'));
     const body = parts.length > 16 ? [Buffer.concat(parts)] : parts;
+    if (
+      this.tooLargeForGrpc(
+        body.reduce((n, b) => n + b.length, 0),
+        res
+      )
+    )
+      return;
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': body.reduce((n, b) => n + b.length, 0),
@@ -368,6 +450,56 @@ export class FakeLoki {
     this.sorted = true;
     this.wire = undefined;
   }
+}
+
+/**
+ * `sum by (...) (count_over_time(... [range]))` at `t`: entries in (t - range, t], as Loki's range vectors.
+ * `matching` is in time order, so the entries of each evaluation are found by binary search.
+ */
+function countAt(
+  count: CountQuery,
+  matching: readonly StoredEntry[],
+  t: bigint
+): Array<{ metric: Record<string, string>; n: number }> {
+  const counts = new Map<string, { metric: Record<string, string>; n: number }>();
+  for (let i = firstAfter(matching, t - count.rangeNs); i < matching.length && matching[i]!.ts <= t; i++) {
+    const e = matching[i]!;
+    const metric: Record<string, string> = {};
+    for (const by of count.by) {
+      const v = e.metadata[by] ?? e.labels[by];
+      if (v !== undefined && v !== '') metric[by] = v;
+    }
+    const key = JSON.stringify(metric);
+    const c = counts.get(key) ?? { metric, n: 0 };
+    c.n += 1;
+    counts.set(key, c);
+  }
+  return [...counts.values()];
+}
+
+/** Index of the first entry later than `ts` in entries sorted by time. */
+function firstAfter(entries: readonly StoredEntry[], ts: bigint): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid]!.ts <= ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Sample times are float seconds with millisecond precision, as Loki writes them.
+function seconds(t: bigint): number {
+  return Number(t / 1_000_000n) / 1000;
+}
+
+/** The entry without the labels and metadata a `| drop` stage removes. */
+function withoutFields(e: StoredEntry, dropped: ReadonlySet<string>): StoredEntry {
+  if (dropped.size === 0) return e;
+  const keep = (o: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !dropped.has(k)));
+  return { ...e, labels: keep(e.labels), metadata: keep(e.metadata) };
 }
 
 const streamKeys = new WeakMap<object, string>();

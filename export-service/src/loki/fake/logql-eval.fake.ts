@@ -29,6 +29,11 @@ export interface LogQuery {
   readonly selector: readonly Matcher[];
   readonly labelFilters: readonly Matcher[];
   readonly lineFilters: readonly LineFilter[];
+  /**
+   * Labels and structured metadata removed from the answer by `| drop a, b`. The double applies them to the
+   * answer only, wherever the stage stands: AuditLens never filters on a field it drops.
+   */
+  readonly dropped: readonly string[];
 }
 
 /** A parsed `sum by (...) (count_over_time(<log query> [range]))`. */
@@ -85,7 +90,15 @@ function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
   const selector: Matcher[] = [];
   const labelFilters: Matcher[] = [];
   const lineFilters: LineFilter[] = [];
+  const dropped: string[] = [];
   const walk = (n: SyntaxNode): void => {
+    if (n.name === 'DropLabel') {
+      if (n.getChild('Matcher'))
+        throw new LokiQueryError('the Loki double supports only drop of whole labels');
+      dropped.push(text(n.getChild('Identifier')!));
+      return;
+    }
+    if (n.name === 'KeepLabelsExpr') throw new LokiQueryError('the Loki double does not support keep');
     if (n.name === 'Matcher') {
       const m = matcher(n, text);
       let p = n.parent;
@@ -102,7 +115,7 @@ function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
   };
   walk(node);
   if (!selector.some((m) => !emptyCompatible(m))) throw new LokiQueryError(EMPTY_COMPATIBLE);
-  return { selector, labelFilters, lineFilters };
+  return { selector, labelFilters, lineFilters, dropped };
 }
 
 function matcher(n: SyntaxNode, text: (n: SyntaxNode) => string): Matcher {
@@ -131,24 +144,40 @@ function compile(pattern: string, anchored: boolean): RegExp {
   return new RegExp(anchored ? `^(?:${source})$` : source, flags);
 }
 
-function matches(m: Matcher, value: string | undefined): boolean {
+function matches(m: Matcher, value: string | undefined, pipeline = false): boolean {
   const v = value ?? '';
+  const regexp = (pattern: string) => (pipeline ? pipelineRegexp(pattern) : compile(pattern, true));
   switch (m.op) {
     case '=':
       return v === m.value;
     case '!=':
       return v !== m.value;
     case '=~':
-      return compile(m.value, true).test(v);
+      return regexp(m.value).test(v);
     case '!~':
-      return !compile(m.value, true).test(v);
+      return !regexp(m.value).test(v);
   }
+}
+
+/**
+ * A label filter's regexp in a pipeline (`| name=~"..."`). Loki 3.7 simplifies a one-sided star around a literal,
+ * `.*foo` or `foo.*` (also with `(?i)`), into a substring match instead of anchoring it as stream selectors do
+ * (`parseRegexpFilter` in Loki's `pkg/logql/log/filter.go`; grafana/loki#14433 and #23892), so `.*03` matches
+ * `0030`. Every other pattern is anchored, `.*3$` included. Checked against Loki 3.7.6 in the contract suite.
+ */
+function pipelineRegexp(pattern: string): RegExp {
+  const insensitive = pattern.startsWith('(?i)');
+  const source = insensitive ? pattern.slice(4) : pattern;
+  const oneSided = /^\.\*([^\\.+*?()|[\]{}^$]+)$/.exec(source) ?? /^([^\\.+*?()|[\]{}^$]+)\.\*$/.exec(source);
+  if (!oneSided) return compile(pattern, true);
+  const literal = oneSided[1]!.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
+  return new RegExp(literal, insensitive ? 'iu' : 'u');
 }
 
 /** True when the entry passes the selector and every pipeline stage. */
 export function entryMatches(q: LogQuery, e: StoredEntry): boolean {
   if (!q.selector.every((m) => matches(m, e.labels[m.name]))) return false;
-  if (!q.labelFilters.every((m) => matches(m, e.metadata[m.name] ?? e.labels[m.name]))) return false;
+  if (!q.labelFilters.every((m) => matches(m, e.metadata[m.name] ?? e.labels[m.name], true))) return false;
   return q.lineFilters.every((f) => {
     switch (f.op) {
       case '|=':

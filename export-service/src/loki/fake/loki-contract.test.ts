@@ -1,8 +1,10 @@
 /**
- * Contract suite of the Loki double: the behaviour recorded from a real Loki 3.7 in shared/fixtures/loki.
- * Runs against FakeLoki, or against a real Loki when LOKI_URL is set (then every difference is a bug in
- * the double). Pushes the same request as the fixtures' push-otlp-request.py, at fresh timestamps.
+ * Contract suite of the Loki double: the behaviour recorded from a real Loki 3.7 in shared/fixtures/loki, and
+ * Loki's query limits. Runs against a real Loki when LOKI_BIN or LOKI_URL is set (every difference is then a
+ * bug in the double), against FakeLoki otherwise; the output says which. Pushes the same request as the
+ * fixtures' push-otlp-request.py, at fresh timestamps.
  */
+import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
 import { FakeLoki } from './FakeLoki.fake';
 
 const S = 1_000_000_000n;
@@ -128,8 +130,9 @@ interface Stream {
   values: Array<[string, string, { structuredMetadata: Record<string, string> }?]>;
 }
 
-describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${process.env.LOKI_URL}` : 'FakeLoki'})`, () => {
+describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'})`, () => {
   let fake: FakeLoki | undefined;
+  let target: LokiTarget | undefined;
   let url: string;
   const base = BigInt(Date.now() - 600_000) * 1_000_000n;
   const same = base + 5n * S;
@@ -150,7 +153,16 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
   const range = { start: String(base), end: String(base + 60n * S) };
 
   beforeAll(async () => {
-    if (process.env.LOKI_URL) url = process.env.LOKI_URL;
+    // Loki's defaults for max_query_length and the gRPC message cap (4 MiB), whatever collector-config/loki.yaml
+    // says, so the limits below hold: the service must work against a Loki with its defaults, and the double
+    // follows them. (The shipped loki.yaml raises the cap; a page of large events then comes back.)
+    target = await lokiForTests('export-service Loki contract suite', {
+      overrides: {
+        limits_config: { max_query_length: '721h' },
+        server: { grpc_server_max_recv_msg_size: 4 * 1024 * 1024 },
+      },
+    });
+    if (target.kind === 'real') url = target.url;
     else {
       fake = await FakeLoki.start();
       url = fake.url;
@@ -161,9 +173,11 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
       body: JSON.stringify(pushRequest(base)),
     });
     expect(res.status).toBeLessThan(300);
-    if (process.env.LOKI_URL) await new Promise((r) => setTimeout(r, 2000));
+  }, 60_000);
+  afterAll(async () => {
+    await fake?.stop();
+    await target?.release();
   });
-  afterAll(async () => fake?.stop());
 
   it('indexes only resource attributes; record attributes are structured metadata, dots become underscores', async () => {
     const r = (
@@ -245,6 +259,46 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
     expect(ids(r.data.result)).toEqual(['e2-0', 'e2-1', 'e2-2', 'e3']);
   });
 
+  it('matches a one-sided star around a literal in a label filter as a substring, and anchors the rest', async () => {
+    // grafana/loki#14433 and #23892: `| x=~".*foo"` and `| x=~"foo.*"` match any value containing foo.
+    const idsFor = async (pattern: string) =>
+      ids(
+        (
+          await query({
+            query: `${sel}, audit_log_type="access"} | audit_event_id=~"${pattern}"`,
+            direction: 'forward',
+            ...range,
+          })
+        ).json().data.result
+      );
+    expect(await idsFor('.*e2')).toEqual(['e2-0', 'e2-1', 'e2-2']);
+    expect(await idsFor('2.*')).toEqual(['e2-0', 'e2-1', 'e2-2']);
+    expect(await idsFor('.*2$')).toEqual(['e2-2']);
+    expect(await idsFor('.+2')).toEqual(['e2-2']);
+    expect(await idsFor('e[0-9]')).toEqual(['e1', 'e3']);
+  });
+
+  it('leaves out the labels and structured metadata a drop stage names', async () => {
+    const r = (
+      await query({
+        query: `${sel}, audit_log_type="access"} | user_name="jane" | drop observed_timestamp, scope_name, client_address`,
+        direction: 'forward',
+        ...range,
+      })
+    ).json();
+    expect(ids(r.data.result)).toEqual(['e1']);
+    const md = r.data.result[0]!.values[0]![2]!.structuredMetadata;
+    expect(md).toMatchObject({ user_name: 'jane', audit_event_id: 'e1', severity_text: 'INFO' });
+    expect(Object.keys(md)).not.toEqual(expect.arrayContaining(['observed_timestamp']));
+    expect(md).not.toHaveProperty('scope_name');
+    expect(md).not.toHaveProperty('client_address');
+    expect(r.data.result[0]!.stream).toEqual({
+      service_name: 'helpdesk',
+      audit_log_type: 'access',
+      deployment_environment_name: RUN,
+    });
+  });
+
   it('returns every log type as its own stream', async () => {
     const r = (await query({ query: `${sel}}`, direction: 'forward', ...range })).json();
     expect(r.data.result.map((s) => s.stream['audit_log_type']).sort()).toEqual([
@@ -304,5 +358,169 @@ describe(`Loki HTTP API contract (${process.env.LOKI_URL ? `real Loki at ${proce
       data: string[];
     };
     expect(values.data).toEqual(expect.arrayContaining(['access', 'activity', 'webhook_failure']));
+  });
+
+  describe('limits and time grids', () => {
+    const access = `${sel}, audit_log_type="access"}`;
+    // The seven access entries' times: e1, three at `same`, e3.
+    const accessTimes = [base + S, same, same, same, base + 9n * S];
+    type Matrix = {
+      data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+    };
+    type Vector = { data: { resultType: string; result: Array<{ value: [number, string] }> } };
+
+    it('evaluates a metric query on multiples of step from the epoch: start rounded down, end rounded up', async () => {
+      const step = 60n * S;
+      const start = same + 7n * S;
+      const end = start + 130n * S;
+      const r = await query({
+        query: `sum(count_over_time(${access} [10m]))`,
+        start: String(start),
+        end: String(end),
+        step: '60',
+      });
+      expect(r.status).toBe(200);
+      const expected: Array<[number, string]> = [];
+      for (let t = start - (start % step); t < end + step; t += step) {
+        const n = accessTimes.filter((ts) => ts > t - 600n * S && ts <= t).length;
+        if (n > 0) expected.push([Number(t / S), String(n)]);
+      }
+      expect(expected.length).toBeGreaterThanOrEqual(3);
+      expect((JSON.parse(r.body) as Matrix).data.result[0]!.values).toEqual(expected);
+    });
+
+    it('evaluates an instant query at its exact nanosecond, over (time - range, time]', async () => {
+      const at = async (time: bigint) => {
+        const res = await fetch(
+          `${url}/loki/api/v1/query?${new URLSearchParams({ query: `sum(count_over_time(${access} [4s]))`, time: String(time) })}`
+        );
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as Vector;
+        expect(body.data.resultType).toBe('vector');
+        return body.data.result.map((v) => v.value[1]);
+      };
+      expect(await at(same)).toEqual(['3']); // (base + 1s, base + 5s]: e1 at base + 1s is left out
+      expect(await at(same - 1n)).toEqual(['1']); // e1 in, the three at `same` out
+    });
+
+    it("refuses a range longer than max_query_length (721h) with Loki's message, and takes 721h", async () => {
+      const end = base + 60n * S;
+      const hours = (h: bigint) => h * 3600n * S;
+      const tooLong = await query({ query: access, start: String(end - hours(960n)), end: String(end) });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body).toBe(
+        'the query time range exceeds the limit (query length: 960h0m0s, limit: 30d1h)'
+      );
+      const justOver = await query({ query: access, start: String(end - hours(721n) - S), end: String(end) });
+      expect(justOver.body).toBe(
+        'the query time range exceeds the limit (query length: 721h0m1s, limit: 30d1h)'
+      );
+      const exactly = await query({ query: access, start: String(end - hours(721n)), end: String(end) });
+      expect(exactly.status).toBe(200);
+      expect(ids(exactly.json().data.result)).toEqual(['e3', 'e2-0', 'e2-1', 'e2-2', 'e1']);
+    });
+
+    it('refuses a metric query whose range vector is longer than max_query_length', async () => {
+      const second = same - (same % S);
+      const r = await query({
+        query: `sum(count_over_time(${access} [722h]))`,
+        start: String(second),
+        end: String(second),
+        step: '1',
+      });
+      expect(r.status).toBe(400);
+      expect(r.body).toBe('the query time range exceeds the limit (query length: 722h0m0s, limit: 30d1h)');
+    });
+
+    it('refuses a step as long as max_query_length even for one point, and takes two points of 360h', async () => {
+      const step = 721n * 3600n * S;
+      const t = same - (same % step);
+      const one = await query({
+        query: `sum(count_over_time(${access} [721h]))`,
+        start: String(t),
+        end: String(t),
+        step: String(step / S),
+      });
+      expect(one.status).toBe(400);
+      expect(one.body).toBe(
+        'the query time range exceeds the limit (query length: 721h0m0.000000001s, limit: 30d1h)'
+      );
+      const half = 360n * 3600n * S;
+      const u = same - (same % half);
+      const two = await query({
+        query: `sum(count_over_time(${access} [360h]))`,
+        start: String(u - half),
+        end: String(u),
+        step: String(half / S),
+      });
+      expect(two.status).toBe(200);
+      const three = await query({
+        query: `sum(count_over_time(${access} [500h]))`,
+        start: String(u - 500n * 3600n * S),
+        end: String(u),
+        step: String(500n * 3600n),
+      });
+      expect(three.body).toBe(
+        'the query time range exceeds the limit (query length: 1000h0m0s, limit: 30d1h)'
+      );
+    });
+
+    it('never answers a page larger than the 4 MiB gRPC messages between querier and frontend', async () => {
+      const big = `${RUN}-big`;
+      const at = base + 30n * S;
+      for (let part = 0; part < 3; part++) {
+        const records = Array.from({ length: 850 }, (_, i) => ({
+          timeUnixNano: String(at + BigInt(part * 850 + i)),
+          body: { stringValue: `big ${part * 850 + i}` },
+          attributes: attrs({ 'audit.event_id': `b${part * 850 + i}`, 'audit.changes': 'x'.repeat(2000) }),
+        }));
+        const res = await fetch(`${url}/otlp/v1/logs`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            resourceLogs: [
+              {
+                resource: {
+                  attributes: attrs({
+                    'service.name': 'helpdesk',
+                    'audit.log_type': 'activity',
+                    'deployment.environment.name': big,
+                  }),
+                },
+                scopeLogs: [{ logRecords: records }],
+              },
+            ],
+          }),
+        });
+        expect(res.status).toBe(204);
+      }
+      const page = (limit: number, waitMs: number) =>
+        fetch(
+          `${url}/loki/api/v1/query_range?${new URLSearchParams({
+            query: `{deployment_environment_name="${big}"}`,
+            start: String(at),
+            end: String(at + S),
+            limit: String(limit),
+            direction: 'forward',
+          })}`,
+          { headers: CATEGORIZE, signal: AbortSignal.timeout(waitMs) }
+        );
+      const small = await page(1000, 30_000); // about 2.3 MB
+      expect(small.status).toBe(200);
+      expect((await small.text()).length).toBeGreaterThan(2_000_000);
+      // About 5.7 MB: Loki drops the querier's answer and the request waits for Loki's timeout (1 minute).
+      await expect(page(2500, 5000)).rejects.toThrow(/timeout|aborted/i);
+    }, 60_000);
+
+    it('refuses more than 11,000 points per series, and takes 11,000', async () => {
+      const q = { query: `sum(count_over_time(${access} [1s]))`, step: '1' };
+      const over = await query({ ...q, start: String(same - 11_001n * S), end: String(same) });
+      expect(over.status).toBe(400);
+      expect(over.body).toBe(
+        'exceeded maximum resolution of 11,000 points per time series. Try increasing the value of the step parameter'
+      );
+      const max = await query({ ...q, start: String(same - 11_000n * S), end: String(same) });
+      expect(max.status).toBe(200);
+    });
   });
 });

@@ -1,0 +1,264 @@
+// Export speed on the real Loki, side by side in one run on the same data: one sequential raw reader (the pager,
+// no file), Grafana's logcli with 4 parallel workers, and the service's CSV and XLSX exports (4 windows at once),
+// then the raw reader again to show how much the machine drifted meanwhile. Prints the table and whether the goals
+// are met, with the CPU figures that explain them. Needs LOKI_BIN (and LOGCLI_BIN for logcli); says so otherwise.
+// BENCH_SHORT=1 seeds 30,000 events instead of 200,000 (BENCH_LOKI_EVENTS sets any number).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLoki, type LokiServer } from '@auditlens/testkit';
+import { buildLogQuery } from '../src/loki/logql';
+import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
+import type { CaseResult, CaseSpec } from './export-case';
+import { runCase } from './run-case';
+import { seedAccessEvents } from './seed-loki';
+
+const EVENTS = Number(process.env['BENCH_LOKI_EVENTS'] ?? (process.env['BENCH_SHORT'] ? 30_000 : 200_000));
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
+const SPAN_MS = 100 * 60_000;
+const QUERY = buildLogQuery('access', {}, { serviceName: 'helpdesk' });
+
+/** One measured case. */
+interface Row {
+  readonly name: string;
+  readonly rows: number;
+  readonly seconds: number;
+  /** CPU cores the case's own process used on average; undefined when not measured. */
+  readonly clientCores?: number;
+  readonly lokiCores: number;
+  /** Every process of the machine, Loki and the case included. */
+  readonly machineCores: number;
+  readonly rssMb?: number;
+}
+
+async function measure(
+  lokiPid: number | undefined,
+  name: string,
+  run: () => Promise<{ rows: number; seconds?: number; clientCpu?: number; rssMb?: number }>
+): Promise<Row> {
+  const loki0 = lokiPid ? processCpuSeconds(lokiPid) : 0;
+  const machine0 = machineBusySeconds();
+  const t0 = process.hrtime.bigint();
+  const r = await run();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const seconds = r.seconds ?? wall;
+  const row: Row = {
+    name,
+    rows: r.rows,
+    seconds,
+    clientCores: r.clientCpu === undefined ? undefined : r.clientCpu / wall,
+    lokiCores: lokiPid ? (processCpuSeconds(lokiPid) - loki0) / wall : 0,
+    machineCores: (machineBusySeconds() - machine0) / wall,
+    rssMb: r.rssMb,
+  };
+  console.log(`  ${name}: ${row.rows} rows in ${seconds.toFixed(1)} s`);
+  return row;
+}
+
+function serviceCase(
+  lokiUrl: string,
+  dir: string,
+  spec: Pick<CaseSpec, 'kind' | 'concurrency'>,
+  start: string,
+  end: string
+) {
+  return async () => {
+    const r: CaseResult = await runCase({
+      ...spec,
+      lokiUrl,
+      path: join(dir, `out.${spec.kind}`),
+      query: QUERY,
+      start,
+      end,
+    });
+    if (r.rows !== EVENTS) throw new Error(`${spec.kind} read ${r.rows} of ${EVENTS} events`);
+    return { rows: r.rows, seconds: r.seconds, clientCpu: r.cpuSeconds, rssMb: r.maxRssMb };
+  };
+}
+
+/**
+ * Grafana's logcli reading the range with 4 workers in parallel, its output lines counted. It keeps its default
+ * batch of 1000 entries per request: batches of 5000 of these events are over Loki's 4 MiB gRPC messages.
+ */
+function logcli(bin: string, lokiUrl: string, dir: string, fromMs: number, toMs: number) {
+  return () =>
+    new Promise<{ rows: number }>((resolve, reject) => {
+      const parts = Math.max(1, Math.round((toMs - fromMs) / 1000 / 16));
+      const child = spawn(
+        bin,
+        [
+          'query',
+          `--addr=${lokiUrl}`,
+          `--from=${new Date(fromMs).toISOString()}`,
+          `--to=${new Date(toMs).toISOString()}`,
+          '--forward',
+          '--limit=0',
+          `--parallel-duration=${parts}s`,
+          '--parallel-max-workers=4',
+          `--part-path-prefix=${join(dir, 'logcli-part')}`,
+          '--merge-parts',
+          '--output=jsonl',
+          '--quiet',
+          QUERY,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] }
+      );
+      let lines = 0;
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        for (const byte of chunk) if (byte === 0x0a) lines += 1;
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        code === 0 ? resolve({ rows: lines }) : reject(new Error(`logcli exited with ${code}: ${stderr}`))
+      );
+    });
+}
+
+function printTable(rows: readonly Row[], raw: number): void {
+  const perRow = (cores: number | undefined, r: Row) =>
+    cores === undefined ? '-' : ((cores * r.seconds * 1e6) / r.rows).toFixed(0);
+  console.log(
+    '\ncase                              rows   seconds    rows/s   x raw   client cores   Loki cores   machine cores   client µs/row   Loki µs/row   peak RSS MB'
+  );
+  for (const r of rows) {
+    const rate = r.rows / r.seconds;
+    console.log(
+      [
+        r.name.padEnd(30),
+        String(r.rows).padStart(8),
+        r.seconds.toFixed(1).padStart(10),
+        Math.round(rate).toString().padStart(10),
+        (rate / raw).toFixed(2).padStart(8),
+        (r.clientCores === undefined ? '-' : r.clientCores.toFixed(2)).padStart(15),
+        r.lokiCores.toFixed(2).padStart(13),
+        r.machineCores.toFixed(2).padStart(16),
+        perRow(r.clientCores, r).padStart(16),
+        perRow(r.lokiCores, r).padStart(14),
+        (r.rssMb === undefined ? '-' : r.rssMb.toFixed(0)).padStart(14),
+      ].join('')
+    );
+  }
+}
+
+/** Where the 2 cores went during a case: Loki, the case's own process, and everything else on the machine. */
+function cores(r: Row): string {
+  const others = Math.max(0, r.machineCores - r.lokiCores - (r.clientCores ?? 0));
+  const own =
+    r.clientCores === undefined
+      ? ''
+      : `, itself ${r.clientCores.toFixed(2)} (${((r.clientCores * r.seconds * 1e6) / r.rows).toFixed(0)} µs of CPU per row)`;
+  return `${r.name}: Loki ${r.lokiCores.toFixed(2)} cores${own}, other processes ${others.toFixed(2)}`;
+}
+
+function printGoals(rows: readonly Row[], raw: number): void {
+  const find = (name: string) => rows.find((x) => x.name === name);
+  const rate = (r: Row) => r.rows / r.seconds;
+  const raws = rows.filter((r) => r.name.startsWith('raw reader'));
+  const csv = find('CSV export')!;
+  const xlsx = find('XLSX export')!;
+  const cli = find('logcli, 4 workers');
+  const goal = (text: string, met: boolean, figure: string, facts: readonly Row[]) =>
+    console.log(
+      `  ${met ? 'met    ' : 'NOT met'}  ${text}: ${figure}${met ? '' : `. Where the cores went: ${facts.map(cores).join('; ')}; load average ${loadavg()[0]!.toFixed(1)}`}`
+    );
+  console.log('\ngoals (the raw reader is the mean of its two runs):');
+  goal(
+    'CSV >= 1.4 x the sequential raw reader',
+    rate(csv) >= 1.4 * raw,
+    `${(rate(csv) / raw).toFixed(2)} x`,
+    [...raws, csv]
+  );
+  if (cli === undefined)
+    console.log('  -        CSV ahead of logcli with 4 workers: not measured (LOGCLI_BIN is not set)');
+  else
+    goal(
+      'CSV ahead of logcli with 4 workers',
+      rate(csv) > rate(cli),
+      `${(rate(csv) / rate(cli)).toFixed(2)} x logcli`,
+      [cli, csv]
+    );
+  goal('XLSX >= 0.9 x CSV', rate(xlsx) >= 0.9 * rate(csv), `${(rate(xlsx) / rate(csv)).toFixed(2)} x`, [
+    csv,
+    xlsx,
+  ]);
+}
+
+async function main(): Promise<void> {
+  const lokiBin = process.env['LOKI_BIN'];
+  if (!lokiBin) {
+    console.log('real-Loki benchmark skipped: LOKI_BIN is not set (source scripts/use-test-servers.sh)');
+    return;
+  }
+  // Ingestion limits are raised only so that seeding is quick; every query limit stays Loki's default.
+  const loki: LokiServer = await startLoki({
+    overrides: {
+      limits_config: {
+        ingestion_rate_mb: 1024,
+        ingestion_burst_size_mb: 1024,
+        per_stream_rate_limit: '1GB',
+        per_stream_rate_limit_burst: '1GB',
+      },
+    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'auditlens-loki-bench-'));
+  try {
+    const toMs = Date.now() - 60_000;
+    const fromMs = toMs - SPAN_MS;
+    const seedStart = Date.now();
+    await seedAccessEvents(loki.url, EVENTS, fromMs, toMs);
+    const start = String(BigInt(fromMs - 1000) * 1_000_000n);
+    const end = String(BigInt(toMs + 1000) * 1_000_000n);
+    console.log(
+      `real-Loki export benchmark: ${EVENTS} access events recorded with @auditlens/emitter over ${SPAN_MS / 60_000} minutes into Loki 3.7.6 at ${loki.url} in ${((Date.now() - seedStart) / 1000).toFixed(1)} s; node ${process.version}`
+    );
+    const pid = findProcess(`-config.file=${loki.configFile}`);
+    const rows: Row[] = [];
+    const read = serviceCase(loki.url, dir, { kind: 'read', concurrency: 0 }, start, end);
+    rows.push(await measure(pid, 'raw reader, sequential', read));
+    const logcliBin = process.env['LOGCLI_BIN'];
+    if (logcliBin)
+      rows.push(
+        await measure(pid, 'logcli, 4 workers', logcli(logcliBin, loki.url, dir, fromMs - 1000, toMs + 1000))
+      );
+    rows.push(
+      await measure(
+        pid,
+        'CSV export',
+        serviceCase(loki.url, dir, { kind: 'csv', concurrency: CONCURRENCY }, start, end)
+      )
+    );
+    rows.push(
+      await measure(
+        pid,
+        'XLSX export',
+        serviceCase(loki.url, dir, { kind: 'xlsx', concurrency: CONCURRENCY }, start, end)
+      )
+    );
+    rows.push(
+      await measure(
+        pid,
+        'CSV export, 1 reader',
+        serviceCase(loki.url, dir, { kind: 'csv', concurrency: 1 }, start, end)
+      )
+    );
+    rows.push(await measure(pid, 'raw reader, sequential again', read));
+    const rawRows = rows.filter((r) => r.name.startsWith('raw reader'));
+    const raw = rawRows.reduce((n, r) => n + r.rows / r.seconds, 0) / rawRows.length;
+    printTable(rows, raw);
+    printGoals(rows, raw);
+  } catch (error) {
+    console.error(`Loki's log ends with:\n${loki.logTail(40)}`);
+    throw error;
+  } finally {
+    await loki.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
