@@ -23,7 +23,6 @@ import {
   type ProxyDecision,
 } from '@auditlens/testkit/grafana-routing';
 import { AuditLensApi, type HttpFetcher } from '../src/api/client';
-import { PROXY_BASE } from '../src/constants';
 import sourcePlugin from '../src/plugin.json';
 
 jest.mock('@grafana/runtime', () => ({ getBackendSrv: () => ({}) }));
@@ -71,6 +70,9 @@ async function everyClientUrl(): Promise<ProxyUrl[]> {
           await api.createExport({ logType: t, from: 1, to: 2, format, filters: {}, timezone: 'UTC' });
     },
     exports: () => api.exports(),
+    resendMail: async () => {
+      for (const id of jobIds) await api.resendMail(id);
+    },
     health: () => api.health(),
     downloadUrl: async () => {
       for (const id of jobIds) urls.push({ method: 'GET', url: api.downloadUrl(id), madeBy });
@@ -84,13 +86,6 @@ async function everyClientUrl(): Promise<ProxyUrl[]> {
     madeBy = method;
     await walks[method]!();
   }
-  // Served by the export service for the app, not (yet) built by this client: asking for the mail again.
-  for (const id of jobIds)
-    urls.push({
-      method: 'POST',
-      url: `${PROXY_BASE}/exports/${encodeURIComponent(id)}/mail`,
-      madeBy: 'mail again',
-    });
   return urls;
 }
 
