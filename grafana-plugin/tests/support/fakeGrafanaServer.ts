@@ -14,6 +14,7 @@ import {
 } from '@auditlens/testkit/grafana-routing';
 import plugin from '../../src/plugin.json';
 import type { FakeExportService } from './fakeExportService';
+import { GRAFANA_ALERTS_URL, type GrafanaAlert } from '../../src/api/alerting';
 
 /** One call the pages made through backendSrv. */
 export interface RecordedRequest {
@@ -52,7 +53,9 @@ export class FakeGrafanaServer {
 
   constructor(
     private readonly service: FakeExportService,
-    private readonly user: { login: string; permissions: Readonly<Record<string, boolean>> }
+    private readonly user: { login: string; permissions: Readonly<Record<string, boolean>> },
+    /** Alert instances of Grafana's rule evaluator, every state (Normal ones too). */
+    readonly alertStates: readonly GrafanaAlert[] = []
   ) {}
 
   /** backendSrv.fetch */
@@ -76,6 +79,29 @@ export class FakeGrafanaServer {
       .map((r) => ({ path: r.url.slice(PROXY_PREFIX.length), status: r.status }));
   }
 
+  /**
+   * `GET /api/prometheus/grafana/api/v1/alerts`: authorization.go lets it through with `alert.instances:read`
+   * only (403 with accesscontrol's message otherwise); RouteGetAlertStatuses answers every instance of the
+   * org, whatever its state or folder, internal (`__`) labels left out.
+   */
+  private alerts(): [number, unknown] {
+    if (!this.user.permissions['alert.instances:read'])
+      return [
+        403,
+        {
+          accessErrorId: 'ACE0000000001',
+          message:
+            "You'll need additional permissions to perform this action. Permissions needed: alert.instances:read",
+          title: 'Access denied',
+        },
+      ];
+    const alerts = this.alertStates.map((a) => ({
+      ...a,
+      labels: Object.fromEntries(Object.entries(a.labels).filter(([k]) => !k.startsWith('__'))),
+    }));
+    return [200, { status: 'success', data: { alerts } }];
+  }
+
   private answer(options: FetchOptions): { status: number; data: unknown } {
     const method = (options.method ?? 'GET').toUpperCase();
     const params = options.params ?? {};
@@ -88,6 +114,7 @@ export class FakeGrafanaServer {
       this.savedSettings.push(options.data);
       return record(200, { message: 'Plugin settings updated' });
     }
+    if (options.url === GRAFANA_ALERTS_URL && method === 'GET') return record(...this.alerts());
     const proxyPath = proxyPathOf(options.url, PLUGIN_ID);
     if (proxyPath === undefined) return record(404, { message: 'Not found' });
     const decision = decidePluginProxyRequest({

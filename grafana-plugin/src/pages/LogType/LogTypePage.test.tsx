@@ -169,18 +169,77 @@ describe('a log type page', () => {
         .slice(1)
         .map((r) => r.textContent)
     ).toEqual(['enabledtruefalse']);
+    // Fields read as the table reads them: the contract's labels, the seed's words for activity.
     const fields = within(drawer).getByRole('table', { name: 'Event fields' });
-    expect(within(fields).getByText('audit_target_name').nextSibling?.textContent).toBe('Policy 0');
-    expect(within(fields).getByText('event id').nextSibling?.textContent).toBe('activity-0000');
+    expect(within(fields).getByText('Target').nextSibling?.textContent).toBe('Policy 0');
+    expect(within(fields).getByText('Event ID').nextSibling?.textContent).toBe('activity-0000');
+    expect(
+      within(fields)
+        .getAllByRole('rowheader')
+        .map((h) => h.textContent)
+    ).toEqual([
+      'Event ID',
+      'Time (UTC)',
+      'Where',
+      'Actor',
+      'Category',
+      'Action type',
+      'Target',
+      'Target type',
+      'Outcome',
+    ]);
+    // The id once; Loki's raw names only in the folded "All fields".
+    expect(within(drawer).getAllByText('activity-0000')).toHaveLength(1);
+    expect(within(drawer).queryByText('audit_target_name')).not.toBeInTheDocument();
+    await user.click(within(drawer).getByRole('button', { name: 'All fields' }));
+    const raw = within(drawer).getByRole('table', { name: 'All fields by Loki name' });
+    expect(within(raw).getByText('audit_target_name').nextSibling?.textContent).toBe('Policy 0');
+    expect(within(raw).getByText('client_address').nextSibling?.textContent).toBe('203.0.113.1');
+    expect(within(raw).queryByText('audit_event_id')).not.toBeInTheDocument();
+  });
+
+  it('gives each event a link that opens its page with its details, and closing them leaves the URL', async () => {
+    const { service: s, events } = service();
+    const second = events.filter((e) => e.logType === 'access')[1]!;
+    const user = userEvent.setup();
+    const first = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, s);
+    await screen.findByTestId(testIds.logTable);
+    await user.click(detailsButton(bodyRows()[1]!));
+    const link = await screen.findByTestId(testIds.eventLink);
+    const at = Date.parse(second.time);
+    expect(link.textContent).toBe(
+      `http://localhost${APP_BASE_PATH}/access?from=${at}&to=${at + 1}&event=${second.id}`
+    );
+    expect(locationService.getSearchObject()['event']).toBe(second.id);
+    first.unmount();
+
+    // Someone else opens the link: one event in range, its drawer open.
+    const app = renderApp(
+      new URL(link.textContent!).pathname + new URL(link.textContent!).search,
+      PERMISSION_SETS.viewer,
+      s
+    );
+    const drawer = await screen.findByTestId(testIds.eventDrawer);
+    expect(within(drawer).getByText('Event ID').nextSibling?.textContent).toBe(second.id);
+    expect(bodyRows()).toHaveLength(1);
+    expect(logCalls(app, 'access')[0]!.params).toMatchObject({ from: String(at), to: String(at + 1) });
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(locationService.getSearchObject()['event']).toBeUndefined());
+  });
+
+  it('says so when a linked event is not in the range', async () => {
+    renderApp(`${APP_BASE_PATH}/access?event=no-such-event`, PERMISSION_SETS.viewer, service().service);
+    expect(await screen.findByText('The linked event is not in this view')).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.eventDrawer)).not.toBeInTheDocument();
   });
 
   it('charts events over time split by action, or by outcome on request', async () => {
     const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
     const user = userEvent.setup();
     const chart = await screen.findByTestId(testIds.chart);
-    expect(
-      await within(chart).findByRole('img', { name: '150 events over time by action' })
-    ).toBeInTheDocument();
+    // Grafana's time series panel draws it (a canvas, not in jsdom); its totals are in words beside it.
+    expect(await within(chart).findByText('150 events over time by action')).toBeInTheDocument();
+    expect(chart.querySelector('[data-plugin-id="timeseries"]')).not.toBeNull();
     expect(within(chart).getByText('login (112)')).toBeInTheDocument();
     expect(within(chart).getByText('login_failed (38)')).toBeInTheDocument();
     await user.click(within(chart).getByLabelText('By outcome'));

@@ -1,0 +1,61 @@
+import { PanelBuilders, type SceneObject, type VizPanel } from '@grafana/scenes';
+import {
+  DrawStyle,
+  LegendDisplayMode,
+  StackingMode,
+  TooltipDisplayMode,
+  type VizTooltipOptions,
+} from '@grafana/ui';
+import { OUTCOMES } from '@auditlens/contract';
+
+/** Colours that read at a glance: failures red, successes green; other series take the palette. */
+const OUTCOME_COLORS: Readonly<Record<(typeof OUTCOMES)[number], string>> = {
+  failure: 'red',
+  success: 'green',
+};
+
+/** Options of {@link eventBarsPanel}. */
+export interface EventBarsOptions {
+  readonly title: string;
+  /** A legend below with each series' total. Default true; small tiles leave it out. */
+  readonly legend?: boolean;
+  /** Controls in the panel's header (the chart's split). */
+  readonly headerActions?: SceneObject;
+  /** No background or border, for a chart inside a tile. Default false. */
+  readonly transparent?: boolean;
+}
+
+/**
+ * Grafana's time series panel drawing events per step as stacked bars; its data comes from the nearest
+ * `$data` above it (an AuditQueryRunner of counts).
+ */
+export function eventBarsPanel({
+  title,
+  legend = true,
+  headerActions,
+  transparent,
+}: EventBarsOptions): VizPanel {
+  const builder = PanelBuilders.timeseries()
+    .setTitle(title)
+    .setUnit('none')
+    .setDecimals(0)
+    .setMin(0)
+    .setCustomFieldConfig('drawStyle', DrawStyle.Bars)
+    .setCustomFieldConfig('stacking', { mode: StackingMode.Normal, group: 'A' })
+    .setCustomFieldConfig('fillOpacity', 80)
+    .setCustomFieldConfig('lineWidth', 1)
+    .setOption('tooltip', { mode: TooltipDisplayMode.Multi, sort: 'desc' as VizTooltipOptions['sort'] })
+    .setOption(
+      'legend',
+      legend
+        ? { showLegend: true, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: ['sum'] }
+        : { showLegend: false, displayMode: LegendDisplayMode.Hidden, placement: 'bottom', calcs: [] }
+    )
+    .setOverrides((b) => {
+      for (const [name, color] of Object.entries(OUTCOME_COLORS))
+        b.matchFieldsWithName(name).overrideColor({ mode: 'fixed', fixedColor: color });
+    });
+  if (headerActions) builder.setHeaderActions(headerActions);
+  if (transparent) builder.setDisplayMode('transparent');
+  return builder.build();
+}
