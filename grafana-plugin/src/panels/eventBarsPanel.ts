@@ -6,13 +6,14 @@ import {
   TooltipDisplayMode,
   type VizTooltipOptions,
 } from '@grafana/ui';
-import { OUTCOMES } from '@auditlens/contract';
-
-/** Colours that read at a glance: failures red, successes green; other series take the palette. */
-const OUTCOME_COLORS: Readonly<Record<(typeof OUTCOMES)[number], string>> = {
-  failure: 'red',
-  success: 'green',
-};
+/**
+ * Colours that read at a glance, whatever order the series come in: failures (`failure`, `login_failed`) red,
+ * successes green; other series take the palette.
+ */
+const SERIES_COLORS: ReadonlyArray<{ readonly pattern: string; readonly color: string }> = [
+  { pattern: '^(failure|.*_failed)$', color: 'red' },
+  { pattern: '^success$', color: 'green' },
+];
 
 /** Options of {@link eventBarsPanel}. */
 export interface EventBarsOptions {
@@ -42,8 +43,9 @@ export function eventBarsPanel({
     .setMin(0)
     .setCustomFieldConfig('drawStyle', DrawStyle.Bars)
     .setCustomFieldConfig('stacking', { mode: StackingMode.Normal, group: 'A' })
-    .setCustomFieldConfig('fillOpacity', 80)
-    .setCustomFieldConfig('lineWidth', 1)
+    .setCustomFieldConfig('fillOpacity', 85)
+    // No outline: a bucket with no events draws nothing rather than a hairline.
+    .setCustomFieldConfig('lineWidth', 0)
     .setOption('tooltip', { mode: TooltipDisplayMode.Multi, sort: 'desc' as VizTooltipOptions['sort'] })
     .setOption(
       'legend',
@@ -52,8 +54,8 @@ export function eventBarsPanel({
         : { showLegend: false, displayMode: LegendDisplayMode.Hidden, placement: 'bottom', calcs: [] }
     )
     .setOverrides((b) => {
-      for (const [name, color] of Object.entries(OUTCOME_COLORS))
-        b.matchFieldsWithName(name).overrideColor({ mode: 'fixed', fixedColor: color });
+      for (const { pattern, color } of SERIES_COLORS)
+        b.matchFieldsWithNameByRegex(pattern).overrideColor({ mode: 'fixed', fixedColor: color });
     });
   if (headerActions) builder.setHeaderActions(headerActions);
   if (transparent) builder.setDisplayMode('transparent');

@@ -122,7 +122,7 @@ it('shows the overview tiles a user may read, and the permission page elsewhere'
   });
   await page
     .getByTestId('auditlens-tile-access')
-    .getByText(/failed logins/)
+    .getByRole('link', { name: /^\d+ failed logins$/ })
     .waitFor();
   expect(await page.locator('[data-testid^="auditlens-tile-"]').count()).toBe(1);
   await shot(page, '6-overview-access-only');

@@ -50,6 +50,7 @@ export class FakeGrafanaServer {
   readonly savedSettings: unknown[] = [];
   /** Answer time in ms; the browser harness slows answers down to show loading states. */
   latencyMs = 0;
+  private readonly holds: Array<{ matches: (url: string) => boolean; released: Promise<void> }> = [];
 
   constructor(
     private readonly service: FakeExportService,
@@ -62,14 +63,38 @@ export class FakeGrafanaServer {
   fetch<T>(options: FetchOptions): Observable<{ data: T; status: number; ok: boolean }> {
     return new Observable((subscriber) => {
       const answer = this.answer(options);
-      const timer = setTimeout(() => {
-        if (answer.status < 400) {
-          subscriber.next({ data: answer.data as T, status: answer.status, ok: true });
-          subscriber.complete();
-        } else subscriber.error({ status: answer.status, data: answer.data, config: options });
-      }, this.latencyMs);
-      return () => clearTimeout(timer);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancelled = false;
+      const held = this.holds.find((h) => h.matches(options.url));
+      void (held?.released ?? Promise.resolve()).then(() => {
+        if (cancelled) return;
+        timer = setTimeout(() => {
+          if (answer.status < 400) {
+            subscriber.next({ data: answer.data as T, status: answer.status, ok: true });
+            subscriber.complete();
+          } else subscriber.error({ status: answer.status, data: answer.data, config: options });
+        }, this.latencyMs);
+      });
+      return () => {
+        cancelled = true;
+        clearTimeout(timer);
+      };
     });
+  }
+
+  /**
+   * Keeps the answers to URLs ending in `suffix` back until the returned function is called, as a slow
+   * upstream would (a count over a long range while the rows are long in).
+   */
+  hold(suffix: string): () => void {
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold = { matches: (url: string) => url.endsWith(suffix), released };
+    this.holds.push(hold);
+    return () => {
+      this.holds.splice(this.holds.indexOf(hold), 1);
+      release();
+    };
   }
 
   /** Paths (after the proxy prefix) the pages called, in order, with their answers' status. */

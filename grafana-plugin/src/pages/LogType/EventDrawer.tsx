@@ -1,4 +1,4 @@
-import React, { useEffect } from 'react';
+import React, { useEffect, useId } from 'react';
 import { css } from '@emotion/css';
 import { ClipboardButton, ControlledCollapse, Drawer, useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2, TimeZone } from '@grafana/data';
@@ -36,6 +36,7 @@ export function EventDrawer({
     return () => document.removeEventListener('keydown', onKey, true);
   }, [onClose]);
   const link = eventLink(row);
+  const linkId = useId();
   return (
     <Drawer
       title={row.summary}
@@ -44,13 +45,18 @@ export function EventDrawer({
       size="md"
     >
       <div data-testid={testIds.eventDrawer} className={styles.body}>
-        <section aria-label="Link to this event" className={styles.link}>
-          <a href={link} className={styles.url} data-testid={testIds.eventLink}>
-            {link}
-          </a>
-          <ClipboardButton icon="copy" variant="secondary" size="sm" getText={() => link}>
-            Copy link
-          </ClipboardButton>
+        <section aria-labelledby={linkId}>
+          <h4 id={linkId} className={styles.heading}>
+            Link to this event
+          </h4>
+          <div className={styles.link}>
+            <a href={link} className={styles.url} data-testid={testIds.eventLink}>
+              {link}
+            </a>
+            <ClipboardButton icon="copy" variant="secondary" size="sm" getText={() => link}>
+              Copy link
+            </ClipboardButton>
+          </div>
         </section>
         {changes !== undefined && (
           <section aria-label="Before and after">

@@ -248,6 +248,53 @@ describe('a log type page', () => {
     expect(stats.map((r) => r.params['by'])).toEqual(['action', 'outcome']);
   });
 
+  it('shows the rows as soon as they are in, while the counts are still on their way', async () => {
+    const { service: s } = service();
+    const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, s);
+    // Too late to hold the first answers: hold the counts of the next query, then filter.
+    await screen.findByTestId(testIds.logTable);
+    const release = app.server.hold('/logs/access/stats');
+    act(() => locationService.partial({ user: 'omar' }));
+    await waitFor(() => expect(cellsOf(bodyRows()[0]!)[1]).toBe('omar'));
+    const chart = screen.getByTestId(testIds.chart);
+    expect(within(chart).queryByText(/events over time by action/)).not.toBeInTheDocument();
+    release();
+    expect(await within(chart).findByText('50 events over time by action')).toBeInTheDocument();
+  });
+
+  it('asks for a filter’s values once per time range, however often its dropdown opens', async () => {
+    const app = renderApp(
+      `${APP_BASE_PATH}/access?from=now-6h&to=now`,
+      PERMISSION_SETS.viewer,
+      service().service
+    );
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    const facetCalls = () => app.server.requests.filter((r) => r.url.endsWith('/logs/access/facets'));
+    for (let i = 0; i < 3; i++) {
+      await user.click(screen.getByLabelText('Username'));
+      expect(await screen.findByRole('option', { name: /^omar/ })).toBeInTheDocument();
+      await user.keyboard('{Escape}');
+    }
+    expect(facetCalls()).toHaveLength(1);
+    // Another range: the values are asked again on the next opening, and only then.
+    act(() => locationService.partial({ from: 'now-3h' }));
+    await waitFor(() => expect(logCalls(app, 'access')).toHaveLength(2));
+    expect(facetCalls()).toHaveLength(1);
+    await user.click(screen.getByLabelText('Username'));
+    expect(await screen.findByRole('option', { name: /^omar/ })).toBeInTheDocument();
+    expect(facetCalls()).toHaveLength(2);
+    expect(Number(facetCalls()[1]!.params['from'])).toBeGreaterThan(Number(facetCalls()[0]!.params['from']));
+  });
+
+  it('tells how events get here when a type has none in the range, and says the filters match nothing', async () => {
+    renderApp(`${APP_BASE_PATH}/webhook-failures`, PERMISSION_SETS.viewer, new FakeExportService([]));
+    const empty = await screen.findByTestId(testIds.emptyState);
+    expect(within(empty).getByText('No webhook failures in this time range')).toBeInTheDocument();
+    expect(within(empty).getByLabelText('Emitter example').textContent).toContain('createAuditEmitter');
+    expect(within(empty).getByLabelText('Demo producer command').textContent).toContain('scripts/demo.sh');
+  });
+
   it('follows the time picker: an older range asks the service for that range', async () => {
     const app = renderApp(
       `${APP_BASE_PATH}/access?from=now-7d&to=now-6d`,
