@@ -8,7 +8,7 @@ describe('eventBarsPanel', () => {
     expect(title).toBe('Events over time');
     expect(fieldConfig.defaults.custom).toMatchObject({ drawStyle: 'bars', stacking: { mode: 'normal' } });
     expect(fieldConfig.defaults.min).toBe(0);
-    expect(options).toMatchObject({ legend: { showLegend: true, calcs: ['sum'] } });
+    expect(options).toMatchObject({ legend: { showLegend: true, displayMode: 'table', calcs: ['sum'] } });
     const colors = fieldConfig.overrides.map((o) => [o.matcher.options, o.properties[0]?.value]);
     expect(colors).toEqual([
       ['^(failure|.*_failed)$', { mode: 'fixed', fixedColor: 'red' }],

@@ -50,7 +50,9 @@ export function eventBarsPanel({
     .setOption(
       'legend',
       legend
-        ? { showLegend: true, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: ['sum'] }
+        ? // A table, not a list: the list's items are named "All series selected" whatever they show, which
+          // fails WCAG's label-in-name (axe: label-content-name-mismatch); the table's are named by the series.
+          { showLegend: true, displayMode: LegendDisplayMode.Table, placement: 'right', calcs: ['sum'] }
         : { showLegend: false, displayMode: LegendDisplayMode.Hidden, placement: 'bottom', calcs: [] }
     )
     .setOverrides((b) => {

@@ -23,7 +23,7 @@ import {
 import { GlobalStyles } from '@grafana/ui';
 import { config } from '@grafana/runtime';
 import { initPluginTranslations } from '@grafana/i18n';
-import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
+import { APP_BASE_PATH, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import { bootGrafana, PERMISSION_SETS } from '../support/grafanaBoot';
 import { FakeExportService, sampleEvents } from '../support/fakeExportService';
@@ -41,6 +41,10 @@ export interface HarnessOptions {
   readonly events?: 'sample' | 'none';
   /** Alert instances Grafana's rule evaluator holds. Default none. */
   readonly alerts?: readonly GrafanaAlert[];
+  /** When the sample events end (ms), so two pages show the same events. Default: when the page loads. */
+  readonly now?: number;
+  /** The user's exports the service holds already. Default none. */
+  readonly exports?: readonly ExportJob[];
 }
 
 declare global {
@@ -95,7 +99,10 @@ function addGrafanaStylesheets(): void {
 async function main(): Promise<void> {
   addGrafanaStylesheets();
   const options: HarnessOptions = window.__AUDITLENS_HARNESS__ ?? { permissions: 'exporter', theme: 'dark' };
-  const service = new FakeExportService(options.events === 'none' ? [] : sampleEvents(Date.now()));
+  const service = new FakeExportService(
+    options.events === 'none' ? [] : sampleEvents(options.now ?? Date.now())
+  );
+  service.exports.push(...(options.exports ?? []));
   const server = bootGrafana('jane', PERMISSION_SETS[options.permissions], service, {
     alerts: options.alerts ?? [],
   });
@@ -133,10 +140,13 @@ async function main(): Promise<void> {
             <Route
               path={`/plugins/${PLUGIN_ID}`}
               element={
-                <ConfigPage
-                  plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
-                  query={{}}
-                />
+                // Grafana shows a plugin's config page under the plugin's own page header.
+                <PluginPageDouble pageNav={{ text: 'AuditLens' }}>
+                  <ConfigPage
+                    plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
+                    query={{}}
+                  />
+                </PluginPageDouble>
               }
             />
           </Routes>

@@ -9,7 +9,12 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import type { PluginPageProps } from '@grafana/runtime';
 
 /** Grafana's page header and body around a plugin page. */
-export function PluginPageDouble({ pageNav, subTitle, actions, children }: PluginPageProps): React.JSX.Element {
+export function PluginPageDouble({
+  pageNav,
+  subTitle,
+  actions,
+  children,
+}: PluginPageProps): React.JSX.Element {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.page}>

@@ -20,14 +20,14 @@ export function GettingStarted({ title }: { title: string }): React.JSX.Element 
   const headingId = useId();
   return (
     <section className={styles.box} aria-labelledby={headingId} data-testid={testIds.gettingStarted}>
-      <h3 id={headingId} className={styles.title}>
+      <h2 id={headingId} className={styles.title}>
         {title}
-      </h3>
+      </h2>
       <p>
         Events appear here once a service records them. They travel as OpenTelemetry logs through the
         collector into Loki, and show within seconds; older events need a longer time range.
       </p>
-      <h4 className={styles.step}>Record them in your service with the AuditLens emitter</h4>
+      <h3 className={styles.step}>Record them in your service with the AuditLens emitter</h3>
       <pre className={styles.code} tabIndex={0} aria-label="Emitter example">
         <code>{EMITTER_SNIPPET}</code>
       </pre>
@@ -36,7 +36,7 @@ export function GettingStarted({ title }: { title: string }): React.JSX.Element 
         <code>webhookFailure</code> and <code>integrationFailure</code> record the other log types; the
         emitter&apos;s README in the AuditLens repository has the details.
       </p>
-      <h4 className={styles.step}>Or send demo traffic</h4>
+      <h3 className={styles.step}>Or send demo traffic</h3>
       <p>
         The <code>demo</code> service of the compose stack does this already. From a checkout of AuditLens:
       </p>
@@ -63,6 +63,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
     padding: theme.spacing(1, 1.5),
     overflowX: 'auto',
+    // Code keeps its lines; the block scrolls (and takes focus to scroll by keyboard).
+    whiteSpace: 'pre',
     fontSize: theme.typography.bodySmall.fontSize,
     '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}` },
   }),

@@ -32,7 +32,8 @@ function EventsChartRenderer({ model }: SceneComponentProps<EventsChartScene>): 
   const by = request.kind === 'counts' ? request.by : '';
   const error = data?.state === LoadingState.Error ? (data.errors?.[0]?.message ?? '') : undefined;
   return (
-    <section className={styles.chart} data-testid={testIds.chart} aria-label="Events over time">
+    // No landmark of its own: Grafana's panel inside is the region named "Events over time".
+    <div className={styles.chart} data-testid={testIds.chart}>
       {error !== undefined ? (
         <Alert title="Could not load the chart" severity="warning">
           {error}
@@ -45,7 +46,7 @@ function EventsChartRenderer({ model }: SceneComponentProps<EventsChartScene>): 
       {data?.state === LoadingState.Done && (
         <div className={styles.hidden}>{chartSummary(totalsOf(data.series), by)}</div>
       )}
-    </section>
+    </div>
   );
 }
 

@@ -155,7 +155,7 @@ function RowsTable({
                 <button
                   type="button"
                   className={styles.open}
-                  aria-label={`Details of ${row.summary}`}
+                  aria-label={`Details of ${row.summary} at ${formatWhen(row.time, timeZone)}`}
                   onClick={(e) => {
                     e.stopPropagation();
                     onOpen(row);

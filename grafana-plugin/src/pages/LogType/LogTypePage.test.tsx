@@ -159,7 +159,8 @@ describe('a log type page', () => {
     const user = userEvent.setup();
     await screen.findByTestId(testIds.logTable);
     const button = detailsButton(bodyRows()[0]!);
-    expect(button).toHaveAccessibleName('Details of jane changed Policy 0');
+    // The name holds what the button shows (its time), as WCAG's label-in-name asks.
+    expect(button).toHaveAccessibleName(`Details of jane changed Policy 0 at ${cellsOf(bodyRows()[0]!)[0]}`);
     await user.click(button);
     const drawer = await screen.findByTestId(testIds.eventDrawer);
     const changes = within(drawer).getByRole('table', { name: 'Changes' });

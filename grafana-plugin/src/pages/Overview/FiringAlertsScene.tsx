@@ -34,9 +34,9 @@ function FiringAlertsRenderer({ model }: SceneComponentProps<FiringAlertsScene>)
       aria-labelledby="auditlens-firing-title"
       data-testid={testIds.firingAlerts}
     >
-      <h3 id="auditlens-firing-title" className={styles.title}>
+      <h2 id="auditlens-firing-title" className={styles.title}>
         Login-failure alerts firing now
-      </h3>
+      </h2>
       {$data ? (
         <FiringList runner={$data} timeZone={sceneGraph.getTimeRange(model).getTimeZone()} />
       ) : (

@@ -82,11 +82,11 @@ function LogTypeTileRenderer({ model }: SceneComponentProps<LogTypeTileScene>): 
       data-testid={testIds.tile(LOG_TYPE_SLUGS[logType])}
       aria-label={LOG_TYPE_TITLES[logType]}
     >
-      <h3 className={styles.title}>
+      <h2 className={styles.title}>
         <TextLink href={link} inline={false}>
           {LOG_TYPE_TITLES[logType]}
         </TextLink>
-      </h3>
+      </h2>
       {counts}
       <div className={styles.chart}>
         <chart.Component model={chart} />

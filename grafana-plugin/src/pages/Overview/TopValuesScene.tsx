@@ -61,9 +61,9 @@ function TopValuesRenderer({ model }: SceneComponentProps<TopValuesScene>): Reac
     );
   return (
     <section aria-labelledby={headingId} data-testid={testIds.topValues(LOG_TYPE_SLUGS[logType], field.key)}>
-      <h4 id={headingId} className={styles.title}>
+      <h3 id={headingId} className={styles.title}>
         {title}
-      </h4>
+      </h3>
       {body}
     </section>
   );
