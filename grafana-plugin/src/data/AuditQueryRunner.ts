@@ -1,5 +1,5 @@
 import { ReplaySubject, defer, type Subscription } from 'rxjs';
-import { LoadingState, type DataFrame, type PanelData } from '@grafana/data';
+import { LoadingState, type PanelData } from '@grafana/data';
 import {
   SceneObjectBase,
   sceneGraph,
@@ -202,9 +202,4 @@ export class AuditQueryRunner extends SceneObjectBase<AuditQueryRunnerState> imp
 
 function isQueryFilterSource(o: SceneObject): o is QueryFilterSource {
   return typeof (o as Partial<QueryFilterSource>).queryFilters === 'function';
-}
-
-/** The frames of a runner's answer (empty before the first). */
-export function seriesOf(data: PanelData | undefined): DataFrame[] {
-  return data?.series ?? [];
 }

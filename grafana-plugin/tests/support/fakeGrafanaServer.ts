@@ -14,7 +14,7 @@ import {
 } from '@auditlens/testkit/grafana-routing';
 import plugin from '../../src/plugin.json';
 import type { FakeExportService } from './fakeExportService';
-import { GRAFANA_ALERTS_URL, type GrafanaAlert } from '../../src/api/alerting';
+import { ALERT_INSTANCES_READ, GRAFANA_ALERTS_URL, type GrafanaAlert } from '../../src/api/alerting';
 
 /** One call the pages made through backendSrv. */
 export interface RecordedRequest {
@@ -110,7 +110,7 @@ export class FakeGrafanaServer {
    * org, whatever its state or folder, internal (`__`) labels left out.
    */
   private alerts(): [number, unknown] {
-    if (!this.user.permissions['alert.instances:read'])
+    if (!this.user.permissions[ALERT_INSTANCES_READ])
       return [
         403,
         {

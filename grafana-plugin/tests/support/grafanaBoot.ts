@@ -5,7 +5,7 @@ import { EventBusSrv, type CurrentUserDTO } from '@grafana/data';
 import { CORE_ACTIONS, EXPORT_ACTION, LOG_TYPES, readAction } from '@auditlens/contract';
 import { permissionsOf, type PluginRoleDeclaration } from '@auditlens/testkit/grafana-routing';
 import plugin from '../../src/plugin.json';
-import type { GrafanaAlert } from '../../src/api/alerting';
+import { ALERT_INSTANCES_READ, type GrafanaAlert } from '../../src/api/alerting';
 import { FakeGrafanaServer } from './fakeGrafanaServer';
 import { registerGrafanaPanels } from './grafanaPanels';
 import type { FakeExportService } from './fakeExportService';
@@ -28,7 +28,7 @@ export const PERMISSION_SETS = {
  * Grafana actions every basic role (Viewer and up) holds on Grafana OSS that the app uses: app access, and
  * listing alert instances (Grafana's fixed role "Alerting instances reader" is granted to Viewer).
  */
-export const BASIC_ROLE_ACTIONS: readonly string[] = [CORE_ACTIONS.appAccess, 'alert.instances:read'];
+export const BASIC_ROLE_ACTIONS: readonly string[] = [CORE_ACTIONS.appAccess, ALERT_INSTANCES_READ];
 
 /** What Grafana itself holds for a test: the basic role's actions, and its alert rules' instances. */
 export interface GrafanaState {

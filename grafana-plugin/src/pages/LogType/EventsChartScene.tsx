@@ -1,7 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { Alert, useStyles2 } from '@grafana/ui';
-import { LoadingState, type GrafanaTheme2 } from '@grafana/data';
+import { LoadingState } from '@grafana/data';
 import {
   SceneObjectBase,
   type SceneComponentProps,
@@ -65,9 +65,8 @@ export function chartSummary(totals: readonly SeriesTotal[], by: string): React.
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
+const getStyles = () => ({
   chart: css({ position: 'relative' }),
   panel: css({ height: 240 }),
   hidden: css(visuallyHidden),
-  error: css({ color: theme.colors.error.text }),
 });
