@@ -149,4 +149,27 @@ describe('AuditQueryRunner', () => {
     expect(runner.state.data?.series).toEqual([]);
     deactivate();
   });
+
+  it('stops polling the exports off screen, and polls again on return', async () => {
+    jest.useFakeTimers();
+    try {
+      const running = { id: 'exp-1', status: 'running', rows: 1 };
+      const exports = jest.fn(async () => [running]);
+      const { runner, deactivate } = runnerIn({ kind: 'exports', pollMs: 1000 }, {
+        exports,
+      } as unknown as Partial<AuditLensApi>);
+      await jest.advanceTimersByTimeAsync(2500);
+      expect(exports).toHaveBeenCalledTimes(3);
+      expect(runner.state.data?.state).toBe(LoadingState.Streaming);
+      deactivate();
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(exports).toHaveBeenCalledTimes(3);
+      const again = runner.parent!.activate();
+      await jest.advanceTimersByTimeAsync(1500);
+      expect(exports).toHaveBeenCalledTimes(5);
+      again();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -59,7 +59,11 @@ export class AuditQueryRunner extends SceneObjectBase<AuditQueryRunnerState> imp
     if (page) this._subs.add(page.subscribeToState(() => this.onQueryChanged()));
     if (this.state.runQueriesMode !== 'manual') this.run();
     return () => {
-      if (this.state.data?.state === LoadingState.Loading || this.state.loadingMore) this.cancelQuery();
+      // Off screen nothing is asked (a poll stops); an unfinished answer is asked again on return.
+      const unfinished =
+        (this.running !== undefined && !this.running.closed) || this.state.loadingMore === true;
+      this.stop();
+      if (unfinished) this.ranKey = undefined;
     };
   }
 
