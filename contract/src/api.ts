@@ -105,7 +105,13 @@ export interface ExportJob {
   readonly filters: Readonly<Record<string, string>>;
   readonly timezone: string;
   readonly status: ExportStatus;
+  /** Rows written so far. */
   readonly rows: number;
+  /**
+   * How many rows the export will have, estimated by a count query when the job starts; absent or null until
+   * the service knows (older services never send it).
+   */
+  readonly estimatedRows?: number | null;
   readonly bytes: number;
   /** Why it failed, or, while `queued` or `waiting_for_mail` after a failure, what went wrong last. */
   readonly error: string | null;
