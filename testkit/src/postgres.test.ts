@@ -17,7 +17,7 @@ maybe('startPostgres', () => {
   });
 
   it('starts a real Postgres on loopback, makes databases, and stops it', async () => {
-    pg = await startPostgres();
+    pg = await startPostgres('testkit startPostgres');
     expect(pg.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
     const url = await pg.createDatabase('testkit_check');
     const psql = join(postgresBinDir()!, 'psql');

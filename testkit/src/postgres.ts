@@ -51,12 +51,12 @@ function accountOf(user: string): { uid: number; gid: number } | undefined {
 }
 
 /**
- * Starts Postgres from Debian's binaries (`initdb` and `postgres`) in a fresh data folder, listening on a free
+ * Starts Postgres from Debian's binaries (saying so for `suite` in the `[real-servers]` lines) (`initdb` and `postgres`) in a fresh data folder, listening on a free
  * port of 127.0.0.1 only, with durability off (fsync, synchronous commit) because the data is thrown away.
  * `initdb` and `postgres` refuse to run as root, so as root both run as the `postgres` user. Throws, saying
  * what to install, when the binaries are absent (check {@link hasPostgres} first to skip instead).
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(suite = 'a test'): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('no Postgres: apt-get install -y postgresql, or set PG_BIN_DIR');
   const asRoot = process.getuid?.() === 0;
@@ -105,7 +105,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   });
   await server.start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  announce(`a real Postgres from ${bin} at 127.0.0.1:${port}`);
+  announce(`${suite}: against a real Postgres from ${bin}`);
   return {
     url,
     port,

@@ -26,7 +26,7 @@ maybe('PostgresJobStore on a real Postgres', () => {
     return store;
   };
   beforeAll(async () => {
-    pg = await startPostgres();
+    pg = await startPostgres('PostgresJobStore');
   }, 120_000);
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));

@@ -47,9 +47,7 @@ if (!hasPostgres())
   );
 
 /** The job rows as Postgres holds them, for what the API does not show (attempts, the lease's holder). */
-async function jobRows(
-  db: Client
-): Promise<
+async function jobRows(db: Client): Promise<
   Array<{
     id: string;
     uid: string;
@@ -101,7 +99,7 @@ maybe('two export service replicas on one Postgres', () => {
       USERS.map((login) => ({ login, email: `${login}@acme.test`, name: login }))
     );
     inbox = await SmtpInbox.start();
-    pg = await startPostgres();
+    pg = await startPostgres('export-service HA test (two replicas)');
     const databaseUrl = await pg.createDatabase('auditlens_ha');
     db = new Client({ connectionString: databaseUrl });
     await db.connect();

@@ -31,20 +31,20 @@ export function describeEachStore(title: string, suite: (ctx: StoreContext) => v
         `${title} on Postgres: skipped, no Postgres binaries (apt-get install postgresql or PG_BIN_DIR)`
       );
     (available ? describe : describe.skip)(`${title} (${kind})`, () => {
-      suite(storeContext(kind));
+      suite(storeContext(kind, title));
     });
   }
 }
 
 let databases = 0;
 
-function storeContext(kind: StoreKind): StoreContext {
+function storeContext(kind: StoreKind, title: string): StoreContext {
   let server: PostgresServer | undefined;
   let target: string | undefined;
   let opened: JobStore[] = [];
   if (kind === 'postgres') {
     beforeAll(async () => {
-      server = await startPostgres();
+      server = await startPostgres(`${title} (postgres)`);
     }, 120_000);
     afterAll(async () => {
       await server?.dispose();
