@@ -240,7 +240,7 @@ describe('export service app', () => {
         filters: { user: 'bob' },
         timezone: 'Europe/Berlin',
       });
-      expect(h.store.get(res.body.id)!.requester.email).toBe('jane@acme.test');
+      expect((await h.store.get(res.body.id))!.requester.email).toBe('jane@acme.test');
       expect((await request(h.app).get('/api/v1/exports').set(as('jane'))).body.exports).toHaveLength(1);
       expect((await request(h.app).get('/api/v1/exports').set(as('bob'))).body.exports).toHaveLength(0);
       expect((await request(h.app).get(`/api/v1/exports/${res.body.id}`).set(as('bob'))).status).toBe(404);

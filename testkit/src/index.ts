@@ -52,3 +52,5 @@ export type {
   RbacPermission,
   PluginRoleDeclaration,
 } from './grafana/routing';
+export { startPostgres, hasPostgres, postgresBinDir } from './postgres';
+export type { PostgresServer } from './postgres';

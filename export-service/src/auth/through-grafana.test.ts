@@ -73,7 +73,7 @@ describe('the service through Grafana', () => {
         expect((await call('jane', 'GET', path)).status).toBe(200);
       }
       const job = await exportAs('jane');
-      expect(h.store.get(job.id)!.requester).toEqual({
+      expect((await h.store.get(job.id))!.requester).toEqual({
         uid: 'u-jane',
         login: 'jane',
         email: 'jane@acme.test',
@@ -106,7 +106,7 @@ describe('the service through Grafana', () => {
       await start({ grafana: { sendUserHeader: true } });
       expect((await call('jane', 'GET', `logs/access?${query}`)).status).toBe(200);
       const job = await exportAs('jane');
-      expect(h.store.get(job.id)!.requester.uid).toBe('u-jane');
+      expect((await h.store.get(job.id))!.requester.uid).toBe('u-jane');
       const paths = h.grafana.apiCalls.map((c) => `${c.path} ${c.status}`);
       expect(paths).toContain('/api/org/users 200');
       expect(paths.some((p) => p.startsWith('/api/users/lookup'))).toBe(false);

@@ -11,7 +11,10 @@ import { APP_JSON_DATA, APP_SECURE_JSON_DATA } from '@auditlens/contract';
 import { GrafanaExportPermissions } from '../auth/export-permissions';
 import { GrafanaUserDirectory } from '../auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../auth/id-token';
-import { JobStore } from '../db/job-store';
+import type { JobStore } from '../db/job-store';
+import { SqliteJobStore } from '../db/sqlite-job-store';
+import { DirectoryExportFiles } from '../files/directory-export-files';
+import type { ExportFiles } from '../files/export-files';
 import { FakeLoki } from '../loki/fake/FakeLoki.fake';
 import { HttpLokiClient } from '../loki/http-client';
 import { ServiceMetrics } from '../metrics/metrics';
@@ -32,6 +35,8 @@ export interface Harness {
   readonly lokiClient: HttpLokiClient;
   readonly grafana: GrafanaDouble;
   readonly store: JobStore;
+  /** The export files of the app (and of runners the tests make): `<dataDir>/files`. */
+  readonly files: ExportFiles;
   readonly metrics: ServiceMetrics;
   readonly dataDir: string;
   /**
@@ -74,7 +79,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.grafana,
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'auditlens-test-'));
-  const store = new JobStore(join(dataDir, 'jobs.sqlite'));
+  const store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+  const files = new DirectoryExportFiles(join(dataDir, 'files'));
   const metrics = new ServiceMetrics(() => store.countsByStatus());
   const lokiClient = new HttpLokiClient({ url: loki.url, timeoutMs: 2000, onRequest: metrics.observeLoki });
   const app = createApp({
@@ -89,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     requireIdToken: options.requireIdToken,
     authorizer: new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: GRAFANA_TOKEN }),
     store,
+    files,
     metrics,
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
@@ -102,6 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     lokiClient,
     grafana,
     store,
+    files,
     metrics,
     dataDir,
     async serve() {
@@ -116,7 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
-      store.close();
+      await store.close();
       await loki.stop();
       await grafana.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -33,7 +33,9 @@ import { createApp } from '../../src/app';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
-import { JobStore } from '../../src/db/job-store';
+import type { JobStore } from '../../src/db/job-store';
+import { SqliteJobStore } from '../../src/db/sqlite-job-store';
+import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
 import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
 import { HttpLokiClient } from '../../src/loki/http-client';
@@ -180,6 +182,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
         loki,
         users: new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: TOKEN }),
         store,
+        files: new DirectoryExportFiles(join(dataDir, 'files')),
         metrics: new ServiceMetrics(() => store.countsByStatus()),
         logger,
         serviceName: SERVICE,
@@ -251,14 +254,14 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
       );
       inbox = await SmtpInbox.start();
       dataDir = await mkdtemp(join(tmpdir(), 'auditlens-long-'));
-      store = new JobStore(join(dataDir, 'jobs.sqlite'));
+      store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
       summaries = await recordEvents(lokiUrl, now);
       const total = LOG_TYPES.reduce((n, t) => n + summaries[t].length, 0);
       await waitUntil(async () => (await countAll(lokiUrl, now)) === total, 120_000);
     }, 180_000);
 
     afterAll(async () => {
-      store?.close();
+      await store?.close();
       await inbox?.stop();
       await grafana?.stop();
       await fake?.stop();

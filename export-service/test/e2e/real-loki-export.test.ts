@@ -39,7 +39,9 @@ import { createApp } from '../../src/app';
 import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
-import { JobStore } from '../../src/db/job-store';
+import type { JobStore } from '../../src/db/job-store';
+import { SqliteJobStore } from '../../src/db/sqlite-job-store';
+import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
 import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
 import { HttpLokiClient } from '../../src/loki/http-client';
@@ -180,7 +182,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
     });
     inbox = await SmtpInbox.start();
     dataDir = await mkdtemp(join(tmpdir(), 'auditlens-e2e-'));
-    store = new JobStore(join(dataDir, 'jobs.sqlite'));
+    store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
     const loki = new HttpLokiClient({ url: lokiUrl, timeoutMs: 30_000 });
     const authorizer = new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: TOKEN });
     const app = createApp({
@@ -195,6 +197,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
       requireIdToken: true,
       authorizer,
       store,
+      files: new DirectoryExportFiles(join(dataDir, 'files')),
       metrics: new ServiceMetrics(() => store.countsByStatus()),
       logger: pino({ level: 'silent' }),
       serviceName: SERVICE,
@@ -237,7 +240,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
 
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
-    store?.close();
+    await store?.close();
     await inbox?.stop();
     await grafana?.stop();
     await fake?.stop();
