@@ -8,9 +8,9 @@ import type { ApiError, ExportJob } from '@auditlens/contract';
 import type { NewExport, StoredJob } from '../db/job-store';
 import { ExportRunner } from '../jobs/export-runner';
 import { SmtpMailer } from '../mail/mailer';
-import { startHarness, SECRET, type Harness } from '../test-support/harness.fake';
-import { SmtpInbox } from '../test-support/smtp-inbox';
-import { waitFor } from '../test-support/wait-for';
+import { startHarness, SECRET, type Harness } from '../../test/support/harness';
+import { SmtpInbox } from '../../test/support/smtp-inbox';
+import { waitFor } from '../../test/support/wait-for';
 
 const as = (login: string) => ({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': login });
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };

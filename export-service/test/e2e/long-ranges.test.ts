@@ -35,11 +35,11 @@ import { startTestGrafana } from '../support/grafana';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { JobStore } from '../../src/db/job-store';
 import { ExportRunner } from '../../src/jobs/export-runner';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
+import { SmtpInbox } from '../support/smtp-inbox';
 
 const SUITE = 'export-service long-range test (40-day export, 366-day stats)';
 const mode = process.env['LOKI_BIN'] ? 'real' : process.env['LOKI_URL'] ? 'skipped' : 'double';
@@ -160,7 +160,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
   `ranges longer than Loki's max_query_length (${mode === 'real' ? 'real Loki' : 'Loki double'})`,
   () => {
     let server: LokiServer | undefined;
-    let fake: FakeLoki | undefined;
+    let fake: LokiDouble | undefined;
     let lokiUrl: string;
     let grafana: GrafanaDouble;
     let inbox: SmtpInbox;
@@ -241,7 +241,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
           `${SUITE}: against a real Loki 3.7.6 started from LOKI_BIN at ${lokiUrl}, default query limits`
         );
       } else {
-        fake = await FakeLoki.start();
+        fake = await LokiDouble.start();
         lokiUrl = fake.url;
         announce(`${SUITE}: against the Loki double (neither LOKI_BIN nor LOKI_URL is set)`);
       }

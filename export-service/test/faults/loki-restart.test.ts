@@ -6,7 +6,7 @@
 import { startLoki, type LokiServer } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
+import { SmtpInbox } from '../support/smtp-inbox';
 import {
   accessEvents,
   pushAccessEvents,
@@ -14,7 +14,7 @@ import {
   type AccessEvent,
 } from '../support/audit-events';
 import { ServiceClient } from '../support/service-client';
-import { readZipEntries, sheetRows } from '../../src/test-support/xlsx-reader';
+import { readZipEntries, sheetRows } from '../support/xlsx-reader';
 import { ServiceProcess } from '../support/service-process';
 
 const EVENTS = 20_000;
