@@ -28,7 +28,7 @@ import {
   type StatsResponse,
 } from '@auditlens/contract';
 import { createAuditEmitter } from '@auditlens/emitter';
-import { announce, startLoki, type LokiServer } from '@auditlens/testkit';
+import { announce, startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import { createApp } from '../../src/app';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
@@ -39,7 +39,6 @@ import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../support/smtp-inbox';
 
 const SUITE = 'export-service long-range test (40-day export, 366-day stats)';
 const mode = process.env['LOKI_BIN'] ? 'real' : process.env['LOKI_URL'] ? 'skipped' : 'double';

@@ -34,6 +34,7 @@ import {
   loadPluginJson,
   lokiForTests,
   type LokiTarget,
+  SmtpInbox,
 } from '@auditlens/testkit';
 import { createApp } from '../../src/app';
 import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
@@ -45,7 +46,6 @@ import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../support/smtp-inbox';
 import { readZipEntries, sheetRows, type SheetCell } from '../support/xlsx-reader';
 
 const SECRET = 'e2e-shared-secret-0123456789';

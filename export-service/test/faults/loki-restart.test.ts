@@ -3,10 +3,9 @@
  * backoff, then the whole export tried again later) and ends with one mail holding every event exactly once.
  * Needs the real Loki (LOKI_BIN): a double that stops and restarts proves nothing about Loki's own restart.
  */
-import { startLoki, type LokiServer } from '@auditlens/testkit';
+import { startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
-import { SmtpInbox } from '../support/smtp-inbox';
 import {
   accessEvents,
   pushAccessEvents,

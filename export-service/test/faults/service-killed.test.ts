@@ -5,11 +5,10 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lokiForTests, type LokiTarget } from '@auditlens/testkit';
+import { lokiForTests, type LokiTarget, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
 import { LokiDouble } from '../support/loki-double/loki-double';
-import { SmtpInbox } from '../support/smtp-inbox';
 import {
   accessEvents,
   pushAccessEvents,

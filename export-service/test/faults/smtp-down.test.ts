@@ -4,9 +4,9 @@
  * downloadable, shows why without naming the mail server, and is mailed exactly once when it is back.
  */
 import type { GrafanaDouble } from '@auditlens/testkit';
+import { SmtpInbox } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
 import { LokiDouble } from '../support/loki-double/loki-double';
-import { SmtpInbox } from '../support/smtp-inbox';
 import { accessEvents, pushAccessEvents, type AccessEvent } from '../support/audit-events';
 import { eventIdsOf, ServiceClient } from '../support/service-client';
 import { ServiceProcess } from '../support/service-process';
