@@ -2,6 +2,7 @@ import { rename, stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
+import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import { zipFile } from '../export/zip-file';
 import { downloadLink, exportMailText } from '../mail/export-mail';
 import type { Mail, Mailer } from '../mail/mailer';
@@ -31,11 +32,6 @@ export interface ExportDeliveryDeps {
   readonly logger: Logger;
   readonly now: () => Date;
 }
-
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 
 const clockTime = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -148,8 +144,12 @@ export class ExportDelivery {
 
   /** The mail of a job: the file attached (zipped past `zipOverBytes`), or a link past `attachmentMaxBytes`. */
   private async mailOf(job: StoredJob, path: string): Promise<Mail> {
-    const filename = `auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`;
-    let attachment: Mail['attachment'] = { filename, path, contentType: CONTENT_TYPES[job.format] };
+    const filename = exportFileName(job);
+    let attachment: Mail['attachment'] = {
+      filename,
+      path,
+      contentType: EXPORT_FORMAT_SPECS[job.format].contentType,
+    };
     let size = job.bytes;
     if (size > this.options.zipOverBytes) {
       const zipPath = `${path}.zip`;

@@ -5,10 +5,8 @@ import type { Logger } from 'pino';
 import { PermissionRevokedError, type ExportAuthorizer } from '../auth/export-permissions';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
-import { createCsvWriter } from '../export/csv-writer';
 import type { OpenFile } from '../export/file-sink';
-import type { ExportFileWriter } from '../export/row-writer';
-import { createXlsxWriter } from '../export/xlsx-writer';
+import { EXPORT_FORMAT_SPECS } from '../export/formats';
 import { buildLogQuery } from '../loki/logql';
 import { readInParallel } from '../loki/parallel/parallel-reader';
 import type { RetryPolicy } from '../loki/pager';
@@ -290,10 +288,12 @@ export class ExportRunner {
     const partPath = `${finalPath}.part`;
     store.update(job.id, { status: 'running', rows: 0, bytes: 0 });
     const budget = this.budgetOf(job);
-    const writer: ExportFileWriter =
-      job.format === 'csv'
-        ? createCsvWriter(partPath, job.logType, job.timezone, this.deps.openFile)
-        : createXlsxWriter(partPath, job.logType, job.timezone, this.deps.openFile);
+    const writer = EXPORT_FORMAT_SPECS[job.format].createWriter(
+      partPath,
+      job.logType,
+      job.timezone,
+      this.deps.openFile
+    );
     let rows = 0;
     try {
       const pages = readInParallel(loki, {

@@ -7,6 +7,7 @@ import type { ExportAuthorizer } from '../auth/export-permissions';
 import { requesterOf } from '../auth/resolve-requester';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
+import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import { checkExportQuota, type ExportLimits } from '../jobs/export-quota';
 import { validateFilters } from '../loki/logql';
 import { withoutRequestSignal } from '../loki/request-signal';
@@ -85,7 +86,8 @@ export function createExportsRouter(deps: {
     }
     try {
       const { size } = await file.stat();
-      res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
+      res.attachment(exportFileName(job));
+      res.type(EXPORT_FORMAT_SPECS[job.format].contentType);
       res.set('Content-Length', String(size));
       await sendFile(file, res);
     } finally {
