@@ -1,4 +1,11 @@
-import { FILTER_FIELDS, LOG_TYPE_LABEL, TEXT_FILTER_KEY, type LogType } from '@auditlens/contract';
+import {
+  FILTER_FIELDS,
+  LOG_TYPE_LABEL,
+  lokiFieldName,
+  SERVICE_NAME_ATTR,
+  TEXT_FILTER_KEY,
+  type LogType,
+} from '@auditlens/contract';
 import { BadRequestError, type FieldIssue } from '../errors';
 
 /** Longest filter value accepted, in characters. */
@@ -36,7 +43,8 @@ export function quoteRegexp(value: string): string {
 /** The stream selector of a log type; the log type always comes from the caller's route, never from input. */
 export function buildSelector(logType: LogType, options: QueryOptions = {}): string {
   const matchers = [`${LOG_TYPE_LABEL}=${quoteLogQL(logType)}`];
-  if (options.serviceName) matchers.unshift(`service_name=${quoteLogQL(options.serviceName)}`);
+  if (options.serviceName)
+    matchers.unshift(`${lokiFieldName(SERVICE_NAME_ATTR)}=${quoteLogQL(options.serviceName)}`);
   return `{${matchers.join(', ')}}`;
 }
 
