@@ -1,14 +1,15 @@
-import { ATTR, lokiFieldName, SERVICE_NAME_ATTR, type AuditRow, type LogType } from '@auditlens/contract';
+import {
+  ATTR,
+  LOKI_ADDED_METADATA,
+  lokiFieldName,
+  SERVICE_NAME_ATTR,
+  type AuditRow,
+  type LogType,
+} from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
 
-// Loki's own bookkeeping fields say nothing about the event.
-const HIDDEN = new Set([
-  'observed_timestamp',
-  'scope_name',
-  'scope_version',
-  'detected_level',
-  'severity_number',
-]);
+// What Loki adds to every OTLP record says nothing about the event; exports leave it out too.
+const HIDDEN: ReadonlySet<string> = new Set(LOKI_ADDED_METADATA);
 
 const SERVICE_NAME = lokiFieldName(SERVICE_NAME_ATTR);
 const EVENT_ID = lokiFieldName(ATTR.eventId);
