@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../erro
 import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import { checkExportQuota, type ExportLimits } from '../jobs/export-quota';
 import { validateFilters } from '../loki/logql';
-import { withoutRequestSignal } from '../loki/request-signal';
+import { withoutRequestSignal } from './request-signal';
 import { createExportBody } from '../schemas/exports';
 import { badRequest, checkRange } from '../schemas/time-range';
 

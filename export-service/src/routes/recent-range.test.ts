@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { checkRange } from '../schemas/time-range';
-import { SheddingLokiClient } from '../loki/shedding-client';
+import { SheddingLokiClient } from '../limits/shedding-loki-client';
 import { startHarness, SECRET } from '../../test/support/harness';
 import { alignRecentRange } from './recent-range';
 
