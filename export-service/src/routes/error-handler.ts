@@ -11,6 +11,7 @@ import {
   TooManyRequestsError,
   UnsupportedMediaTypeError,
 } from '../errors';
+import { InvalidFieldError } from '../loki/logql';
 
 /** The part of an http-errors error (thrown by body-parser and express's router) that says what went wrong. */
 interface HttpErrorLike {
@@ -57,6 +58,13 @@ function fromHttpError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/** The errors of the layers below the routes that are the request's fault, as typed errors. */
+function fromDomainError(error: unknown): AppError | undefined {
+  if (error instanceof InvalidFieldError)
+    return new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
+  return undefined;
+}
+
 /** Answers every request no route took: JSON 404, inside and outside `/api/v1`. */
 export function notFound(): RequestHandler {
   return (_req, _res, next) => next(new NotFoundError('no such route'));
@@ -68,7 +76,7 @@ export function notFound(): RequestHandler {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromHttpError(error);
+    const known = error instanceof AppError ? error : (fromDomainError(error) ?? fromHttpError(error));
     if (known instanceof ClientGoneError) {
       // Nobody is listening; end quietly.
       if (!res.headersSent && !res.destroyed) res.status(known.status).end();

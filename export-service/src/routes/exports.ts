@@ -9,10 +9,11 @@ import type { JobStore, StoredJob } from '../db/job-store';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
 import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import { checkExportQuota, type ExportLimits } from '../jobs/export-quota';
-import { validateFilters } from '../loki/logql';
-import { withoutRequestSignal } from './request-signal';
 import { createExportBody } from '../schemas/exports';
-import { badRequest, checkRange } from '../schemas/time-range';
+import { FILTERS } from '../schemas/filters';
+import { parseInput } from '../schemas/parse';
+import { checkRange } from '../schemas/time-range';
+import { withoutRequestSignal } from './request-signal';
 
 /** Routes under `/api/v1/exports`, reached through the plugin-proxy route that requires exports:create. */
 export function createExportsRouter(deps: {
@@ -36,26 +37,25 @@ export function createExportsRouter(deps: {
 
   router.post('/', (req, res) => {
     const requester = requesterOf(res);
-    const body = createExportBody.safeParse(req.body ?? {});
-    if (!body.success) throw badRequest(body.error, 'invalid export request');
-    const grant = verifyGrant(deps.secret, body.data.grant, requester.uid);
-    if (body.data.logType && body.data.logType !== grant.logType)
+    const body = parseInput(createExportBody, req.body ?? {}, 'invalid export request');
+    const grant = verifyGrant(deps.secret, body.grant, requester.uid);
+    if (body.logType && body.logType !== grant.logType)
       throw new ForbiddenError('the grant is for another log type');
-    const range = checkRange(body.data.from, body.data.to, deps.maxRangeDays);
-    const filters = validateFilters(grant.logType, body.data.filters);
+    const range = checkRange(body.from, body.to, deps.maxRangeDays);
+    const filters = parseInput(FILTERS[grant.logType], body.filters, 'invalid filters');
     checkExportQuota(deps.store, requester.uid, deps.limits);
     // A grant makes one export; the store refuses a second job from the same grant.
     const job = deps.store.createFromGrant(
       {
         requester,
         logType: grant.logType,
-        format: body.data.format,
+        format: body.format,
         from: range.from.toISOString(),
         to: range.to.toISOString(),
         filters,
-        timezone: body.data.timezone,
+        timezone: body.timezone,
       },
-      createHash('sha256').update(body.data.grant).digest('base64url')
+      createHash('sha256').update(body.grant).digest('base64url')
     );
     if (!job) throw new ConflictError('this export grant was used already; ask for a new one');
     if (deps.onCreated) withoutRequestSignal(deps.onCreated);
