@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiError } from '@auditlens/contract';
 import {
   AppError,
+  BadGatewayError,
   BadRequestError,
   ClientGoneError,
   ClientRequestError,
@@ -10,6 +11,7 @@ import {
   PayloadTooLargeError,
   TooManyRequestsError,
   UnsupportedMediaTypeError,
+  UpstreamError,
 } from '../errors';
 import { InvalidFieldError } from '../loki/logql';
 
@@ -58,8 +60,9 @@ function fromHttpError(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/** The errors of the layers below the routes that are the request's fault, as typed errors. */
+/** The errors of the layers below the routes, which know nothing of HTTP, as typed errors. */
 function fromDomainError(error: unknown): AppError | undefined {
+  if (error instanceof UpstreamError) return new BadGatewayError(error.publicMessage);
   if (error instanceof InvalidFieldError)
     return new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
   return undefined;
@@ -93,7 +96,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(500).json({ error: 'internal error' } satisfies ApiError);
       return;
     }
-    if (known.status >= 500) logger.warn({ err: known, path: req.path }, 'upstream failure');
+    if (known.status >= 500) logger.warn({ err: error, path: req.path }, 'upstream failure');
     let body: ApiError = { error: known.publicMessage };
     if (known instanceof BadRequestError && known.issues.length > 0) body = { ...body, issues: known.issues };
     if (known instanceof TooManyRequestsError) {
