@@ -81,12 +81,12 @@ interface OtlpRequest {
 }
 
 /**
- * LokiDouble: a test double of Loki 3.7's HTTP API, standing in for Loki in unit tests and wherever no real Loki runs (neither `LOKI_BIN` nor `LOKI_URL` set).
- * It follows the behaviour recorded in shared/fixtures/loki (OTLP mapping, categorize-labels encoding,
- * start inclusive / end exclusive, default direction backward, push order kept within a timestamp,
- * 400s with plain-text bodies) for the query shapes AuditLens uses, and Loki's query limits
- * (`max_query_length`, 11,000 points per series, the step grid of metric queries; see `query-limits.ts`).
- * Listens on 127.0.0.1 only.
+ * LokiDouble: a test double of Loki 3.7's HTTP API, standing in for Loki in unit tests and wherever no real
+ * Loki runs (neither `LOKI_BIN` nor `LOKI_URL` set). It follows the behaviour recorded in
+ * shared/fixtures/loki (OTLP mapping, categorize-labels encoding, start inclusive / end exclusive, default
+ * direction backward, push order kept within a timestamp, 400s with plain-text bodies) for the query shapes
+ * AuditLens uses, and Loki's query limits (`max_query_length`, 11,000 points per series, the step grid of
+ * metric queries; see `query-limits.ts`). Listens on 127.0.0.1 only.
  */
 export class LokiDouble {
   private readonly entries: StoredEntry[] = [];
