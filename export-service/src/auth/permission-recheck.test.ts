@@ -2,8 +2,8 @@
 // when the export job starts and when its file is downloaded.
 import pino from 'pino';
 import request from 'supertest';
-import { startHarness, GRAFANA_TOKEN, SECRET, type Harness } from '../test-support/harness.fake';
-import { SmtpInbox } from '../test-support/smtp-inbox';
+import { SmtpInbox } from '@auditlens/testkit';
+import { startHarness, GRAFANA_TOKEN, SECRET, type Harness } from '../../test/support/harness';
 import { SmtpMailer } from '../mail/mailer';
 import { ExportRunner } from '../jobs/export-runner';
 import { GrafanaExportPermissions, PermissionRevokedError } from './export-permissions';

@@ -2,8 +2,8 @@
 // cookie, no identity headers of its own), with what Grafana adds depending on its settings.
 import { request as httpRequest } from 'node:http';
 import { FILTER_FIELDS, LOG_TYPES, LOG_TYPE_SLUGS, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
-import { startHarness, type Harness, type HarnessOptions } from '../test-support/harness.fake';
-import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
+import { startHarness, type Harness, type HarnessOptions } from '../../test/support/harness';
+import type { SeedEntry } from '../../test/support/loki-double/loki-double';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const range = { from: String(T - 3600_000), to: String(T + 3600_000) };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { useTempDir } from '../test-support/temp-dir';
+import { useTempDir } from '../../test/support/temp-dir';
 import { SqliteJobStore } from './sqlite-job-store';
 
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane' };

@@ -3,7 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { S3Double } from '../../test/support/s3-double';
-import { useTempDir } from '../test-support/temp-dir';
+import { useTempDir } from '../../test/support/temp-dir';
 import { DirectoryExportFiles } from './directory-export-files';
 import type { ExportFiles } from './export-files';
 import { createS3Client } from './s3-client';

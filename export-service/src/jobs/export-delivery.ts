@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { JobStore, JobUpdate, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
+import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import { zipFile } from '../export/zip-file';
 import { storedName, type ExportFiles, type LocalFile } from '../files/export-files';
 import { downloadLink, exportMailText } from '../mail/export-mail';
@@ -33,11 +34,6 @@ export interface ExportDeliveryDeps {
   readonly logger: Logger;
   readonly now: () => Date;
 }
-
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 
 const clockTime = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -178,11 +174,11 @@ export class ExportDelivery {
    * Local copies it makes go into `held`, to be released after sending.
    */
   private async mailOf(job: StoredJob, name: string, file: LocalFile, held: LocalFile[]): Promise<Mail> {
-    const filename = `auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`;
+    const filename = exportFileName(job);
     let attachment: Mail['attachment'] = {
       filename,
       path: file.path,
-      contentType: CONTENT_TYPES[job.format],
+      contentType: EXPORT_FORMAT_SPECS[job.format].contentType,
     };
     let size = job.bytes;
     if (size > this.options.zipOverBytes) {

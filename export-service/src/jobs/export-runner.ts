@@ -6,10 +6,9 @@ import type { JobStore, JobUpdate, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
 import { DirectoryExportFiles } from '../files/directory-export-files';
 import { storedName, type ExportFiles } from '../files/export-files';
-import { createCsvWriter } from '../export/csv-writer';
 import type { OpenFile } from '../export/file-sink';
+import { EXPORT_FORMAT_SPECS } from '../export/formats';
 import type { ExportFileWriter } from '../export/row-writer';
-import { createXlsxWriter } from '../export/xlsx-writer';
 import { buildLogQuery } from '../loki/logql';
 import { readInParallel } from '../loki/parallel/parallel-reader';
 import type { RetryPolicy } from '../loki/pager';
@@ -374,10 +373,12 @@ export class ExportRunner {
     const partPath = await this.files.stagingPath(stagedNames(name, job.attempts).at(-1)!);
     await this.hold(job, { status: 'running', rows: 0, bytes: 0 });
     const budget = await this.budgetOf(job);
-    const writer: ExportFileWriter =
-      job.format === 'csv'
-        ? createCsvWriter(partPath, job.logType, job.timezone, this.deps.openFile)
-        : createXlsxWriter(partPath, job.logType, job.timezone, this.deps.openFile);
+    const writer: ExportFileWriter = EXPORT_FORMAT_SPECS[job.format].createWriter(
+      partPath,
+      job.logType,
+      job.timezone,
+      this.deps.openFile
+    );
     let rows = 0;
     try {
       const pages = readInParallel(loki, {

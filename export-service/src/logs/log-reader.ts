@@ -47,7 +47,7 @@ export class LogReader {
   async list(
     logType: LogType,
     range: NsRange,
-    filters: Readonly<Record<string, unknown>>,
+    filters: Readonly<Record<string, string>>,
     limit: number,
     cursor?: string
   ): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
@@ -87,7 +87,7 @@ export class LogReader {
     logType: LogType,
     range: NsRange,
     fieldKey: string,
-    filters: Readonly<Record<string, unknown>>
+    filters: Readonly<Record<string, string>>
   ): Promise<FacetsResponse> {
     const field = FILTER_FIELDS[logType].find((f) => f.key === fieldKey);
     if (!field) {
@@ -120,7 +120,7 @@ export class LogReader {
     logType: LogType,
     range: NsRange,
     by: StatsSplit,
-    filters: Readonly<Record<string, unknown>>,
+    filters: Readonly<Record<string, string>>,
     step?: number
   ): Promise<StatsResponse> {
     const stepSeconds = chooseStatsStep(range.end - range.start, step, this.maxQueryLengthNs);

@@ -6,12 +6,14 @@ import type { ExportAuthorizer } from '../auth/export-permissions';
 import { requesterOf } from '../auth/resolve-requester';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
+import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import type { ExportFiles, OpenedFile } from '../files/export-files';
 import { exportAdmission, type ExportLimits } from '../jobs/export-quota';
-import { validateFilters } from '../loki/logql';
-import { withoutRequestSignal } from '../loki/request-signal';
 import { createExportBody } from '../schemas/exports';
-import { badRequest, checkRange } from '../schemas/time-range';
+import { FILTERS } from '../schemas/filters';
+import { parseInput } from '../schemas/parse';
+import { checkRange } from '../schemas/time-range';
+import { withoutRequestSignal } from './request-signal';
 
 /** Routes under `/api/v1/exports`, reached through the plugin-proxy route that requires exports:create. */
 export function createExportsRouter(deps: {
@@ -37,26 +39,25 @@ export function createExportsRouter(deps: {
 
   router.post('/', async (req, res) => {
     const requester = requesterOf(res);
-    const body = createExportBody.safeParse(req.body ?? {});
-    if (!body.success) throw badRequest(body.error, 'invalid export request');
-    const grant = verifyGrant(deps.secret, body.data.grant, requester.uid);
-    if (body.data.logType && body.data.logType !== grant.logType)
+    const body = parseInput(createExportBody, req.body ?? {}, 'invalid export request');
+    const grant = verifyGrant(deps.secret, body.grant, requester.uid);
+    if (body.logType && body.logType !== grant.logType)
       throw new ForbiddenError('the grant is for another log type');
-    const range = checkRange(body.data.from, body.data.to, deps.maxRangeDays);
-    const filters = validateFilters(grant.logType, body.data.filters);
+    const range = checkRange(body.from, body.to, deps.maxRangeDays);
+    const filters = parseInput(FILTERS[grant.logType], body.filters, 'invalid filters');
     // A grant makes one export; the store refuses a second job from the same grant, and admits the job only
     // within the requester's limits.
     const job = await deps.store.createFromGrant(
       {
         requester,
         logType: grant.logType,
-        format: body.data.format,
+        format: body.format,
         from: range.from.toISOString(),
         to: range.to.toISOString(),
         filters,
-        timezone: body.data.timezone,
+        timezone: body.timezone,
       },
-      createHash('sha256').update(body.data.grant).digest('base64url'),
+      createHash('sha256').update(body.grant).digest('base64url'),
       exportAdmission(deps.limits)
     );
     if (!job) throw new ConflictError('this export grant was used already; ask for a new one');
@@ -84,7 +85,8 @@ export function createExportsRouter(deps: {
       await deps.store.update(job.id, { filePath: null });
       throw new GoneError('the export file is no longer there; export again');
     }
-    res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
+    res.attachment(exportFileName(job));
+    res.type(EXPORT_FORMAT_SPECS[job.format].contentType);
     res.set('Content-Length', String(file.size));
     await sendFile(file, res);
   });

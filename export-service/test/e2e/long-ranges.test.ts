@@ -28,7 +28,7 @@ import {
   type StatsResponse,
 } from '@auditlens/contract';
 import { createAuditEmitter } from '@auditlens/emitter';
-import { announce, startLoki, type LokiServer } from '@auditlens/testkit';
+import { announce, startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import { createApp } from '../../src/app';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
@@ -37,11 +37,10 @@ import type { JobStore } from '../../src/db/job-store';
 import { SqliteJobStore } from '../../src/db/sqlite-job-store';
 import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
 
 const SUITE = 'export-service long-range test (40-day export, 366-day stats)';
 const mode = process.env['LOKI_BIN'] ? 'real' : process.env['LOKI_URL'] ? 'skipped' : 'double';
@@ -162,7 +161,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
   `ranges longer than Loki's max_query_length (${mode === 'real' ? 'real Loki' : 'Loki double'})`,
   () => {
     let server: LokiServer | undefined;
-    let fake: FakeLoki | undefined;
+    let fake: LokiDouble | undefined;
     let lokiUrl: string;
     let grafana: GrafanaDouble;
     let inbox: SmtpInbox;
@@ -244,7 +243,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
           `${SUITE}: against a real Loki 3.7.6 started from LOKI_BIN at ${lokiUrl}, default query limits`
         );
       } else {
-        fake = await FakeLoki.start();
+        fake = await LokiDouble.start();
         lokiUrl = fake.url;
         announce(`${SUITE}: against the Loki double (neither LOKI_BIN nor LOKI_URL is set)`);
       }

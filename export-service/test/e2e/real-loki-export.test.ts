@@ -34,6 +34,7 @@ import {
   loadPluginJson,
   lokiForTests,
   type LokiTarget,
+  SmtpInbox,
 } from '@auditlens/testkit';
 import { createApp } from '../../src/app';
 import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
@@ -43,12 +44,11 @@ import type { JobStore } from '../../src/db/job-store';
 import { SqliteJobStore } from '../../src/db/sqlite-job-store';
 import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
-import { readZipEntries, sheetRows, type SheetCell } from '../../src/test-support/xlsx-reader';
+import { readZipEntries, sheetRows, type SheetCell } from '../support/xlsx-reader';
 
 const SECRET = 'e2e-shared-secret-0123456789';
 const TOKEN = 'glsa_e2e';
@@ -155,7 +155,7 @@ function recordEvents(lokiUrl: string, t0: number): Promise<Record<LogType, stri
 
 describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki double'})`, () => {
   let target: LokiTarget;
-  let fake: FakeLoki | undefined;
+  let fake: LokiDouble | undefined;
   let grafana: GrafanaDouble;
   let server: Server;
   let inbox: SmtpInbox;
@@ -168,7 +168,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
 
   beforeAll(async () => {
     target = await lokiForTests('export-service end-to-end test (emitter → Loki → routes → CSV/XLSX → SMTP)');
-    if (target.kind === 'double') fake = await FakeLoki.start();
+    if (target.kind === 'double') fake = await LokiDouble.start();
     const lokiUrl = target.kind === 'real' ? target.url : fake!.url;
     grafana = await GrafanaDouble.start({
       plugin: loadPluginJson(),

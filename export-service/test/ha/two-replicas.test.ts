@@ -14,16 +14,16 @@ import { Client } from 'pg';
 import type { ExportJob } from '@auditlens/contract';
 import {
   announce,
+  type GrafanaDouble,
   hasPostgres,
   lokiForTests,
-  startPostgres,
-  type GrafanaDouble,
   type LokiTarget,
   type PostgresServer,
+  SmtpInbox,
+  startPostgres,
 } from '@auditlens/testkit';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
-import { waitFor } from '../../src/test-support/wait-for';
+import { LokiDouble } from '../support/loki-double/loki-double';
+import { waitFor } from '../support/wait-for';
 import {
   accessEvents,
   pushAccessEvents,
@@ -65,7 +65,7 @@ const pidOf = (lease: string): number => Number(lease.split(':')[1]);
 
 maybe('two export service replicas on one Postgres', () => {
   let target: LokiTarget;
-  let fakeLoki: FakeLoki | undefined;
+  let lokiDouble: LokiDouble | undefined;
   let lokiUrl: string;
   let grafana: GrafanaDouble;
   let inbox: SmtpInbox;
@@ -84,8 +84,8 @@ maybe('two export service replicas on one Postgres', () => {
     target = await lokiForTests('export-service HA test: two replicas on Postgres');
     if (target.kind === 'real') lokiUrl = target.url;
     else {
-      fakeLoki = await FakeLoki.start();
-      lokiUrl = fakeLoki.url;
+      lokiDouble = await LokiDouble.start();
+      lokiUrl = lokiDouble.url;
     }
     small = accessEvents(SMALL, now - 30 * 60_000, now - 60_000, USERS);
     large = accessEvents(LARGE, now - 30 * 60_000, now - 60_000, USERS);
@@ -112,7 +112,7 @@ maybe('two export service replicas on one Postgres', () => {
     await pg?.dispose();
     await inbox?.stop();
     await grafana?.stop();
-    await fakeLoki?.stop();
+    await lokiDouble?.stop();
     await target?.release();
     if (filesDir) rmSync(filesDir, { recursive: true, force: true });
   });

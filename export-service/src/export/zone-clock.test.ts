@@ -1,4 +1,4 @@
-import { formatInZone, isTimeZone, wallClockDate } from './columns';
+import { formatInZone, isTimeZone, wallClockDate } from './zone-clock';
 
 describe('time zone formatting', () => {
   it('shows the wall-clock time of the zone, across daylight-saving changes', () => {

@@ -3,21 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp, type AppDeps } from '../app';
+import { createApp, type AppDeps } from '../../src/app';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrafanaDouble, loadPluginJson, type GrafanaDoubleOptions } from '@auditlens/testkit';
 import { APP_JSON_DATA, APP_SECURE_JSON_DATA } from '@auditlens/contract';
-import { GrafanaExportPermissions } from '../auth/export-permissions';
-import { GrafanaUserDirectory } from '../auth/grafana-users';
-import { GrafanaIdTokenVerifier } from '../auth/id-token';
-import type { JobStore } from '../db/job-store';
-import { SqliteJobStore } from '../db/sqlite-job-store';
-import { DirectoryExportFiles } from '../files/directory-export-files';
-import type { ExportFiles } from '../files/export-files';
-import { FakeLoki } from '../loki/fake/FakeLoki.fake';
-import { HttpLokiClient } from '../loki/http-client';
-import { ServiceMetrics } from '../metrics/metrics';
+import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
+import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
+import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
+import type { JobStore } from '../../src/db/job-store';
+import { SqliteJobStore } from '../../src/db/sqlite-job-store';
+import { DirectoryExportFiles } from '../../src/files/directory-export-files';
+import type { ExportFiles } from '../../src/files/export-files';
+import { LokiDouble } from './loki-double/loki-double';
+import { HttpLokiClient } from '../../src/loki/http-client';
+import { ServiceMetrics } from '../../src/metrics/metrics';
 
 /** The shared secret tests send. */
 export const SECRET = 'test-shared-secret-0123456789';
@@ -25,13 +25,13 @@ export const SECRET = 'test-shared-secret-0123456789';
 export const GRAFANA_TOKEN = 'glsa_test_token';
 
 /**
- * An app wired to FakeLoki, the Grafana double (`@auditlens/testkit`; users `jane` (uid `u-jane`), an org Admin,
+ * An app wired to LokiDouble, the Grafana double (`@auditlens/testkit`; users `jane` (uid `u-jane`), an org Admin,
  * and `bob` (`u-bob`), an Editor who may read access logs) and a job store in a temporary folder. Requests go to the app directly;
  * `grafana` is the server the app asks about users, keys and permissions.
  */
 export interface Harness {
   readonly app: Express;
-  readonly loki: FakeLoki;
+  readonly loki: LokiDouble;
   readonly lokiClient: HttpLokiClient;
   readonly grafana: GrafanaDouble;
   readonly store: JobStore;
@@ -59,7 +59,7 @@ export interface HarnessOptions {
 
 /** Builds the harness; call `stop()` after the tests. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const loki = await FakeLoki.start();
+  const loki = await LokiDouble.start();
   const grafana = await GrafanaDouble.start({
     plugin: loadPluginJson(),
     jsonData: { [APP_JSON_DATA.exportServiceUrl]: 'http://127.0.0.1:9' },

@@ -12,14 +12,14 @@ import {
   type CountQuery,
   type LogQuery,
   type StoredEntry,
-} from './logql-eval.fake';
+} from './logql-eval';
 import {
   alignToStep,
   checkQueryLength,
   checkRangeVector,
   checkResolution,
   DEFAULT_MAX_QUERY_LENGTH_NS,
-} from './query-limits.fake';
+} from './query-limits';
 
 /** An entry to seed the double with directly (no OTLP round trip). */
 export interface SeedEntry {
@@ -29,8 +29,8 @@ export interface SeedEntry {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
-/** Options of {@link FakeLoki.start}. */
-export interface FakeLokiOptions {
+/** Options of {@link LokiDouble.start}. */
+export interface LokiDoubleOptions {
   /** Loki's `max_query_length` in ns; 0n disables it. The default value is 721h, Loki's default. */
   readonly maxQueryLengthNs?: bigint;
   /** Largest answer that reaches the client (Loki's gRPC message limit). The default value is 4 MiB. */
@@ -81,14 +81,14 @@ interface OtlpRequest {
 }
 
 /**
- * FakeLoki: a test double of Loki 3.7's HTTP API, standing in for the real Loki that cannot run here.
- * It follows the behaviour recorded in shared/fixtures/loki (OTLP mapping, categorize-labels encoding,
- * start inclusive / end exclusive, default direction backward, push order kept within a timestamp,
- * 400s with plain-text bodies) for the query shapes AuditLens uses, and Loki's query limits
- * (`max_query_length`, 11,000 points per series, the step grid of metric queries; see `query-limits.fake.ts`).
- * Listens on 127.0.0.1 only.
+ * LokiDouble: a test double of Loki 3.7's HTTP API, standing in for Loki in unit tests and wherever no real
+ * Loki runs (neither `LOKI_BIN` nor `LOKI_URL` set). It follows the behaviour recorded in
+ * shared/fixtures/loki (OTLP mapping, categorize-labels encoding, start inclusive / end exclusive, default
+ * direction backward, push order kept within a timestamp, 400s with plain-text bodies) for the query shapes
+ * AuditLens uses, and Loki's query limits (`max_query_length`, 11,000 points per series, the step grid of
+ * metric queries; see `query-limits.ts`). Listens on 127.0.0.1 only.
  */
-export class FakeLoki {
+export class LokiDouble {
   private readonly entries: StoredEntry[] = [];
   private wire: Wire | undefined;
   private seq = 0;
@@ -108,8 +108,8 @@ export class FakeLoki {
   }
 
   /** Starts a double on a free loopback port. */
-  static async start(options: FakeLokiOptions = {}): Promise<FakeLoki> {
-    const loki = new FakeLoki(
+  static async start(options: LokiDoubleOptions = {}): Promise<LokiDouble> {
+    const loki = new LokiDouble(
       options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS,
       options.grpcMaxMessageBytes ?? 4 * 1024 * 1024
     );

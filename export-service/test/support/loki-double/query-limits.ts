@@ -1,4 +1,4 @@
-import { LokiQueryError } from './logql-eval.fake';
+import { LokiQueryError } from './logql-eval';
 
 /** Loki's `limits_config.max_query_length` default, 721h (`30d1h`), in ns. */
 export const DEFAULT_MAX_QUERY_LENGTH_NS = 721n * 3_600_000_000_000n;

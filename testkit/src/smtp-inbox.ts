@@ -2,7 +2,10 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed. */
+/**
+ * A real SMTP server (`smtp-server`) on 127.0.0.1 that keeps every message it accepts, parsed with `mailparser`:
+ * the mail catcher of the export service's and the stack's tests.
+ */
 export class SmtpInbox {
   readonly messages: ParsedMail[] = [];
   /** The envelope recipients (RCPT TO) of each accepted message, in the order of `messages`. */
@@ -49,14 +52,22 @@ export class SmtpInbox {
     return inbox;
   }
 
+  /** The port it listens on. */
   get port(): number {
     return (this.server.server.address() as AddressInfo).port;
   }
 
+  /** `smtp://127.0.0.1:<port>`, as the export service's `SMTP_URL` takes it. */
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
+  /** `127.0.0.1:<port>`, as Alertmanager's `smtp_smarthost` takes it. */
+  get hostPort(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Stops listening. */
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

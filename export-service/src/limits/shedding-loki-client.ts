@@ -1,5 +1,5 @@
 import { ClientGoneError, TooManyRequestsError } from '../errors';
-import { requestSignal } from './request-signal';
+import { requestSignal } from '../routes/request-signal';
 import type {
   InstantQueryParams,
   LogQueryParams,
@@ -7,7 +7,7 @@ import type {
   LokiEntry,
   LokiSeries,
   MetricQueryParams,
-} from './types';
+} from '../loki/types';
 
 /** Options of {@link SheddingLokiClient}. */
 export interface SheddingOptions {
@@ -54,7 +54,7 @@ interface Shared<T> {
  * at once, a short queue, and past it (or after `maxWaitMs` in the queue, less when Loki's recent answers
  * leave less of `answerWithinMs`) a 429 with `Retry-After` instead of a request that would time out. Identical queries share one Loki query while it runs and for `shareMs` after
  * it answered. A query is cancelled at Loki (its HTTP request aborted) once every client waiting for it has
- * gone: the signal is the query's own, or else the signal of the request being served (`request-signal.ts`).
+ * gone: the signal is the query's own, or else the signal of the request being served (`routes/request-signal.ts`).
  */
 export class SheddingLokiClient implements LokiClient {
   private inFlight = 0;

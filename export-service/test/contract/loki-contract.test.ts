@@ -1,11 +1,11 @@
 /**
  * Contract suite of the Loki double: the behaviour recorded from a real Loki 3.7 in shared/fixtures/loki, and
  * Loki's query limits. Runs against a real Loki when LOKI_BIN or LOKI_URL is set (every difference is then a
- * bug in the double), against FakeLoki otherwise; the output says which. Pushes the same request as the
+ * bug in the double), against LokiDouble otherwise; the output says which. Pushes the same request as the
  * fixtures' push-otlp-request.py, at fresh timestamps.
  */
 import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
-import { FakeLoki } from './FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 
 const S = 1_000_000_000n;
 const CATEGORIZE = { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' };
@@ -131,7 +131,7 @@ interface Stream {
 }
 
 describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'})`, () => {
-  let fake: FakeLoki | undefined;
+  let fake: LokiDouble | undefined;
   let target: LokiTarget | undefined;
   let url: string;
   const base = BigInt(Date.now() - 600_000) * 1_000_000n;
@@ -164,7 +164,7 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
     });
     if (target.kind === 'real') url = target.url;
     else {
-      fake = await FakeLoki.start();
+      fake = await LokiDouble.start();
       url = fake.url;
     }
     const res = await fetch(`${url}/otlp/v1/logs`, {
