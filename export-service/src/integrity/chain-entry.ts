@@ -4,9 +4,10 @@ import type { LokiEntry } from '../loki/types';
 
 const EVENT_ID = lokiFieldName(ATTR.eventId);
 const HEX64 = /^[0-9a-f]{64}$/;
-const NONASCII = /[^\x00-\x7f]/;
+const NONASCII = /[^ -~\t\n\r]/;
 
-// Most values are ASCII, whose UTF-8 length is their length: a regex test is cheaper than Buffer.byteLength.
+// Most values are printable ASCII, whose UTF-8 length is their length: a regex test is cheaper than
+// Buffer.byteLength; anything else is measured.
 const byteLength = (text: string): number =>
   NONASCII.test(text) ? Buffer.byteLength(text, 'utf8') : text.length;
 

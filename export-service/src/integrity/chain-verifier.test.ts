@@ -106,7 +106,7 @@ describe('ChainVerifier', () => {
   });
 
   it('tells records the producer dropped (the chain links over them) from deleted ones', async () => {
-    const { records, checkpoints } = buildChain({ chainId: 'c1', count: 20, startTs: T0, key });
+    const { records } = buildChain({ chainId: 'c1', count: 20, startTs: T0, key });
     // Re-chain the records after 8 over the hole, as the emitter does when its queue drops seq 9.
     const before = records.slice(0, 8);
     const after = buildChain({
