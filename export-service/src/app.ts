@@ -14,6 +14,10 @@ import { createExportsRouter } from './routes/exports';
 import { errorHandler } from './routes/error-handler';
 import { createConnectionCheckRouter, createHealthRouter } from './routes/health';
 import { createLogsRouter } from './routes/logs';
+import { createExportIntegrityRouter, createLogIntegrityRouter } from './routes/integrity';
+import type { ExportManifests } from './integrity/export-manifests';
+import type { RangeVerifications } from './integrity/range-verifications';
+import type { ServiceSigningKey } from './integrity/service-key';
 import { NotFoundError } from './errors';
 
 /** Everything the app is built from; `server.ts` makes the real ones, tests make their own. */
@@ -34,6 +38,12 @@ export interface AppDeps {
   readonly maxRangeDays: number;
   /** Called when an export is queued, so the runner starts at once. */
   readonly onExportQueued?: () => void;
+  /** Tamper evidence: range verification and export manifests. Default: none (their routes answer 404). */
+  readonly integrity?: {
+    readonly verifications: RangeVerifications;
+    readonly manifests: ExportManifests;
+    readonly signingKey: ServiceSigningKey;
+  };
 }
 
 /** Builds the express app without listening. */
@@ -51,7 +61,17 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '64kb' }));
   const reader = new LogReader(deps.loki, { serviceName: deps.serviceName, maxEntries: deps.maxEntries });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
+  if (deps.integrity)
+    api.use(
+      '/logs',
+      createLogIntegrityRouter({
+        verifications: deps.integrity.verifications,
+        maxRangeDays: deps.maxRangeDays,
+      })
+    );
   api.use('/logs', createLogsRouter({ reader, secret: deps.secret, maxRangeDays: deps.maxRangeDays }));
+  if (deps.integrity)
+    api.use('/exports', createExportIntegrityRouter({ store: deps.store, ...deps.integrity }));
   api.use(
     '/exports',
     createExportsRouter({

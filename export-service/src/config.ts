@@ -72,6 +72,12 @@ const schema = z.object({
   FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
   USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Tamper evidence (src/integrity/): checkpoint keys of the producers, and the key that signs export manifests.
+  INTEGRITY_PUBLIC_KEYS: z.string().optional(),
+  INTEGRITY_PUBLIC_KEYS_FILE: z.string().optional(),
+  INTEGRITY_SIGNING_KEY_FILE: z.string().optional(),
+  INTEGRITY_LOOKBACK_HOURS: positiveInt('INTEGRITY_LOOKBACK_HOURS', 24),
+  INTEGRITY_LOOKAHEAD_MINUTES: positiveInt('INTEGRITY_LOOKAHEAD_MINUTES', 15),
 });
 
 const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -13,6 +14,9 @@ import type { AuditRecorder } from './jobs/audit-recorder';
 import { HttpLokiClient } from './loki/http-client';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';
+import { ExportManifests } from './integrity/export-manifests';
+import { integritySettings } from './integrity/integrity-config';
+import { RangeVerifications } from './integrity/range-verifications';
 
 /** Starts the service from the environment: listen, run exports, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -29,6 +33,18 @@ async function main(): Promise<void> {
     tenant: config.LOKI_TENANT,
     onRequest: metrics.observeLoki,
   });
+  const integrity = integritySettings(config, (path) => readFileSync(path, 'utf8'));
+  const manifests = new ExportManifests({
+    loki,
+    keys: integrity.keys,
+    signingKey: integrity.signingKey,
+    dataDir: config.DATA_DIR,
+    verification: integrity.verification,
+  });
+  logger.info(
+    { checkpointKeys: integrity.keys.ids(), manifestKey: integrity.signingKey.keyId },
+    'integrity: checkpoint keys and manifest signing key loaded'
+  );
   const otlp = auditOtlpOptions(config);
   const audit = otlp
     ? createAuditEmitter({ ...otlp, onError: (e) => logger.warn({ kind: e.kind }, e.message) })
@@ -50,6 +66,7 @@ async function main(): Promise<void> {
       authorizer,
       logger,
       onRows: (n) => metrics.rowsExported.inc(n),
+      manifests,
     },
     {
       dataDir: config.DATA_DIR,
@@ -83,6 +100,11 @@ async function main(): Promise<void> {
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
     maxRangeDays: config.MAX_RANGE_DAYS,
+    integrity: {
+      verifications: new RangeVerifications(loki, integrity.keys, integrity.verification),
+      manifests,
+      signingKey: integrity.signingKey,
+    },
   });
   runner.start();
   const server = app.listen(config.PORT, config.HOST, () =>

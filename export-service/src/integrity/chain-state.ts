@@ -317,7 +317,7 @@ export class ChainState {
         eventId: start_.eventId,
         message: droppedByProducer
           ? `${missing} record${missing > 1 ? 's' : ''} (seq ${a + 1}${missing > 1 ? `–${seq - 1}` : ''}) of chain ${this.id} never left the producer (its queue was full): the chain links over them`
-          : `${missing} record${missing > 1 ? 's' : ''} (seq ${a + 1}${missing > 1 ? `–${seq - 1}` : ''}) of chain ${this.id} are missing`,
+          : `${missing} record${missing > 1 ? 's' : ''} (seq ${a + 1}${missing > 1 ? `–${seq - 1}` : ''}) of chain ${this.id} ${missing > 1 ? 'are' : 'is'} missing`,
       });
     }
 
@@ -330,7 +330,9 @@ export class ChainState {
     if (lastCheckpoint && lastCheckpoint.statement.seq > lastSeen) {
       const headTime = BigInt(lastCheckpoint.statement.headTime);
       const lastEnd = this.openEnds.get(lastSeen);
-      if (inSpan(lastEnd?.ts, headTime)) {
+      // Without any record read, only a head inside the range says records of the range are missing.
+      const concerned = lastEnd ? inSpan(lastEnd.ts, headTime) : headTime >= start && headTime < end;
+      if (concerned) {
         const from = lastSeen + 1;
         const to = lastCheckpoint.statement.seq;
         gaps++;
@@ -345,7 +347,7 @@ export class ChainState {
           message:
             lastSeen === 0
               ? `a signed checkpoint names records up to seq ${to} of chain ${this.id}, and none of them is in Loki`
-              : `${to - from + 1} record${to > from ? 's' : ''} (seq ${from}${to > from ? `–${to}` : ''}) at the end of chain ${this.id} are missing: a signed checkpoint names them`,
+              : `${to - from + 1} record${to > from ? 's' : ''} (seq ${from}${to > from ? `–${to}` : ''}) at the end of chain ${this.id} ${to > from ? 'are' : 'is'} missing: a signed checkpoint names ${to > from ? 'them' : 'it'}`,
         });
       }
     }

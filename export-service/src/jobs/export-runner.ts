@@ -14,6 +14,7 @@ import type { LokiClient } from '../loki/types';
 import { downloadLink, exportMailText } from '../mail/export-mail';
 import type { Mailer } from '../mail/mailer';
 import type { AuditRecorder } from './audit-recorder';
+import type { ExportManifests } from '../integrity/export-manifests';
 
 /** Settings of the export runner. */
 export interface ExportRunnerOptions {
@@ -42,6 +43,8 @@ export interface ExportRunnerDeps {
   readonly logger: Logger;
   readonly onRows?: (count: number) => void;
   readonly now?: () => Date;
+  /** Verifies the job's range and signs a manifest of its file, attached to the mail. Default: none. */
+  readonly manifests?: ExportManifests;
 }
 
 /** A job that cannot succeed: recorded on the job as the reason the user sees. */
@@ -182,7 +185,7 @@ export class ExportRunner {
     const { store, mailer, recorder } = this.deps;
     const path = job.filePath!;
     let attachment: { filename: string; path: string; contentType: string } | undefined = {
-      filename: `auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`,
+      filename: fileName(job),
       path,
       contentType:
         job.format === 'csv'
@@ -200,10 +203,12 @@ export class ExportRunner {
       link = downloadLink(this.options.grafanaUrl, job.id);
       attachment = undefined;
     }
-    const { subject, text } = exportMailText(job, job.rows, link);
+    const integrity = await this.deps.manifests?.forMail(job, fileName(job));
+    const { subject, text } = exportMailText(job, job.rows, link, integrity?.lines);
+    const attachments = integrity?.attachment ? [integrity.attachment] : undefined;
     try {
       await withRetry(this.options.retry, undefined, () =>
-        mailer.send({ to: job.requester.email, subject, text, attachment })
+        mailer.send({ to: job.requester.email, subject, text, attachment, attachments })
       );
     } catch (error) {
       throw new JobFailure(
@@ -242,4 +247,9 @@ export class ExportRunner {
       },
     });
   }
+}
+
+/** The name the export file is delivered under. */
+function fileName(job: StoredJob): string {
+  return `auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`;
 }

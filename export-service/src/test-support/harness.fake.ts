@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../app';
+import { createApp, type AppDeps } from '../app';
+import type { LokiClient } from '../loki/types';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrafanaDouble, loadPluginJson, type GrafanaDoubleOptions } from '@auditlens/testkit';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   readonly grafana?: Pick<GrafanaDoubleOptions, 'idForwarding' | 'sendUserHeader' | 'orgId' | 'stackId'>;
   /** `REQUIRE_ID_TOKEN`. The default value is false. */
   readonly requireIdToken?: boolean;
+  /** Builds the app's integrity dependencies from its Loki client and data folder. Default: none. */
+  readonly integrity?: (loki: LokiClient, dataDir: string) => AppDeps['integrity'];
 }
 
 /** Builds the harness; call `stop()` after the tests. */
@@ -91,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,
+    integrity: options.integrity?.(lokiClient, dataDir),
   });
   let server: Server | undefined;
   return {
