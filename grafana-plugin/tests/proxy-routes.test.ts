@@ -71,6 +71,13 @@ async function everyClientUrl(): Promise<ProxyUrl[]> {
           await api.createExport({ logType: t, from: 1, to: 2, format, filters: {}, timezone: 'UTC' });
     },
     exports: () => api.exports(),
+    integrity: async () => {
+      for (const t of LOG_TYPES) await api.integrity(t, 1, 2);
+    },
+    exportIntegrity: () => api.exportIntegrity(),
+    manifestUrl: async () => {
+      for (const id of jobIds) urls.push({ method: 'GET', url: api.manifestUrl(id), madeBy });
+    },
     health: () => api.health(),
     downloadUrl: async () => {
       for (const id of jobIds) urls.push({ method: 'GET', url: api.downloadUrl(id), madeBy });

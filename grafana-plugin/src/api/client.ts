@@ -7,7 +7,9 @@ import {
   type ExportGrantResponse,
   type ExportJob,
   type ExportListResponse,
+  type ExportIntegrityResponse,
   type FacetsResponse,
+  type IntegrityReport,
   type LogsResponse,
   type LogType,
   type StatsResponse,
@@ -108,6 +110,24 @@ export class AuditLensApi {
   /** The user's exports, newest first. */
   async exports(): Promise<readonly ExportJob[]> {
     return (await this.get<ExportListResponse>(PROXY_ROUTES.exports, {})).exports;
+  }
+
+  /** The verification of every record of a log type in [from, to) (ms): chains, gaps, alterations, signatures. */
+  integrity(logType: LogType, from: number, to: number): Promise<IntegrityReport> {
+    return this.get<IntegrityReport>(`${PROXY_ROUTES.logs(logType)}/integrity`, {
+      from: String(from),
+      to: String(to),
+    });
+  }
+
+  /** The verification summary of the user's exports that have a signed manifest, by export id. */
+  async exportIntegrity(): Promise<ExportIntegrityResponse['exports']> {
+    return (await this.get<ExportIntegrityResponse>(`${PROXY_ROUTES.exports}/integrity`, {})).exports;
+  }
+
+  /** Where the browser downloads an export's signed manifest. */
+  manifestUrl(id: string): string {
+    return `${PROXY_BASE}/${PROXY_ROUTES.exports}/${encodeURIComponent(id)}/manifest`;
   }
 
   /** The config page's connection test: secret, Grafana token and Loki, through the `health` route. */

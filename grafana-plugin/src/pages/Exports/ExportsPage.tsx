@@ -7,6 +7,7 @@ import { config } from '@grafana/runtime';
 import { useApi } from '../../api/ApiContext';
 import { errorMessage } from '../../api/errorMessage';
 import { AppPage } from '../../components/AppPage/AppPage';
+import { ExportIntegrity, useExportIntegrity } from '../../components/IntegrityLine/ExportIntegrity';
 import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
 import { headerRules, tableRules } from '../../styles/table';
@@ -37,6 +38,7 @@ export function ExportsPage(): React.JSX.Element {
   const [jobs, setJobs] = useState<readonly ExportJob[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timeZone = config.bootData.user.timezone || 'browser';
+  const integrity = useExportIntegrity(jobs);
 
   useEffect(() => {
     let current = true;
@@ -85,6 +87,7 @@ export function ExportsPage(): React.JSX.Element {
                 <th scope="col">Rows</th>
                 <th scope="col">Size</th>
                 <th scope="col">File</th>
+                <th scope="col">Integrity</th>
               </tr>
             </thead>
             <tbody>
@@ -114,6 +117,9 @@ export function ExportsPage(): React.JSX.Element {
                     ) : job.status === 'done' ? (
                       <span className={styles.muted}>expired</span>
                     ) : null}
+                  </td>
+                  <td>
+                    <ExportIntegrity job={job} summary={integrity[job.id]} />
                   </td>
                 </tr>
               ))}

@@ -12,6 +12,7 @@ import {
 } from '@grafana/scenes';
 import { FILTER_FIELDS, TEXT_FILTER_KEY, type LogType } from '@auditlens/contract';
 import { ExportDialog } from '../../components/ExportDialog/ExportDialog';
+import { IntegrityLine } from '../../components/IntegrityLine/IntegrityLine';
 import { testIds } from '../../testIds';
 import { EventsChart } from './EventsChart';
 import { FilterBar } from './FilterBar';
@@ -99,6 +100,7 @@ function AuditLogViewRenderer({ model }: SceneComponentProps<AuditLogView>): Rea
           </Button>
         )}
       </div>
+      <IntegrityLine logType={logType} from={query.from} to={query.to} />
       <EventsChart logType={logType} query={query} timeZone={timeZone} />
       <LogTable logType={logType} query={query} timeZone={timeZone} />
       {exporting && (
