@@ -119,6 +119,12 @@ function netstring(text: string, byteLength: ByteLength): string {
   return `${byteLength(text)}:${text},`;
 }
 
+// Names are ASCII and fixed: their netstrings are made once.
+const CHAIN_ENCODING_NETSTRING = `${CHAIN_ENCODING.length}:${CHAIN_ENCODING},`;
+const CHAINED_NAME_NETSTRINGS: readonly string[] = CHAINED_ATTRIBUTES.map(
+  ([, loki]) => `${loki.length}:${loki},`
+);
+
 /**
  * The bytes (as a string, to be UTF-8 encoded) whose SHA-256 is a record's `audit.chain.hash`: netstrings of
  * {@link CHAIN_ENCODING}, prev, timestamp, log type, severity number and body, then of name and value of each
@@ -127,16 +133,17 @@ function netstring(text: string, byteLength: ByteLength): string {
  */
 export function canonicalRecord(record: ChainedRecord, byteLength: ByteLength = utf8ByteLength): string {
   let out =
-    netstring(CHAIN_ENCODING, byteLength) +
+    CHAIN_ENCODING_NETSTRING +
     netstring(record.prev, byteLength) +
     netstring(record.timestamp, byteLength) +
     netstring(record.logType, byteLength) +
     netstring(record.severityNumber, byteLength) +
     netstring(record.body, byteLength);
-  for (const [otelName, lokiName] of CHAINED_ATTRIBUTES) {
+  for (let i = 0; i < CHAINED_ATTRIBUTES.length; i++) {
+    const [otelName, lokiName] = CHAINED_ATTRIBUTES[i]!;
     const value = record.field(lokiName, otelName);
     if (value === undefined || value === '') continue;
-    out += netstring(lokiName, byteLength) + netstring(value, byteLength);
+    out += CHAINED_NAME_NETSTRINGS[i]! + netstring(value, byteLength);
   }
   return out;
 }

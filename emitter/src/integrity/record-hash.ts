@@ -2,7 +2,11 @@ import { hash } from 'node:crypto';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import { canonicalRecord, chainedValue } from '@auditlens/contract';
 
-const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+// Most values are printable ASCII, whose UTF-8 length is their length: a regex test costs less than a call
+// into Buffer.byteLength; anything else is measured.
+const PRINTABLE_ASCII = /^[ -~]*$/;
+const byteLength = (text: string): number =>
+  PRINTABLE_ASCII.test(text) ? text.length : Buffer.byteLength(text, 'utf8');
 
 /** ns since the epoch of an HrTime, in decimal (Loki's timestamp form). */
 export function hrTimeToNanos(time: HrTime): string {
