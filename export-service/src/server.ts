@@ -47,7 +47,13 @@ async function main(): Promise<void> {
   );
   const otlp = auditOtlpOptions(config);
   const audit = otlp
-    ? createAuditEmitter({ ...otlp, onError: (e) => logger.warn({ kind: e.kind }, e.message) })
+    ? createAuditEmitter({
+        ...otlp,
+        onError: (e) => logger.warn({ kind: e.kind }, e.message),
+        integrity: {
+          signingKey: { keyId: integrity.signingKey.keyId, privateKey: integrity.signingKey.privateKey },
+        },
+      })
     : undefined;
   const recorder: AuditRecorder = audit ?? {
     activity: (event) =>

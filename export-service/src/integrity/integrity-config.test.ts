@@ -31,6 +31,8 @@ describe('integrity settings', () => {
       const again = integritySettings(config, readFile({}));
       expect(again.signingKey.keyId).toBe(first.signingKey.keyId);
       expect(first.signingKey.keyId).toMatch(/^auditlens-export-[0-9a-f]{16}$/);
+      // Its own key verifies the checkpoints of the service's own audit events.
+      expect(first.keys.get(first.signingKey.keyId)!.equals(first.signingKey.publicKey)).toBe(true);
       expect(first.verification).toMatchObject({ lookbackMs: 24 * 3_600_000, lookaheadMs: 15 * 60_000 });
     }
   });
@@ -47,11 +49,12 @@ describe('integrity settings', () => {
         INTEGRITY_PUBLIC_KEYS_FILE: '/keys.json',
       });
       const pem = key.export({ type: 'spki', format: 'pem' }).toString();
-      expect(
-        integritySettings(config, readFile({ '/keys.json': JSON.stringify({ billing: pem }) }))
-          .keys.ids()
-          .sort()
-      ).toEqual(['billing', 'helpdesk']);
+      const ids = integritySettings(
+        config,
+        readFile({ '/keys.json': JSON.stringify({ billing: pem }) })
+      ).keys.ids();
+      expect(ids.filter((id) => !id.startsWith('auditlens-export-')).sort()).toEqual(['billing', 'helpdesk']);
+      expect(ids.filter((id) => /^auditlens-export-[0-9a-f]{16}$/.test(id))).toHaveLength(1);
       expect(() => integritySettings(config, readFile({}))).toThrow(ConfigError);
       expect(() => integritySettings(config, readFile({}))).toThrow(
         /INTEGRITY_PUBLIC_KEYS_FILE: cannot read \/keys.json/

@@ -14,7 +14,8 @@ export interface IntegritySettings {
 /**
  * Reads the checkpoint public keys (`INTEGRITY_PUBLIC_KEYS`, `INTEGRITY_PUBLIC_KEYS_FILE`) and the manifest
  * signing key (`INTEGRITY_SIGNING_KEY_FILE`, default `<DATA_DIR>/integrity-signing-key.pem`, created when
- * absent). Throws ConfigError naming what is wrong.
+ * absent), which also signs the checkpoints of the service's own audit events and so joins the key ring.
+ * Throws ConfigError naming what is wrong.
  */
 export function integritySettings(config: Config, readFile: (path: string) => string): IntegritySettings {
   let file: string | undefined;
@@ -43,7 +44,8 @@ export function integritySettings(config: Config, readFile: (path: string) => st
     );
   }
   return {
-    keys,
+    // The service signs the checkpoints of its own audit events (exports) with its manifest key.
+    keys: keys.with(signingKey.keyId, signingKey.publicKey),
     signingKey,
     verification: {
       serviceName: config.LOKI_SERVICE_NAME,

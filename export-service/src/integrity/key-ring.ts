@@ -17,6 +17,11 @@ export class KeyRing {
   ids(): string[] {
     return [...this.keys.keys()];
   }
+
+  /** This ring with one more key (a configured key of the same id wins). */
+  with(keyId: string, key: KeyObject): KeyRing {
+    return this.keys.has(keyId) ? this : new KeyRing(new Map([...this.keys, [keyId, key]]));
+  }
 }
 
 /**
