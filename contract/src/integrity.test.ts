@@ -65,6 +65,16 @@ describe('integrity encoding', () => {
     );
   });
 
+  it('counts UTF-8 bytes of values that are not ASCII', () => {
+    const text = canonicalRecord(record({ user_name: 'Zoë 😀' }, { body: 'é' }));
+    expect(text).toContain('2:é,');
+    expect(text).toContain('9:user_name,9:Zoë 😀,');
+    // The same with Buffer's count.
+    expect(canonicalRecord(record({ user_name: 'Zoë 😀' }, { body: 'é' }), (s) => Buffer.byteLength(s))).toBe(
+      text
+    );
+  });
+
   it('treats absent and empty fields alike, and ignores fields it does not cover', () => {
     const base = canonicalRecord(record({ user_name: 'bob' }));
     expect(canonicalRecord(record({ user_name: 'bob', audit_brand: '' }))).toBe(base);

@@ -132,6 +132,16 @@ const CHAINED_NAME_NETSTRINGS: readonly string[] = CHAINED_ATTRIBUTES.map(
  * call this, the producer before sending, the verifier on what Loki returns.
  */
 export function canonicalRecord(record: ChainedRecord, byteLength: ByteLength = utf8ByteLength): string {
+  // Nearly every record is printable ASCII, where a string's length is its UTF-8 length: build with lengths for
+  // free, check the result once, and measure each value only when something else is in it.
+  const ascii = buildCanonicalRecord(record, asciiLength);
+  return PRINTABLE_ASCII.test(ascii) ? ascii : buildCanonicalRecord(record, byteLength);
+}
+
+const PRINTABLE_ASCII = /^[ -~\t\n\r]*$/;
+const asciiLength: ByteLength = (text) => text.length;
+
+function buildCanonicalRecord(record: ChainedRecord, byteLength: ByteLength): string {
   let out =
     CHAIN_ENCODING_NETSTRING +
     netstring(record.prev, byteLength) +

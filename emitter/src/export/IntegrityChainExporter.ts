@@ -72,33 +72,22 @@ export class IntegrityChainExporter implements LogRecordExporter {
     this.origin ??= { resource: r.resource, scope: r.instrumentationScope };
     const chain = this.ledger.chainOf(logType);
     const prev = chain.headHash;
-    const attributes: Attributes = {
-      ...r.attributes,
-      [INTEGRITY_ATTR.seq]: seq,
-      [INTEGRITY_ATTR.chainId]: chain.id,
-      [INTEGRITY_ATTR.prev]: prev,
-    };
+    // The records are the emitter's own provider's, seen by no other processor: they get their chain fields in
+    // place rather than as a copy (a copy per record measured as a tenth of the chaining's cost).
+    const attributes = r.attributes as Attributes;
+    attributes[INTEGRITY_ATTR.seq] = seq;
+    attributes[INTEGRITY_ATTR.chainId] = chain.id;
+    attributes[INTEGRITY_ATTR.prev] = prev;
+    const timestamp = hrTimeToNanos(r.hrTime);
     const hash = recordHash(
-      { logType, time: r.hrTime, severityNumber: r.severityNumber, body: r.body, attributes },
+      { logType, timestamp, severityNumber: r.severityNumber, body: r.body, attributes },
       prev
     );
     attributes[INTEGRITY_ATTR.hash] = hash;
     chain.headSeq = seq;
     chain.headHash = hash;
-    chain.headTime = hrTimeToNanos(r.hrTime);
-    return {
-      hrTime: r.hrTime,
-      hrTimeObserved: r.hrTimeObserved,
-      spanContext: r.spanContext,
-      severityText: r.severityText,
-      severityNumber: r.severityNumber,
-      body: r.body,
-      eventName: r.eventName,
-      resource: r.resource,
-      instrumentationScope: r.instrumentationScope,
-      attributes,
-      droppedAttributesCount: r.droppedAttributesCount,
-    };
+    chain.headTime = timestamp;
+    return r;
   }
 
   private checkpointIdle(): void {

@@ -34,10 +34,11 @@ export class InlineChainer {
     const prev = chain.headHash;
     record.attributes[INTEGRITY_ATTR.chainId] = chain.id;
     record.attributes[INTEGRITY_ATTR.prev] = prev;
+    const timestamp = hrTimeToNanos(record.time);
     const hash = recordHash(
       {
         logType: record.logType,
-        time: record.time,
+        timestamp,
         severityNumber: record.severity.number,
         body: record.body,
         attributes: record.attributes,
@@ -47,7 +48,7 @@ export class InlineChainer {
     record.attributes[INTEGRITY_ATTR.hash] = hash;
     chain.headSeq = seq;
     chain.headHash = hash;
-    chain.headTime = hrTimeToNanos(record.time);
+    chain.headTime = timestamp;
     if (chain.headSeq - chain.checkpointedSeq >= this.policy.everyRecords) this.writeCheckpoint(chain, false);
   }
 

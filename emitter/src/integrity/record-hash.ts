@@ -2,11 +2,8 @@ import { hash } from 'node:crypto';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import { canonicalRecord, chainedValue } from '@auditlens/contract';
 
-// Most values are printable ASCII, whose UTF-8 length is their length: a regex test costs less than a call
-// into Buffer.byteLength; anything else is measured.
-const PRINTABLE_ASCII = /^[ -~]*$/;
-const byteLength = (text: string): number =>
-  PRINTABLE_ASCII.test(text) ? text.length : Buffer.byteLength(text, 'utf8');
+// Used only for records that are not all printable ASCII (canonicalRecord's fast path handles the rest).
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** ns since the epoch of an HrTime, in decimal (Loki's timestamp form). */
 export function hrTimeToNanos(time: HrTime): string {
@@ -17,7 +14,8 @@ export function hrTimeToNanos(time: HrTime): string {
 /** What of a record its chain hash covers. */
 export interface HashedRecord {
   readonly logType: string;
-  readonly time: HrTime;
+  /** The timestamp, ns decimal ({@link hrTimeToNanos}). */
+  readonly timestamp: string;
   readonly severityNumber: number | undefined;
   readonly body: unknown;
   readonly attributes: Attributes;
@@ -28,7 +26,7 @@ export function recordHash(record: HashedRecord, prev: string): string {
   const text = canonicalRecord(
     {
       prev,
-      timestamp: hrTimeToNanos(record.time),
+      timestamp: record.timestamp,
       logType: record.logType,
       severityNumber: record.severityNumber === undefined ? '' : String(record.severityNumber),
       body: typeof record.body === 'string' ? record.body : '',
