@@ -61,3 +61,33 @@ export {
   attributeOfLokiField,
 } from './labels';
 export { APP_JSON_DATA, APP_SECURE_JSON_DATA, APP_BASE_PATH, APP_PAGES, logTypePageUrl } from './app';
+export {
+  INTEGRITY_ATTR,
+  INTEGRITY_FIELDS,
+  CHECKPOINT_LOG_TYPE,
+  CHECKPOINT_EVENT_NAME,
+  CHAIN_ENCODING,
+  CHECKPOINT_ENCODING,
+  GENESIS_HASH,
+  CHAINED_ATTRIBUTES,
+  INTEGRITY_STATUSES,
+  INTEGRITY_PROBLEM_KINDS,
+  canonicalRecord,
+  canonicalCheckpoint,
+  canonicalJson,
+  chainedValue,
+  utf8ByteLength,
+} from './integrity';
+export type {
+  ChainedRecord,
+  ByteLength,
+  CheckpointStatement,
+  IntegrityStatus,
+  IntegrityProblemKind,
+  IntegrityProblem,
+  IntegrityChainSummary,
+  IntegrityReport,
+  ExportManifest,
+  ExportIntegrityResponse,
+  SigningKeyResponse,
+} from './integrity';

@@ -1,5 +1,6 @@
 // Emitter benchmark, the emitter side by side with the raw OpenTelemetry SDK in one run:
-// 1. the cost of one audit.access(...) call against the raw SDK logger.emit() of the same record;
+// 1. the cost of one audit.access(...) call against the raw SDK logger.emit() of the same record, with the hash
+//    chain on (the default: a seq on the call, the SHA-256 later in the exporter) and off;
 // 2. events/s delivered to a loopback OTLP/HTTP sink (another process) while the caller emits as fast as the
 //    queue has room, with the emitter's defaults and the SDK's defaults.
 // Rounds alternate between the contenders so that none always runs on a warmer or busier machine; the figures
@@ -205,6 +206,11 @@ const CONTENDERS = [
     ours: true,
   },
   { label: "audit.access, protocol 'json'", Exporter: OTLPJsonLogExporter, create: emitter },
+  {
+    label: 'audit.access, integrity: false',
+    Exporter: OTLPProtoLogExporter,
+    create: (exporter) => emitter(exporter, { integrity: false }),
+  },
 ];
 // BENCH_EMITTER_OPTIONS='{"maxExportBatchSize":2048,"maxQueueSize":8192}' adds the emitter with those options.
 if (process.env.BENCH_EMITTER_OPTIONS) {
@@ -229,36 +235,51 @@ async function main() {
       `node ${process.version}, one event-loop thread, the sink in another process`
   );
 
-  // 1. Per-call cost, exporter out of the picture, both with the same queue and batch.
+  // 1. Per-call cost, exporter out of the picture, all with the same queue and batch.
   const ours = createAuditEmitter({ serviceName: 'bench', exporter: nullExporter, maxQueueSize: 8192 });
+  const unchained = createAuditEmitter({
+    serviceName: 'bench',
+    exporter: nullExporter,
+    maxQueueSize: 8192,
+    integrity: false,
+  });
   const rawProvider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bench' }),
     processors: [new BatchLogRecordProcessor({ exporter: nullExporter, maxQueueSize: 8192 })],
   });
   const rawLogger = rawProvider.getLogger('bench');
-  const calls = { raw: [], ours: [], ratio: [] };
+  const calls = { raw: [], ours: [], unchained: [], ratio: [], unchainedRatio: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    const [raw, call] = await perCallSideBySide([
+    const [raw, call, plain] = await perCallSideBySide([
       { emitOnce: () => rawLogger.emit(rawRecord), flush: () => rawProvider.forceFlush() },
       { emitOnce: () => ours.access(event), flush: () => ours.flush() },
+      { emitOnce: () => unchained.access(event), flush: () => unchained.flush() },
     ]);
     calls.raw.push(raw);
     calls.ours.push(call);
+    calls.unchained.push(plain);
     calls.ratio.push(call.median / raw.median);
+    calls.unchainedRatio.push(plain.median / raw.median);
   }
   await ours.shutdown();
+  await unchained.shutdown();
   await rawProvider.shutdown();
 
   console.log('\nper call (ns), each round: median / p99');
   for (const [label, runs] of [
     ['raw SDK logger.emit()', calls.raw],
-    ['audit.access(...)', calls.ours],
+    ['audit.access(...), chained (default)', calls.ours],
+    ['audit.access(...), integrity: false', calls.unchained],
   ]) {
-    console.log(`  ${label.padEnd(24)}${runs.map((r) => `${r.median} / ${r.p99}`.padStart(14)).join('')}`);
+    console.log(`  ${label.padEnd(38)}${runs.map((r) => `${r.median} / ${r.p99}`.padStart(14)).join('')}`);
   }
   const ratio = median(calls.ratio);
   console.log(
-    `  ratio of medians, each round: ${calls.ratio.map((r) => r.toFixed(2)).join(', ')}; ${spread(calls.ratio, 2)}`
+    `  ratio of medians, chained, each round: ${calls.ratio.map((r) => r.toFixed(2)).join(', ')}; ${spread(calls.ratio, 2)}`
+  );
+  console.log(
+    `  ratio of medians, integrity off, each round: ${calls.unchainedRatio.map((r) => r.toFixed(2)).join(', ')}; ` +
+      spread(calls.unchainedRatio, 2)
   );
   console.log(`  target <= ${TARGET_RATIO}x (median round): ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
 

@@ -14,6 +14,8 @@ import { LogTypeResourceExporter } from './export/LogTypeResourceExporter';
 import { RequestSizeLimitExporter } from './export/RequestSizeLimitExporter';
 import { CountingExporter } from './export/CountingExporter';
 import { QueueGuardProcessor } from './export/QueueGuardProcessor';
+import { IntegrityChainExporter } from './export/IntegrityChainExporter';
+import type { ChainIntegrity } from './integrity/checkpoint-policy';
 
 /** The defaults documented in `types.ts`. */
 export const DEFAULTS = {
@@ -40,6 +42,7 @@ export interface PipelineListener {
  */
 export function createAuditLoggerProvider(
   options: AuditEmitterOptions,
+  integrity: ChainIntegrity | undefined,
   listener: PipelineListener
 ): LoggerProvider {
   const envResource = resourceFromEnv();
@@ -61,14 +64,24 @@ export function createAuditLoggerProvider(
     .merge(resourceFromAttributes({ ...options.resource, [SERVICE_NAME_ATTR]: serviceName }));
 
   // The exporter reports hand-offs to the guard declared below; it only calls back once records flow.
-  const counting = new CountingExporter(options.exporter ?? otlpExporter(options, exportTimeoutMillis), {
+  const destination = options.exporter ?? otlpExporter(options, exportTimeoutMillis);
+  const counting = new CountingExporter(destination, {
     onHandedOff: (n) => guard.handOff(n),
     onExported: (n) => listener.onExported(n),
     onFailed: (n, error) => listener.onFailed(n, error),
   });
-  const exporter = new LogTypeResourceExporter(
+  const records = new LogTypeResourceExporter(
     new RequestSizeLimitExporter(counting, options.maxExportBytes ?? DEFAULTS.maxExportBytes)
   );
+  // Checkpoints go to the same destination past the delivery counters: stats() counts audit events only.
+  const exporter = integrity
+    ? new IntegrityChainExporter(
+        records,
+        new LogTypeResourceExporter(destination),
+        integrity.ledger,
+        integrity.policy
+      )
+    : records;
   const batch = new BatchLogRecordProcessor({
     exporter,
     maxQueueSize,
@@ -76,7 +89,13 @@ export function createAuditLoggerProvider(
     scheduledDelayMillis: options.scheduledDelayMillis ?? DEFAULTS.scheduledDelayMillis,
     exportTimeoutMillis,
   });
-  const guard = new QueueGuardProcessor(batch, maxQueueSize, () => listener.onDropped());
+  const ledger = integrity?.ledger;
+  const guard = new QueueGuardProcessor(
+    batch,
+    maxQueueSize,
+    () => listener.onDropped(),
+    ledger && ((record) => ledger.stamp(record))
+  );
   return new LoggerProvider({ resource, processors: [guard] });
 }
 

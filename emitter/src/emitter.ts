@@ -25,6 +25,9 @@ import {
 } from './validate/validators';
 import { AuditValidationError } from './validate/AuditValidationError';
 import { createAuditLoggerProvider } from './audit-logger-provider';
+import { ChainLedger } from './integrity/chain-ledger';
+import { checkpointPolicy, type ChainIntegrity } from './integrity/checkpoint-policy';
+import { InlineChainer } from './integrity/InlineChainer';
 import { EMITTER_NAME, EMITTER_VERSION } from './version';
 
 const EVENT_NAMES = Object.fromEntries(LOG_TYPES.map((t) => [t, eventNameFor(t)])) as Record<LogType, string>;
@@ -56,6 +59,8 @@ interface Delivery {
   readonly logger: Logger;
   /** True when `audit.log_type` must travel as a record attribute (a service's provider has its own resource). */
   readonly logTypeOnRecord: boolean;
+  /** Links a record into its chain before it is emitted (a service's provider); the own pipeline does it later. */
+  readonly link?: (record: AuditRecord) => void;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -71,13 +76,20 @@ class OtelAuditEmitter implements AuditEmitter {
       maxChangesBytes: options.maxChangesBytes ?? ENCODE_DEFAULTS.maxChangesBytes,
       maxAttributeLength: options.maxAttributeLength ?? ENCODE_DEFAULTS.maxAttributeLength,
     };
+    const policy =
+      options.integrity === false
+        ? undefined
+        : checkpointPolicy(options.integrity ?? {}, (message, cause) =>
+            this.report({ kind: 'export', message, cause })
+          );
+    const integrity = policy ? { ledger: new ChainLedger(), policy } : undefined;
     this.delivery = options.loggerProvider
-      ? serviceDelivery(options.loggerProvider, options)
-      : this.ownDelivery(options);
+      ? serviceDelivery(options.loggerProvider, options, integrity)
+      : this.ownDelivery(options, integrity);
   }
 
-  private ownDelivery(options: AuditEmitterOptions): Delivery {
-    const provider = createAuditLoggerProvider(options, {
+  private ownDelivery(options: AuditEmitterOptions, integrity: ChainIntegrity | undefined): Delivery {
+    const provider = createAuditLoggerProvider(options, integrity, {
       onDropped: () => {
         this.counters.dropped += 1;
         this.report({ kind: 'dropped', message: 'audit record dropped: the export queue is full' });
@@ -155,6 +167,8 @@ class OtelAuditEmitter implements AuditEmitter {
     try {
       const record = encode(event, this.limits);
       if (this.delivery.logTypeOnRecord) record.attributes[ATTR.logType] = record.logType;
+      // With a service's provider the chain is linked here; the own pipeline numbers and links records later.
+      this.delivery.link?.(record);
       this.delivery.logger.emit({
         eventName: EVENT_NAMES[record.logType],
         timestamp: record.time,
@@ -183,7 +197,11 @@ class OtelAuditEmitter implements AuditEmitter {
  * Delivery through a service's own LoggerProvider. Flushing flushes it (when it can); shutting the emitter down
  * stops recording but leaves the provider, which belongs to the service, running.
  */
-function serviceDelivery(provider: LoggerProvider, options: AuditEmitterOptions): Delivery {
+function serviceDelivery(
+  provider: LoggerProvider,
+  options: AuditEmitterOptions,
+  integrity: ChainIntegrity | undefined
+): Delivery {
   const refused = PIPELINE_OPTIONS.filter((name) => options[name] !== undefined);
   if (refused.length > 0) {
     throw new TypeError(
@@ -191,12 +209,21 @@ function serviceDelivery(provider: LoggerProvider, options: AuditEmitterOptions)
     );
   }
   const flushable = provider as LoggerProvider & { forceFlush?: () => Promise<void> };
-  const flush = () =>
+  const flushProvider = () =>
     typeof flushable.forceFlush === 'function' ? flushable.forceFlush() : Promise.resolve();
+  const logger = provider.getLogger(EMITTER_NAME, EMITTER_VERSION);
+  const chainer = integrity && new InlineChainer(logger, integrity.ledger, integrity.policy);
   return {
-    logger: provider.getLogger(EMITTER_NAME, EMITTER_VERSION),
+    logger,
     logTypeOnRecord: true,
-    flush,
-    shutdown: flush,
+    link: chainer && ((record) => chainer.link(record)),
+    flush: async () => {
+      await chainer?.settle();
+      await flushProvider();
+    },
+    shutdown: async () => {
+      await chainer?.close();
+      await flushProvider();
+    },
   };
 }

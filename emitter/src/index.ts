@@ -12,6 +12,8 @@ export type {
   AccessEvent,
   WebhookFailureEvent,
   IntegrationFailureEvent,
+  IntegrityOptions,
+  CheckpointSigningKey,
 } from './types';
 export { AuditValidationError } from './validate/AuditValidationError';
 export type { ValidationIssue } from './validate/AuditValidationError';

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { LoggerProvider } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { AccessAction, ActivityAction, Portal } from '@auditlens/contract';
@@ -79,6 +80,35 @@ export interface AuditEmitterOptions {
    * `stats()` then counts `recorded` and `rejected` only. Default: none (the emitter runs its own provider).
    */
   readonly loggerProvider?: LoggerProvider;
+  /**
+   * Tamper evidence (docs/integrity.md). Every record carries its place in a hash chain (`audit.chain.id`,
+   * `.seq`, `.prev`, `.hash`; one chain per emitter and log type), and checkpoint records (their own
+   * `audit_log_type`, `integrity_checkpoint`) state each chain's head, signed with `signingKey` when one is
+   * given. `false` turns chaining and checkpoints off. Default: on, with unsigned checkpoints.
+   */
+  readonly integrity?: false | IntegrityOptions;
+}
+
+/** Options of the audit trail's hash chains and checkpoints. */
+export interface IntegrityOptions {
+  /** The service owner's Ed25519 key that signs checkpoints. Default: none (checkpoints are written unsigned). */
+  readonly signingKey?: CheckpointSigningKey;
+  /** A checkpoint after this many records of a chain. The default value is 1000. */
+  readonly checkpointEveryRecords?: number;
+  /** A checkpoint this long (ms) after the last one while a chain's head has moved. The default value is 60000. */
+  readonly checkpointEveryMillis?: number;
+}
+
+/** The Ed25519 key of checkpoint signatures: exactly one of `privateKeyFile`, `privateKey` or `sign`. */
+export interface CheckpointSigningKey {
+  /** Names the key in each checkpoint, so verifiers pick the public key (`INTEGRITY_PUBLIC_KEYS` of the export service). */
+  readonly keyId: string;
+  /** A PEM file holding the private key (PKCS#8), e.g. from `openssl genpkey -algorithm ed25519`. */
+  readonly privateKeyFile?: string;
+  /** The private key itself, as a KeyObject or PEM. */
+  readonly privateKey?: KeyObject | string;
+  /** Signs elsewhere (a KMS, an HSM): returns the 64-byte Ed25519 signature of `payload`. */
+  readonly sign?: (payload: Uint8Array) => Promise<Uint8Array>;
 }
 
 /** Why a record did not reach the endpoint. */

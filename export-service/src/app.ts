@@ -18,6 +18,10 @@ import { cancelOnClose } from './routes/cancel-on-close';
 import { errorHandler, notFound } from './routes/error-handler';
 import { createConnectionCheckRouter, createHealthRouter } from './routes/health';
 import { createLogsRouter } from './routes/logs';
+import { createExportIntegrityRouter, createLogIntegrityRouter } from './routes/integrity';
+import type { ExportManifests } from './integrity/export-manifests';
+import type { RangeVerifications } from './integrity/range-verifications';
+import type { ServiceSigningKey } from './integrity/service-key';
 
 /** Everything the app is built from; `server.ts` makes the real ones, tests make their own. */
 export interface AppDeps {
@@ -54,6 +58,12 @@ export interface AppDeps {
   readonly onExportQueued?: () => void;
   /** Called when a user asks for an export's mail again, so it goes at once. */
   readonly onMailRequested?: () => void;
+  /** Tamper evidence: range verification and export manifests. Default: none (their routes answer 404). */
+  readonly integrity?: {
+    readonly verifications: RangeVerifications;
+    readonly manifests: ExportManifests;
+    readonly signingKey: ServiceSigningKey;
+  };
 }
 
 /** The export limits when none are given. */
@@ -84,9 +94,18 @@ export function createApp(deps: AppDeps): Express {
     maxQueryLengthNs: deps.maxQueryLengthNs,
   });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
+  // Counted once per request, whichever router below answers it.
+  api.use(['/logs', '/exports'], perUser);
+  if (deps.integrity)
+    api.use(
+      '/logs',
+      createLogIntegrityRouter({
+        verifications: deps.integrity.verifications,
+        maxRangeDays: deps.maxRangeDays,
+      })
+    );
   api.use(
     '/logs',
-    perUser,
     createLogsRouter({
       reader,
       secret: deps.secret,
@@ -94,9 +113,11 @@ export function createApp(deps: AppDeps): Express {
       shareWindowMs: deps.shareWindowMs,
     })
   );
+  // Before the exports router, whose `/:id` would take `integrity` and `signing-key` for job ids.
+  if (deps.integrity)
+    api.use('/exports', createExportIntegrityRouter({ store: deps.store, ...deps.integrity }));
   api.use(
     '/exports',
-    perUser,
     createExportsRouter({
       store: deps.store,
       files: deps.files,

@@ -147,6 +147,12 @@ const schema = z.object({
   LOKI_SHARE_SECONDS: nonNegativeInt('LOKI_SHARE_SECONDS', 5),
   LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Tamper evidence (src/integrity/): checkpoint keys of the producers, and the key that signs export manifests.
+  INTEGRITY_PUBLIC_KEYS: z.string().optional(),
+  INTEGRITY_PUBLIC_KEYS_FILE: z.string().optional(),
+  INTEGRITY_SIGNING_KEY_FILE: z.string().optional(),
+  INTEGRITY_LOOKBACK_HOURS: positiveInt('INTEGRITY_LOOKBACK_HOURS', 24),
+  INTEGRITY_LOOKAHEAD_MINUTES: positiveInt('INTEGRITY_LOOKAHEAD_MINUTES', 15),
 });
 
 const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import pino from 'pino';
 import { createAuditEmitter } from '@auditlens/emitter';
@@ -14,6 +15,9 @@ import { HttpLokiClient } from './loki/http-client';
 import { SheddingLokiClient } from './limits/shedding-loki-client';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';
+import { ExportManifests } from './integrity/export-manifests';
+import { integritySettings } from './integrity/integrity-config';
+import { RangeVerifications } from './integrity/range-verifications';
 
 /** Starts the service from the environment: listen, run exports, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -47,9 +51,27 @@ async function main(): Promise<void> {
     answerWithinMs: Infinity,
     shareMs: 0,
   });
+  const integrity = integritySettings(config, (path) => readFileSync(path, 'utf8'));
+  const manifests = new ExportManifests({
+    loki: exportLoki,
+    keys: integrity.keys,
+    signingKey: integrity.signingKey,
+    files,
+    verification: integrity.verification,
+  });
+  logger.info(
+    { checkpointKeys: integrity.keys.ids(), manifestKey: integrity.signingKey.keyId },
+    'integrity: checkpoint keys and manifest signing key loaded'
+  );
   const otlp = auditOtlpOptions(config);
   const audit = otlp
-    ? createAuditEmitter({ ...otlp, onError: (e) => logger.warn({ kind: e.kind }, e.message) })
+    ? createAuditEmitter({
+        ...otlp,
+        onError: (e) => logger.warn({ kind: e.kind }, e.message),
+        integrity: {
+          signingKey: { keyId: integrity.signingKey.keyId, privateKey: integrity.signingKey.privateKey },
+        },
+      })
     : undefined;
   const recorder: AuditRecorder = audit ?? {
     activity: (event) =>
@@ -69,6 +91,7 @@ async function main(): Promise<void> {
       authorizer,
       logger,
       onRows: (n) => metrics.rowsExported.inc(n),
+      manifests,
     },
     {
       dataDir: config.DATA_DIR,
@@ -125,6 +148,11 @@ async function main(): Promise<void> {
     onExportQueued: () => runner.wake(),
     onMailRequested: () => runner.wake(),
     maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
+    integrity: {
+      verifications: new RangeVerifications(exportLoki, integrity.keys, integrity.verification),
+      manifests,
+      signingKey: integrity.signingKey,
+    },
   });
   runner.start();
   const server = app.listen(config.PORT, config.HOST, () =>

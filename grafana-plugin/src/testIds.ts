@@ -21,4 +21,6 @@ export const testIds = {
   connectionResult: 'auditlens-connection-result',
   accessSummary: 'auditlens-access-summary',
   permissionMatrix: 'auditlens-permission-matrix',
+  integrityLine: 'auditlens-integrity-line',
+  exportIntegrity: (id: string) => `auditlens-export-integrity-${id}`,
 } as const;

@@ -73,6 +73,13 @@ async function everyClientUrl(): Promise<ProxyUrl[]> {
     resendMail: async () => {
       for (const id of jobIds) await api.resendMail(id);
     },
+    integrity: async () => {
+      for (const t of LOG_TYPES) await api.integrity(t, 1, 2);
+    },
+    exportIntegrity: () => api.exportIntegrity(),
+    manifestUrl: async () => {
+      for (const id of jobIds) urls.push({ method: 'GET', url: api.manifestUrl(id), madeBy });
+    },
     health: () => api.health(),
     downloadUrl: async () => {
       for (const id of jobIds) urls.push({ method: 'GET', url: api.downloadUrl(id), madeBy });

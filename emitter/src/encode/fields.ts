@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import type { AttributeName } from '@auditlens/contract';
+import type { AttributeName, INTEGRITY_ATTR } from '@auditlens/contract';
 import type { Actor, CommonFields } from '../types';
 import { uuidv7 } from './event-id';
 
@@ -7,7 +7,9 @@ import { uuidv7 } from './event-id';
  * Record attributes by their contract names. Absent values are `undefined`, which the SDK skips; building
  * them as one object literal is what keeps encoding cheap on the caller's path.
  */
-export type AuditAttributes = Partial<Record<AttributeName, AttributeValue | undefined>>;
+export type AuditAttributes = Partial<
+  Record<AttributeName | (typeof INTEGRITY_ATTR)[keyof typeof INTEGRITY_ATTR], AttributeValue | undefined>
+>;
 
 /** `value` capped at `max` characters (ending in `…` when cut); empty strings count as absent. */
 export function cap(value: string | undefined, max: number): string | undefined {

@@ -1,6 +1,6 @@
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { ATTR } from '@auditlens/contract';
+import { ATTR, CHECKPOINT_LOG_TYPE } from '@auditlens/contract';
 
 /** What {@link InMemoryAuditExporter} keeps of each record. */
 export interface CapturedAuditRecord {
@@ -12,9 +12,13 @@ export interface CapturedAuditRecord {
   readonly resource: Readonly<Record<string, unknown>>;
 }
 
-/** Keeps exported audit records in memory, for tests of code that records audit events. */
+/**
+ * Keeps exported audit records in memory, for tests of code that records audit events. Integrity checkpoints
+ * are kept apart ({@link InMemoryAuditExporter.checkpoints}), so `records()` holds the audit events only.
+ */
 export class InMemoryAuditExporter implements LogRecordExporter {
   private readonly captured: CapturedAuditRecord[] = [];
+  private readonly capturedCheckpoints: CapturedAuditRecord[] = [];
   private stopped = false;
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -24,8 +28,9 @@ export class InMemoryAuditExporter implements LogRecordExporter {
     }
     for (const r of records) {
       const resource = { ...r.resource.attributes };
-      this.captured.push({
-        logType: String(resource[ATTR.logType] ?? ''),
+      const logType = String(resource[ATTR.logType] ?? r.attributes[ATTR.logType] ?? '');
+      (logType === CHECKPOINT_LOG_TYPE ? this.capturedCheckpoints : this.captured).push({
+        logType,
         eventName: r.eventName,
         severityText: r.severityText,
         body: r.body,
@@ -41,9 +46,15 @@ export class InMemoryAuditExporter implements LogRecordExporter {
     return this.captured;
   }
 
-  /** Forgets the records exported so far. */
+  /** Every integrity checkpoint exported so far, oldest first. */
+  checkpoints(): readonly CapturedAuditRecord[] {
+    return this.capturedCheckpoints;
+  }
+
+  /** Forgets the records and checkpoints exported so far. */
   reset(): void {
     this.captured.length = 0;
+    this.capturedCheckpoints.length = 0;
   }
 
   shutdown(): Promise<void> {

@@ -12,10 +12,15 @@ export class QueueGuardProcessor implements LogRecordProcessor {
   private accepted = 0;
   private handedOff = 0;
 
+  /**
+   * @param sequence called with every record before it is queued or dropped (the hash chain numbers them here,
+   *   so that a dropped record leaves a hole in the numbers). Default: none.
+   */
   constructor(
     private readonly inner: LogRecordProcessor,
     private readonly maxQueueSize: number,
-    private readonly onDrop: () => void
+    private readonly onDrop: () => void,
+    private readonly sequence?: (record: ReadWriteLogRecord) => void
   ) {}
 
   /** Tells the guard that `count` records left the queue for the exporter. */
@@ -24,6 +29,7 @@ export class QueueGuardProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
+    this.sequence?.(record);
     if (this.accepted - this.handedOff >= this.maxQueueSize) {
       this.onDrop();
       return;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHECKPOINT_LOG_TYPE } from '@auditlens/contract';
 import { decodeLogsRequest } from './otlp-protobuf';
 
 /** OTLP JSON `AnyValue`. */
@@ -63,8 +64,18 @@ export class OtlpSink {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Every log record received, flattened, with its resource attributes. */
+  /** Every audit record received (integrity checkpoints left out), flattened, with its resource attributes. */
   records(): Array<{ resource: Record<string, unknown>; record: OtlpLogRecord; scope: string }> {
+    return this.allRecords().filter((r) => r.resource['audit.log_type'] !== CHECKPOINT_LOG_TYPE);
+  }
+
+  /** Every integrity checkpoint received. */
+  checkpoints(): Array<{ resource: Record<string, unknown>; record: OtlpLogRecord; scope: string }> {
+    return this.allRecords().filter((r) => r.resource['audit.log_type'] === CHECKPOINT_LOG_TYPE);
+  }
+
+  /** Every log record received, flattened, with its resource attributes. */
+  allRecords(): Array<{ resource: Record<string, unknown>; record: OtlpLogRecord; scope: string }> {
     return this.requests.flatMap((r) =>
       r.resourceLogs.flatMap((rl) =>
         rl.scopeLogs.flatMap((sl) =>

@@ -8,6 +8,7 @@ import { storedName, type ExportFiles, type LocalFile } from '../files/export-fi
 import { downloadLink, exportMailText } from '../mail/export-mail';
 import type { Mail, Mailer } from '../mail/mailer';
 import { recipientProblem } from '../mail/recipient';
+import type { ExportManifests } from '../integrity/export-manifests';
 import type { AuditRecorder } from './audit-recorder';
 import { exportDelivered, exportRefusedRecipient } from './export-audit';
 import { visibleReason } from './job-failure';
@@ -33,6 +34,8 @@ export interface ExportDeliveryDeps {
   readonly recorder: AuditRecorder;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** Verifies the job's range and signs a manifest of its file, attached to the mail. Default: none. */
+  readonly manifests?: ExportManifests;
 }
 
 const clockTime = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -192,8 +195,10 @@ export class ExportDelivery {
       link = downloadLink(this.options.grafanaUrl, job.id);
       attachment = undefined;
     }
-    const { subject, text } = exportMailText(job, job.rows, link);
-    return { to: job.requester.email, subject, text, attachment };
+    const integrity = await this.deps.manifests?.forMail(job, filename, file.path);
+    const { subject, text } = exportMailText(job, job.rows, link, integrity?.lines);
+    const attachments = integrity?.attachment ? [integrity.attachment] : undefined;
+    return { to: job.requester.email, subject, text, attachment, attachments };
   }
 
   /**

@@ -17,6 +17,7 @@ import type { Mailer } from '../mail/mailer';
 import type { AuditRecorder } from './audit-recorder';
 import { ExportDelivery, type ExportDeliveryOptions } from './export-delivery';
 import { JobFailure, visibleReason } from './job-failure';
+import { ExportManifests } from '../integrity/export-manifests';
 
 /** Settings of the export runner. */
 export interface ExportRunnerOptions extends ExportDeliveryOptions {
@@ -70,6 +71,8 @@ export interface ExportRunnerDeps {
   readonly now?: () => Date;
   /** Opens export files; the default is `fs.createWriteStream` (tests pass a full disk). */
   readonly openFile?: OpenFile;
+  /** Verifies the job's range and signs a manifest of its file, attached to the mail. Default: none. */
+  readonly manifests?: ExportManifests;
 }
 
 /** Why an export was abandoned: the service is stopping, and the job is taken up again at the next start. */
@@ -194,7 +197,10 @@ export class ExportRunner {
     let deleted = 0;
     for (const name of names) {
       // Files are named `<job id>.<format>` and variants; job ids have no dot.
-      if (kept.has(name) || writing.has(name.slice(0, name.indexOf('.')))) continue;
+      const id = name.slice(0, name.indexOf('.'));
+      if (kept.has(name) || writing.has(id)) continue;
+      // A signed manifest outlives its file, for as long as its job is listed (the file can be checked offline).
+      if (name.startsWith(ExportManifests.nameOf(id)) && (await this.deps.store.get(id))) continue;
       await this.files.remove(name);
       deleted++;
     }

@@ -5,7 +5,8 @@ import type { StoredJob } from '../db/job-store';
 export function exportMailText(
   job: StoredJob,
   rows: number,
-  link?: string
+  link?: string,
+  integrityLines: readonly string[] = []
 ): { subject: string; text: string } {
   const title = LOG_TYPE_TITLES[job.logType];
   const filters = Object.entries(job.filters);
@@ -19,6 +20,7 @@ export function exportMailText(
     `  Filters:   ${filters.length ? filters.map(([k, v]) => `${k} = ${v}`).join(', ') : 'none'}`,
     `  Format:    ${job.format.toUpperCase()}, times in ${job.timezone} and UTC`,
     `  Rows:      ${rows}`,
+    ...integrityLines,
     '',
     link
       ? `The file is too large to attach. Download it while signed in to Grafana (the link expires):\n  ${link}`

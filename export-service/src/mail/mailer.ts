@@ -8,6 +8,12 @@ export interface Mail {
   readonly subject: string;
   readonly text: string;
   readonly attachment?: { readonly filename: string; readonly path: string; readonly contentType: string };
+  /** More files, from a path or given whole, e.g. the export's signed manifest. */
+  readonly attachments?: ReadonlyArray<
+    { readonly filename: string; readonly contentType: string } & (
+      { readonly path: string } | { readonly content: string }
+    )
+  >;
 }
 
 /** Sends mail; failures are UpstreamError('smtp', ..., retryable). */
@@ -52,7 +58,11 @@ export class SmtpMailer implements Mailer {
         envelope: { from: this.from, to: [mail.to] },
         subject: mail.subject,
         text: mail.text,
-        attachments: mail.attachment ? [{ ...mail.attachment }] : [],
+        attachments: [...(mail.attachment ? [mail.attachment] : []), ...(mail.attachments ?? [])].map(
+          (a) => ({
+            ...a,
+          })
+        ),
       });
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/app';
+import type { LokiClient } from '../../src/loki/types';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrafanaDouble, loadPluginJson, type GrafanaDoubleOptions } from '@auditlens/testkit';
@@ -55,6 +56,8 @@ export interface HarnessOptions {
   readonly requireIdToken?: boolean;
   /** Replace the app's dependencies (given the client of the Loki double, to wrap it). */
   readonly app?: Partial<AppDeps> | ((lokiClient: HttpLokiClient) => Partial<AppDeps>);
+  /** Builds the app's integrity dependencies from its Loki client and export files. Default: none. */
+  readonly integrity?: (loki: LokiClient, files: ExportFiles) => AppDeps['integrity'];
 }
 
 /** Builds the harness; call `stop()` after the tests. */
@@ -101,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxEntries: 5000,
     maxRangeDays: 366,
     ...(typeof options.app === 'function' ? options.app(lokiClient) : options.app),
+    integrity: options.integrity?.(lokiClient, files),
   });
   let server: Server | undefined;
   return {

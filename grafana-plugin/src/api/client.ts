@@ -7,7 +7,9 @@ import {
   type ExportGrantResponse,
   type ExportJob,
   type ExportListResponse,
+  type ExportIntegrityResponse,
   type FacetsResponse,
+  type IntegrityReport,
   type LogsResponse,
   type LogType,
   type StatsResponse,
@@ -120,6 +122,24 @@ export class AuditLensApi {
   /** Asks for an export's mail again (after the mail server failed or the mail was lost), while its file lives. */
   resendMail(id: string): Promise<ExportJob> {
     return this.send<ExportJob>('POST', `${PROXY_ROUTES.exports}/${encodeURIComponent(id)}/mail`);
+  }
+
+  /** The verification of every record of a log type in [from, to) (ms): chains, gaps, alterations, signatures. */
+  integrity(logType: LogType, from: number, to: number): Promise<IntegrityReport> {
+    return this.get<IntegrityReport>(`${PROXY_ROUTES.logs(logType)}/integrity`, {
+      from: String(from),
+      to: String(to),
+    });
+  }
+
+  /** The verification summary of the user's exports that have a signed manifest, by export id. */
+  async exportIntegrity(): Promise<ExportIntegrityResponse['exports']> {
+    return (await this.get<ExportIntegrityResponse>(`${PROXY_ROUTES.exports}/integrity`, {})).exports;
+  }
+
+  /** Where the browser downloads an export's signed manifest. */
+  manifestUrl(id: string): string {
+    return `${PROXY_BASE}/${PROXY_ROUTES.exports}/${encodeURIComponent(id)}/manifest`;
   }
 
   /** The config page's connection test: secret, Grafana token and Loki, through the `health` route. */

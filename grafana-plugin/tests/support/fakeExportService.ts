@@ -9,8 +9,10 @@ import {
   lokiFieldName,
   logTypeFromSlug,
   type AuditRow,
+  type ExportIntegrityResponse,
   type ExportJob,
   type ExportRequest,
+  type IntegrityReport,
   type LogType,
 } from '@auditlens/contract';
 
@@ -128,6 +130,10 @@ export class FakeExportService {
   readonly exports: ExportJob[] = [];
   /** Ids of the exports whose mail was asked for again. */
   readonly mailRequests: string[] = [];
+  /** What `logs/<slug>/integrity` answers, by log type; default: every event of the range intact and signed. */
+  readonly integrity = new Map<LogType, (from: number, to: number) => IntegrityReport>();
+  /** What `exports/integrity` answers. */
+  exportIntegrity: ExportIntegrityResponse['exports'] = {};
   private nextExport = 1;
 
   constructor(private readonly events: readonly AuditRow[]) {}
@@ -211,6 +217,11 @@ export class FakeExportService {
         },
       };
     }
+    if (sub === 'integrity') {
+      const report =
+        this.integrity.get(logType)?.(from, to) ?? intactReport(logType, from, to, matching.length);
+      return { status: 200, data: report };
+    }
     if (sub === 'export-grants' && req.method === 'POST')
       return {
         status: 200,
@@ -223,6 +234,8 @@ export class FakeExportService {
   }
 
   private exportRoutes([id, sub]: string[], req: ServiceRequest): ServiceResponse {
+    if (req.method === 'GET' && id === 'integrity')
+      return { status: 200, data: { exports: this.exportIntegrity } };
     if (req.method === 'POST' && id === undefined) {
       const body = req.data as ExportRequest;
       const [, login, logType] = String(body.grant).split(':');
@@ -287,4 +300,23 @@ function matches(e: AuditRow, params: Readonly<Record<string, string>>, from: nu
   }
   const text = params[TEXT_FILTER_KEY];
   return !text || e.summary.includes(text);
+}
+
+/** A verification that found every one of `total` records intact and signed, in one chain. */
+export function intactReport(logType: LogType, from: number, to: number, total: number): IntegrityReport {
+  return {
+    logType,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    verifiedAt: new Date().toISOString(),
+    status: total === 0 ? 'empty' : 'intact',
+    records: { total, verified: total, unsigned: 0, altered: 0, forged: 0, duplicates: 0, withoutChain: 0 },
+    gaps: { count: 0, missingRecords: 0 },
+    checkpoints: { total: 1, valid: 1, invalid: 0, unknownKey: 0, unsigned: 0 },
+    chains: total === 0 ? 0 : 1,
+    chainList: [],
+    problems: [],
+    problemCount: 0,
+    notes: [],
+  };
 }

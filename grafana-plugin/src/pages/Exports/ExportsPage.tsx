@@ -10,6 +10,7 @@ import { errorMessage } from '../../api/errorMessage';
 import type { AuditQueryRunner } from '../../data/AuditQueryRunner';
 import { inFlight } from '../../data/load';
 import { recordsOf } from '../../data/frames/records';
+import { ExportIntegrity, useExportIntegrity } from '../../components/IntegrityLine/ExportIntegrity';
 import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
 import { headerRules, tableRules } from '../../styles/table';
@@ -69,6 +70,7 @@ export function ExportsPage({ model }: SceneComponentProps<ExportsScene>): React
   const error = data?.state === LoadingState.Error ? (data.errors?.[0]?.message ?? '') : null;
   const jobs = data && !error && data.series.length > 0 ? recordsOf<ExportJob>(data.series[0]) : null;
   const timeZone = config.bootData.user.timezone || 'browser';
+  const integrity = useExportIntegrity(jobs);
   const [resendError, setResendError] = useState<string | null>(null);
   const runner = model.state.$data;
   const resend = useCallback(
@@ -111,6 +113,7 @@ export function ExportsPage({ model }: SceneComponentProps<ExportsScene>): React
               <th scope="col">Rows</th>
               <th scope="col">Size</th>
               <th scope="col">File</th>
+              <th scope="col">Integrity</th>
             </tr>
           </thead>
           <tbody>
@@ -155,6 +158,9 @@ export function ExportsPage({ model }: SceneComponentProps<ExportsScene>): React
                   ) : job.status === 'done' || job.expiresAt ? (
                     <span className={styles.muted}>expired</span>
                   ) : null}
+                </td>
+                <td>
+                  <ExportIntegrity job={job} summary={integrity[job.id]} />
                 </td>
               </tr>
             ))}

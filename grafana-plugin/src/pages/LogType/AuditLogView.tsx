@@ -12,6 +12,7 @@ import {
 } from '@grafana/scenes';
 import { FILTER_FIELDS, TEXT_FILTER_KEY, type LogType } from '@auditlens/contract';
 import { ExportDialog } from '../../components/ExportDialog/ExportDialog';
+import { IntegrityLine } from '../../components/IntegrityLine/IntegrityLine';
 import type { QueryFilterSource } from '../../data/AuditQueryRunner';
 import { EVENT_PARAM } from '../../constants';
 import { testIds } from '../../testIds';
@@ -122,6 +123,7 @@ function AuditLogViewRenderer({ model }: SceneComponentProps<AuditLogView>): Rea
           </Button>
         )}
       </div>
+      <IntegrityLine logType={logType} from={range.from.valueOf()} to={range.to.valueOf()} />
       <chart.Component model={chart} />
       <table.Component model={table} />
       {exporting && (

@@ -150,8 +150,8 @@ describe('a log type page', () => {
   it('shows the service’s message when it rejects the query', async () => {
     renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, new FailingService());
     expect(await screen.findByText('Could not load audit logs')).toBeInTheDocument();
-    // The table and the chart each say why.
-    expect(screen.getAllByText(/Loki is unavailable; try again shortly/)).toHaveLength(2);
+    // The table, the chart and the integrity line each say why.
+    expect(screen.getAllByText(/Loki is unavailable; try again shortly/)).toHaveLength(3);
   });
 
   it('opens a row in a drawer with every field, and for activity the changes as a diff', async () => {

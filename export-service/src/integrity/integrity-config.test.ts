@@ -1,0 +1,74 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../config';
+import { useTempDir } from '../../test/support/temp-dir';
+import { integritySettings } from './integrity-config';
+
+const BASE = {
+  LOKI_URL: 'http://loki:3100',
+  AUDITLENS_SHARED_SECRET: 'a-secret-of-sixteen+',
+  GRAFANA_URL: 'http://grafana:3000',
+  GRAFANA_TOKEN: 'glsa_x',
+  SMTP_URL: 'smtp://mail:25',
+  MAIL_FROM: 'AuditLens <a@b.test>',
+};
+const readFile = (files: Record<string, string>) => (path: string) => {
+  if (!(path in files)) throw new Error('ENOENT');
+  return files[path]!;
+};
+
+describe('integrity settings', () => {
+  const tempDir = useTempDir('auditlens-integrity-');
+
+  it('creates the manifest signing key in DATA_DIR (mode 0600) once, and reuses it', async () => {
+    const dir = tempDir();
+    {
+      const config = loadConfig({ ...BASE, DATA_DIR: dir });
+      const first = integritySettings(config, readFile({}));
+      const path = join(dir, 'integrity-signing-key.pem');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      const again = integritySettings(config, readFile({}));
+      expect(again.signingKey.keyId).toBe(first.signingKey.keyId);
+      expect(first.signingKey.keyId).toMatch(/^auditlens-export-[0-9a-f]{16}$/);
+      // Its own key verifies the checkpoints of the service's own audit events.
+      expect(first.keys.get(first.signingKey.keyId)!.equals(first.signingKey.publicKey)).toBe(true);
+      expect(first.verification).toMatchObject({ lookbackMs: 24 * 3_600_000, lookaheadMs: 15 * 60_000 });
+    }
+  });
+
+  it('reads checkpoint keys from the variable and the file, and names what is wrong', async () => {
+    const dir = tempDir();
+    {
+      const key = generateKeyPairSync('ed25519').publicKey;
+      const spki = key.export({ type: 'spki', format: 'der' }).toString('base64');
+      const config = loadConfig({
+        ...BASE,
+        DATA_DIR: dir,
+        INTEGRITY_PUBLIC_KEYS: `helpdesk=${spki}`,
+        INTEGRITY_PUBLIC_KEYS_FILE: '/keys.json',
+      });
+      const pem = key.export({ type: 'spki', format: 'pem' }).toString();
+      const ids = integritySettings(
+        config,
+        readFile({ '/keys.json': JSON.stringify({ billing: pem }) })
+      ).keys.ids();
+      expect(ids.filter((id) => !id.startsWith('auditlens-export-')).sort()).toEqual(['billing', 'helpdesk']);
+      expect(ids.filter((id) => /^auditlens-export-[0-9a-f]{16}$/.test(id))).toHaveLength(1);
+      expect(() => integritySettings(config, readFile({}))).toThrow(ConfigError);
+      expect(() => integritySettings(config, readFile({}))).toThrow(
+        /INTEGRITY_PUBLIC_KEYS_FILE: cannot read \/keys.json/
+      );
+      const bad = loadConfig({ ...BASE, DATA_DIR: dir, INTEGRITY_PUBLIC_KEYS: 'helpdesk=AAAA' });
+      expect(() => integritySettings(bad, readFile({}))).toThrow(/INTEGRITY_PUBLIC_KEYS: key helpdesk/);
+      const missing = loadConfig({
+        ...BASE,
+        DATA_DIR: dir,
+        INTEGRITY_SIGNING_KEY_FILE: join(dir, 'none.pem'),
+      });
+      expect(() => integritySettings(missing, readFile({}))).toThrow(
+        /INTEGRITY_SIGNING_KEY_FILE: cannot read/
+      );
+    }
+  });
+});

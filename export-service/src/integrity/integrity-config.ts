@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { ConfigError, type Config } from '../config';
+import { parseKeyRing, type KeyRing } from './key-ring';
+import type { RangeVerificationOptions } from './range-verification';
+import { loadServiceSigningKey, type ServiceSigningKey } from './service-key';
+
+/** The integrity settings of the configuration, read and checked. */
+export interface IntegritySettings {
+  readonly keys: KeyRing;
+  readonly signingKey: ServiceSigningKey;
+  readonly verification: RangeVerificationOptions;
+}
+
+/**
+ * Reads the checkpoint public keys (`INTEGRITY_PUBLIC_KEYS`, `INTEGRITY_PUBLIC_KEYS_FILE`) and the manifest
+ * signing key (`INTEGRITY_SIGNING_KEY_FILE`, default `<DATA_DIR>/integrity-signing-key.pem`, created when
+ * absent), which also signs the checkpoints of the service's own audit events and so joins the key ring.
+ * Throws ConfigError naming what is wrong.
+ */
+export function integritySettings(config: Config, readFile: (path: string) => string): IntegritySettings {
+  let file: string | undefined;
+  if (config.INTEGRITY_PUBLIC_KEYS_FILE) {
+    try {
+      file = readFile(config.INTEGRITY_PUBLIC_KEYS_FILE);
+    } catch {
+      throw new ConfigError(
+        `invalid configuration:\n  INTEGRITY_PUBLIC_KEYS_FILE: cannot read ${config.INTEGRITY_PUBLIC_KEYS_FILE}`
+      );
+    }
+  }
+  let keys: KeyRing;
+  try {
+    keys = parseKeyRing(config.INTEGRITY_PUBLIC_KEYS, file);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
+  }
+  const keyFile = config.INTEGRITY_SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'integrity-signing-key.pem');
+  let signingKey: ServiceSigningKey;
+  try {
+    signingKey = loadServiceSigningKey(keyFile, config.INTEGRITY_SIGNING_KEY_FILE === undefined);
+  } catch (error) {
+    throw new ConfigError(
+      `invalid configuration:\n  INTEGRITY_SIGNING_KEY_FILE: ${(error as Error).message}`
+    );
+  }
+  return {
+    // The service signs the checkpoints of its own audit events (exports) with its manifest key.
+    keys: keys.with(signingKey.keyId, signingKey.publicKey),
+    signingKey,
+    verification: {
+      serviceName: config.LOKI_SERVICE_NAME,
+      pageSize: config.LOKI_MAX_ENTRIES,
+      lookbackMs: config.INTEGRITY_LOOKBACK_HOURS * 3_600_000,
+      lookaheadMs: config.INTEGRITY_LOOKAHEAD_MINUTES * 60_000,
+    },
+  };
+}

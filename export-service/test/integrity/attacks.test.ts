@@ -1,0 +1,467 @@
+// Attacks on the audit trail, end to end: @auditlens/emitter → (a proxy that can tamper) → Loki → verifyRange.
+// Against a real Loki 3.7 when LOKI_BIN or LOKI_URL is set (the deletion through Loki's delete API needs one),
+// else against the Loki double, which takes the same OTLP pushes.
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  announce,
+  hasRealLoki,
+  lokiForTests,
+  startLoki,
+  type LokiServer,
+  type LokiTarget,
+} from '@auditlens/testkit';
+import { CHECKPOINT_LOG_TYPE, canonicalCheckpoint, type IntegrityReport } from '@auditlens/contract';
+import { LokiDouble } from '../support/loki-double/loki-double';
+import { HttpLokiClient } from '../../src/loki/http-client';
+import {
+  countEntries,
+  deletionRequests,
+  pushOtlpJson,
+  requestDeletion,
+  waitUntil,
+} from '../support/loki-admin';
+import {
+  TamperingOtlpProxy,
+  attributesOf,
+  setAttribute,
+  type OtlpRecord,
+  type OtlpRequest,
+} from '../support/tampering-otlp-proxy';
+import { entryHash } from '../support/chain-fixture';
+import { KeyRing } from '../../src/integrity/key-ring';
+import { verifyRange } from '../../src/integrity/range-verification';
+
+jest.setTimeout(120_000);
+
+const KEY_ID = 'helpdesk-2026';
+const keys = generateKeyPairSync('ed25519');
+const ring = new KeyRing(new Map([[KEY_ID, keys.publicKey]]));
+const privateKeyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+let target: LokiTarget;
+let fake: LokiDouble | undefined;
+let lokiUrl: string;
+
+beforeAll(async () => {
+  target = await lokiForTests('integrity attacks');
+  if (target.kind === 'real') lokiUrl = target.url;
+  else {
+    fake = await LokiDouble.start();
+    lokiUrl = fake.url;
+  }
+});
+afterAll(async () => {
+  await fake?.stop();
+  await target.release();
+});
+
+let services = 0;
+/** A fresh service name per scenario, so that scenarios share one Loki without seeing each other. */
+const serviceName = () => `attack-${Date.now()}-${++services}`;
+
+/** What the producer process is asked to do (see test/support/producer-process.cjs). */
+interface ProducerOrder {
+  readonly count: number;
+  readonly crash?: boolean;
+  readonly sameTimeFrom?: number;
+  readonly sameTimeTo?: number;
+}
+
+/**
+ * Runs a producer process that records `count` access events through `proxy`, flushing every 25 so that the
+ * signed checkpoints (every 25 records) fall on seq 25, 50, 75, ...; it then shuts down (a final checkpoint),
+ * or with `crash` is killed with SIGKILL once everything is delivered.
+ */
+async function runProducer(service: string, proxy: TamperingOtlpProxy, order: ProducerOrder): Promise<void> {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'support', 'producer-process.cjs')], {
+    env: {
+      ...process.env,
+      PRODUCER_CONFIG: JSON.stringify({
+        serviceName: service,
+        endpoint: proxy.endpoint,
+        keyId: KEY_ID,
+        privateKeyPem,
+        every: 25,
+        ...order,
+      }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/^(flushed|done) /m.test(out)) resolve();
+    });
+    void exited.then((code) => reject(new Error(`producer exited (${code}) before it was done: ${out}`)));
+  });
+  const report = JSON.parse(out.slice(out.indexOf(' ') + 1)) as {
+    stats: { exported: number };
+    errors: string[];
+  };
+  expect(report.errors).toEqual([]);
+  expect(report.stats.exported).toBe(order.count);
+  if (order.crash) child.kill('SIGKILL');
+  await exited;
+}
+
+/** Records `count` access events through a proxy (that may tamper) to Loki; returns the proxy and the range. */
+async function produce(
+  service: string,
+  count: number,
+  tamper?: (request: OtlpRequest) => void,
+  order: Omit<ProducerOrder, 'count'> = {}
+): Promise<{ proxy: TamperingOtlpProxy; from: Date; to: Date }> {
+  const proxy = await TamperingOtlpProxy.start(lokiUrl);
+  proxy.tamper = tamper;
+  const from = new Date(Date.now() - 1000);
+  await runProducer(service, proxy, { count, ...order });
+  await proxy.stop();
+  return { proxy, from, to: new Date(Date.now() + 1000) };
+}
+
+function verify(service: string, from: Date, to: Date, url = lokiUrl): Promise<IntegrityReport> {
+  return verifyRange(
+    new HttpLokiClient({ url }),
+    ring,
+    'access',
+    { from, to },
+    { serviceName: service, retry: { attempts: 2, baseDelayMs: 100 } }
+  );
+}
+
+/** Applies `change` to the record of seq `seq` of the access chain, where it passes. */
+function atSeq(seq: number, change: (r: OtlpRecord) => void): (request: OtlpRequest) => void {
+  return (request) => {
+    for (const rl of request.resourceLogs)
+      for (const sl of rl.scopeLogs)
+        for (const r of sl.logRecords) {
+          const a = attributesOf(r);
+          if (a['audit.chain.seq'] === String(seq) && a['audit.checkpoint.log_type'] === undefined) change(r);
+        }
+  };
+}
+
+describe('tamper evidence, end to end', () => {
+  it('an untouched range verifies clean: every record chained, linked and signed', async () => {
+    const service = serviceName();
+    const { from, to } = await produce(service, 120);
+    const report = await verify(service, from, to);
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe('intact');
+    expect(report.records).toEqual({
+      total: 120,
+      verified: 120,
+      unsigned: 0,
+      altered: 0,
+      forged: 0,
+      duplicates: 0,
+      withoutChain: 0,
+    });
+    expect(report.chains).toBe(1);
+    expect(report.checkpoints.valid).toBeGreaterThanOrEqual(5);
+    expect(report.chainList[0]).toMatchObject({
+      firstSeq: 1,
+      lastSeq: 120,
+      signedThrough: 120,
+      closed: true,
+    });
+  });
+
+  it('a range that starts inside a chain is tied to it through the last checkpoint before it', async () => {
+    const service = serviceName();
+    const { proxy, to } = await produce(service, 80);
+    const records = proxy.bySeq('access');
+    const middle = new Date(Number(BigInt(records.get(40)!.ts) / 1_000_000n) + 1);
+    const report = await verify(service, middle, to);
+    expect(report.status).toBe('intact');
+    expect(report.records.total).toBe(
+      [...records.values()].filter((r) => BigInt(r.ts) >= BigInt(middle.getTime()) * 1_000_000n).length
+    );
+    expect(report.chainList[0]).toMatchObject({ anchor: 'context', lastSeq: 80, signedThrough: 80 });
+  });
+
+  it('a record altered on the way (a compromised collector) is reported at its seq', async () => {
+    const service = serviceName();
+    const { proxy, from, to } = await produce(
+      service,
+      60,
+      atSeq(12, (r) => setAttribute(r, 'user.name', 'nobody'))
+    );
+    const report = await verify(service, from, to);
+    expect(report.status).toBe('problems');
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        kind: 'altered',
+        seq: 12,
+        eventId: proxy.bySeq('access').get(12)!.attributes['audit.event_id'],
+      }),
+    ]);
+    expect(report.records).toMatchObject({ total: 60, verified: 59, altered: 1 });
+  });
+
+  it('records whose timestamps were swapped are altered; reordering in transit or within one nanosecond is not', async () => {
+    // Legitimately: every request's records reversed, and ten events sharing one nanosecond.
+    const reversed = serviceName();
+    const legit = await produce(
+      reversed,
+      40,
+      (request) => {
+        for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) sl.logRecords.reverse();
+      },
+      { sameTimeFrom: 10, sameTimeTo: 20 }
+    );
+    const shared = [...legit.proxy.bySeq('access').values()].filter(
+      (r) => r.record.timeUnixNano === legit.proxy.bySeq('access').get(11)!.ts
+    );
+    expect(shared).toHaveLength(10);
+    const clean = await verify(reversed, new Date(legit.from.getTime() - 2000), legit.to);
+    expect(clean.problems).toEqual([]);
+    expect(clean.records.verified).toBe(40);
+
+    // An attacker swaps the times of two records to change what happened first.
+    const service = serviceName();
+    let t5 = '';
+    let t6 = '';
+    const { from, to } = await produce(service, 30, (request) => {
+      for (const rl of request.resourceLogs)
+        for (const sl of rl.scopeLogs)
+          for (const r of sl.logRecords) {
+            const seq = attributesOf(r)['audit.chain.seq'];
+            if (seq === '5') t5 = r.timeUnixNano!;
+            if (seq === '6') t6 = r.timeUnixNano!;
+          }
+      for (const rl of request.resourceLogs)
+        for (const sl of rl.scopeLogs)
+          for (const r of sl.logRecords) {
+            const seq = attributesOf(r)['audit.chain.seq'];
+            if (seq === '5' && t6) r.timeUnixNano = t6;
+            else if (seq === '6' && t5) r.timeUnixNano = t5;
+          }
+    });
+    const report = await verify(service, from, to);
+    expect(report.problems.map((p) => [p.kind, p.seq]).sort()).toEqual([
+      ['altered', 5],
+      ['altered', 6],
+    ]);
+  });
+
+  it('a forged record pushed with a valid-looking seq, prev and hash is told from the genuine one', async () => {
+    const service = serviceName();
+    const { proxy, from, to } = await produce(service, 60);
+    const records = proxy.bySeq('access');
+    const genuine = records.get(20)!;
+    // The forger copies the genuine record, changes who logged in, keeps prev and recomputes the hash with
+    // the published encoding: to Loki it looks like any other record of the chain.
+    const forged: OtlpRecord = JSON.parse(JSON.stringify(genuine.record)) as OtlpRecord;
+    forged.timeUnixNano = String(BigInt(genuine.ts) + 1n);
+    setAttribute(forged, 'user.name', 'mallory');
+    setAttribute(forged, 'audit.event_id', 'forged-event-0001');
+    const a = attributesOf(forged);
+    const lokiView = {
+      ts: BigInt(forged.timeUnixNano),
+      line: forged.body!.stringValue!,
+      labels: { service_name: service, audit_log_type: 'access' },
+      metadata: {
+        ...Object.fromEntries(Object.entries(a).map(([k, v]) => [k.replace(/\./g, '_'), v])),
+        severity_number: String(forged.severityNumber),
+      },
+    };
+    setAttribute(forged, 'audit.chain.hash', entryHash(lokiView, a['audit.chain.prev']!));
+    await pushOtlpJson(lokiUrl, {
+      resourceLogs: [
+        {
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: service } },
+              { key: 'audit.log_type', value: { stringValue: 'access' } },
+            ],
+          },
+          scopeLogs: [{ scope: { name: '@auditlens/emitter' }, logRecords: [forged] }],
+        },
+      ],
+    });
+    const report = await verify(service, from, to);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'forged', seq: 20, eventId: 'forged-event-0001' }),
+    ]);
+    expect(report.records).toMatchObject({ total: 61, verified: 60, forged: 1 });
+    expect(report.gaps.count).toBe(0);
+  });
+
+  it('a checkpoint with a wrong signature, and one signed by a stranger, are reported', async () => {
+    const service = serviceName();
+    const { from, to } = await produce(service, 60, (request) => {
+      for (const rl of request.resourceLogs)
+        for (const sl of rl.scopeLogs)
+          for (const r of sl.logRecords) {
+            const a = attributesOf(r);
+            if (a['audit.checkpoint.log_type'] && a['audit.chain.seq'] === '25') {
+              const signature = Buffer.from(a['audit.checkpoint.signature']!, 'base64');
+              signature[0] = signature[0]! ^ 0xff;
+              setAttribute(r, 'audit.checkpoint.signature', signature.toString('base64'));
+            }
+          }
+    });
+    let report = await verify(service, from, to);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'bad_signature', seq: 25 })]);
+    // The later valid checkpoints still cover every record.
+    expect(report.records.verified).toBe(60);
+
+    // A checkpoint "signed" with a key of the attacker's, claiming the chain's head.
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    const service2 = serviceName();
+    const second = await produce(service2, 10);
+    const head = second.proxy.bySeq('access').get(10)!;
+    const time = String(BigInt(head.ts) + 5n);
+    const statement = {
+      logType: 'access',
+      chainId: head.attributes['audit.chain.id']!,
+      seq: 10,
+      hash: head.attributes['audit.chain.hash']!,
+      headTime: head.ts,
+      time,
+      final: false,
+      keyId: 'attacker',
+    };
+    await pushOtlpJson(lokiUrl, {
+      resourceLogs: [
+        {
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: service2 } },
+              { key: 'audit.log_type', value: { stringValue: CHECKPOINT_LOG_TYPE } },
+            ],
+          },
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: time,
+                  body: { stringValue: 'checkpoint' },
+                  attributes: [
+                    ['audit.event_id', 'forged-checkpoint'],
+                    ['audit.checkpoint.log_type', 'access'],
+                    ['audit.chain.id', statement.chainId],
+                    ['audit.chain.seq', '10'],
+                    ['audit.chain.hash', statement.hash],
+                    ['audit.checkpoint.head_time', statement.headTime],
+                    ['audit.checkpoint.key_id', 'attacker'],
+                    [
+                      'audit.checkpoint.signature',
+                      sign(null, Buffer.from(canonicalCheckpoint(statement)), stranger).toString('base64'),
+                    ],
+                  ].map(([key, value]) => ({ key: key!, value: { stringValue: value! } })),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    report = await verify(service2, second.from, second.to);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'unknown_key', seq: 10 })]);
+  });
+
+  it('a producer that crashed before its last checkpoint leaves an unsigned tail, reported as such', async () => {
+    const service = serviceName();
+    const { from, to } = await produce(service, 70, undefined, { crash: true });
+    const report = await verify(service, from, to);
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe('unsigned');
+    expect(report.records).toMatchObject({ total: 70, verified: 50, unsigned: 20 });
+    expect(report.chainList[0]).toMatchObject({ signedThrough: 50, closed: false });
+    expect(report.notes.join('\n')).toMatch(
+      /20 records up to seq 70 are not covered by a signed checkpoint yet/
+    );
+  });
+});
+
+// Deletion needs Loki's delete API (the compactor, `retention_enabled` and `delete_request_store` as
+// collector-config/loki.yaml has them; `deletion_mode` defaults to filter-and-delete), so a real Loki.
+const realLokiOnly = hasRealLoki() && !process.env['LOKI_URL'] ? describe : describe.skip;
+if (!hasRealLoki() || process.env['LOKI_URL'])
+  announce(
+    'integrity attacks: the deletion through Loki’s delete API needs LOKI_BIN (a Loki this test starts): skipped'
+  );
+
+realLokiOnly('a record deleted through Loki’s delete API', () => {
+  let loki: LokiServer;
+  beforeAll(async () => {
+    // Its own Loki: queriers cache delete requests for 5 minutes once asked (deleteRequestsClient in
+    // pkg/compactor/deletion), so the delete is made before this Loki answers any query. The compactor settings
+    // are shortened so that the deletion is also applied to the stored chunks within the test.
+    loki = await startLoki({
+      overrides: {
+        compactor: {
+          compaction_interval: '5s',
+          apply_retention_interval: '5s',
+          delete_request_cancel_period: '1s',
+        },
+      },
+    });
+    announce(`integrity deletion: against a real Loki 3.7.6 at ${loki.url}`);
+  });
+  afterAll(async () => loki?.dispose());
+
+  it('is reported as a gap with its seq and time span, before and after the compactor applies it', async () => {
+    const service = serviceName();
+    const proxy = await TamperingOtlpProxy.start(loki.url);
+    const from = new Date(Date.now() - 1000);
+    await runProducer(service, proxy, { count: 60 });
+    await proxy.stop();
+    const to = new Date(Date.now() + 1000);
+    const records = proxy.bySeq('access');
+    const victim = records.get(30)!;
+    const eventId = victim.attributes['audit.event_id']!;
+    const selector = `{service_name="${service}", audit_log_type="access"} | audit_event_id="${eventId}"`;
+
+    // The delete API takes whole seconds and refuses an end in the future: wait until the victim's second is past.
+    const victimMs = Number(BigInt(victim.ts) / 1_000_000n);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, victimMs + 1100 - Date.now())));
+    await requestDeletion(
+      loki.url,
+      selector,
+      Math.floor(from.getTime() / 1000),
+      Math.floor(Date.now() / 1000)
+    );
+    expect((await deletionRequests(loki.url)).map((r) => r.query)).toContain(selector);
+    const start = BigInt(from.getTime()) * 1_000_000n;
+    const end = BigInt(to.getTime()) * 1_000_000n;
+    // Queriers filter deleted entries as soon as they know the request (at once here, within 5 minutes on a
+    // Loki that answered queries just before); the entry is still in the ingester's memory.
+    await waitUntil(async () => (await countEntries(loki.url, selector, start, end)) === 0, 360_000, 2000);
+
+    const expectGap = (report: IntegrityReport) => {
+      expect(report.status).toBe('problems');
+      expect(report.problems).toEqual([
+        expect.objectContaining({
+          kind: 'gap',
+          seq: 30,
+          toSeq: 30,
+          timestamp: records.get(29)!.ts,
+          until: records.get(31)!.ts,
+        }),
+      ]);
+      expect(report.gaps).toEqual({ count: 1, missingRecords: 1 });
+      // 1–25 signed by the checkpoint at 25; 31–60 by those after the gap; 26–29 only through the deleted record.
+      expect(report.records).toMatchObject({ total: 59, verified: 55, unsigned: 4 });
+    };
+    expectGap(await verify(service, from, to, loki.url));
+
+    // The compactor applies the request to stored chunks once its cancel period is over: flush the ingester,
+    // wait until the request is processed, and verify again.
+    await fetch(`${loki.url}/flush`, { method: 'POST' });
+    await waitUntil(
+      async () =>
+        (await deletionRequests(loki.url)).some((r) => r.query === selector && r.status === 'processed'),
+      240_000,
+      3000
+    );
+    expect(await countEntries(loki.url, selector, start, end)).toBe(0);
+    expectGap(await verify(service, from, to, loki.url));
+  }, 660_000);
+});
