@@ -151,6 +151,11 @@ const schema = z.object({
   INTEGRITY_PUBLIC_KEYS: z.string().optional(),
   INTEGRITY_PUBLIC_KEYS_FILE: z.string().optional(),
   INTEGRITY_SIGNING_KEY_FILE: z.string().optional(),
+  // Replicas that share one key file on a shared volume: the first to start creates it.
+  INTEGRITY_SIGNING_KEY_CREATE: z
+    .enum(['true', 'false'], { error: 'INTEGRITY_SIGNING_KEY_CREATE must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   INTEGRITY_LOOKBACK_HOURS: positiveInt('INTEGRITY_LOOKBACK_HOURS', 24),
   INTEGRITY_LOOKAHEAD_MINUTES: positiveInt('INTEGRITY_LOOKAHEAD_MINUTES', 15),
 });

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { useTempDir } from '../../test/support/temp-dir';
@@ -35,6 +36,23 @@ describe('integrity settings', () => {
       expect(first.keys.get(first.signingKey.keyId)!.equals(first.signingKey.publicKey)).toBe(true);
       expect(first.verification).toMatchObject({ lookbackMs: 24 * 3_600_000, lookaheadMs: 15 * 60_000 });
     }
+  });
+
+  it('creates a given key file only when told to, so replicas on a shared volume sign with one key', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'shared', 'key.pem');
+    await mkdir(join(dir, 'shared'));
+    const given = { ...BASE, DATA_DIR: dir, INTEGRITY_SIGNING_KEY_FILE: path };
+    expect(() => integritySettings(loadConfig(given), readFile({}))).toThrow(
+      /INTEGRITY_SIGNING_KEY_FILE: cannot read .*key\.pem/
+    );
+    const replicaA = integritySettings(loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'true' }), readFile({}));
+    const replicaB = integritySettings(loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'true' }), readFile({}));
+    expect(replicaB.signingKey.keyId).toBe(replicaA.signingKey.keyId);
+    expect(integritySettings(loadConfig(given), readFile({})).signingKey.keyId).toBe(replicaA.signingKey.keyId);
+    expect(() => loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'yes' })).toThrow(
+      /INTEGRITY_SIGNING_KEY_CREATE must be true or false/
+    );
   });
 
   it('reads checkpoint keys from the variable and the file, and names what is wrong', async () => {

@@ -14,7 +14,7 @@ export interface IntegritySettings {
 /**
  * Reads the checkpoint public keys (`INTEGRITY_PUBLIC_KEYS`, `INTEGRITY_PUBLIC_KEYS_FILE`) and the manifest
  * signing key (`INTEGRITY_SIGNING_KEY_FILE`, default `<DATA_DIR>/integrity-signing-key.pem`, created when
- * absent), which also signs the checkpoints of the service's own audit events and so joins the key ring.
+ * absent, or a given file with `INTEGRITY_SIGNING_KEY_CREATE=true`), which also signs the checkpoints of the service's own audit events and so joins the key ring.
  * Throws ConfigError naming what is wrong.
  */
 export function integritySettings(config: Config, readFile: (path: string) => string): IntegritySettings {
@@ -37,7 +37,10 @@ export function integritySettings(config: Config, readFile: (path: string) => st
   const keyFile = config.INTEGRITY_SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'integrity-signing-key.pem');
   let signingKey: ServiceSigningKey;
   try {
-    signingKey = loadServiceSigningKey(keyFile, config.INTEGRITY_SIGNING_KEY_FILE === undefined);
+    signingKey = loadServiceSigningKey(
+      keyFile,
+      config.INTEGRITY_SIGNING_KEY_FILE === undefined || config.INTEGRITY_SIGNING_KEY_CREATE
+    );
   } catch (error) {
     throw new ConfigError(
       `invalid configuration:\n  INTEGRITY_SIGNING_KEY_FILE: ${(error as Error).message}`

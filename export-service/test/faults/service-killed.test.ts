@@ -94,6 +94,10 @@ describe('the service killed mid-export', () => {
     expect(ids).toHaveLength(EVENTS);
     expect(new Set(ids).size).toBe(EVENTS);
     expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)));
-    expect(await readdir(join(service.dataDir, 'files'))).toEqual([`${job.id}.csv`]);
+    // No staged file is left: the file and its signed manifest are what is left of the job.
+    expect((await readdir(join(service.dataDir, 'files'))).sort()).toEqual([
+      `${job.id}.csv`,
+      `${job.id}.manifest.json`,
+    ]);
   }, 300_000);
 });

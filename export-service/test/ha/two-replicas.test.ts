@@ -261,10 +261,11 @@ maybe('two export service replicas on one Postgres', () => {
     const ids = await eventIdsOf(inbox.messages[0]!);
     expect(ids).toHaveLength(LARGE);
     expect(new Set(ids)).toEqual(new Set(large.map((e) => e.id)));
-    // The killed attempt's partial file is gone; the file and its zip are what is left of the job.
+    // The killed attempt's partial file is gone; the file, its zip and its manifest are what is left of the job.
     expect((await readdir(filesDir)).filter((f) => f.startsWith(`${job.id}.`)).sort()).toEqual([
       `${job.id}.csv`,
       `${job.id}.csv.zip`,
+      `${job.id}.manifest.json`,
     ]);
     // The survivor serves the download.
     const res = await fetch(`${survivor.url}/api/v1/exports/${job.id}/file`, {
