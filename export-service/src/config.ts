@@ -117,6 +117,10 @@ const schema = z.object({
   LOKI_ANSWER_WITHIN_MS: positiveInt('LOKI_ANSWER_WITHIN_MS', 4000),
   LOKI_SHARE_SECONDS: nonNegativeInt('LOKI_SHARE_SECONDS', 5),
   LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 4),
+  // Facets and charts (see the README's "Facets, charts and caching").
+  COUNT_CACHE_VALUES: nonNegativeInt('COUNT_CACHE_VALUES', 200_000),
+  COUNT_SETTLE_MINUTES: nonNegativeInt('COUNT_SETTLE_MINUTES', 10),
+  FACET_SAMPLE_SECONDS: nonNegativeInt('FACET_SAMPLE_SECONDS', 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -39,13 +39,22 @@ async function main(): Promise<void> {
     shareMs: config.LOKI_SHARE_SECONDS * 1000,
     onOutcome: metrics.observeQuery,
   });
-  const exportLoki = new SheddingLokiClient(loki, {
-    maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
-    maxQueued: Infinity,
-    maxWaitMs: Infinity,
-    answerWithinMs: Infinity,
-    shareMs: 0,
-  });
+  // Exports wait in a queue of their own at Loki too (`X-Loki-Actor-Path`), so pages are not stuck behind them.
+  const exportLoki = new SheddingLokiClient(
+    new HttpLokiClient({
+      url: config.LOKI_URL,
+      tenant: config.LOKI_TENANT,
+      lane: 'exports',
+      onRequest: metrics.observeLoki,
+    }),
+    {
+      maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
+      maxQueued: Infinity,
+      maxWaitMs: Infinity,
+      answerWithinMs: Infinity,
+      shareMs: 0,
+    }
+  );
   const otlp = auditOtlpOptions(config);
   const audit = otlp
     ? createAuditEmitter({ ...otlp, onError: (e) => logger.warn({ kind: e.kind }, e.message) })
@@ -121,6 +130,11 @@ async function main(): Promise<void> {
     onExportQueued: () => runner.wake(),
     onMailRequested: () => runner.wake(),
     maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
+    caching: {
+      values: config.COUNT_CACHE_VALUES,
+      settleMs: config.COUNT_SETTLE_MINUTES * 60_000,
+      sampleTtlMs: config.FACET_SAMPLE_SECONDS * 1000,
+    },
   });
   runner.start();
   const server = app.listen(config.PORT, config.HOST, () =>

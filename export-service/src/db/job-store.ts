@@ -44,6 +44,7 @@ export interface Usage {
 export type JobUpdate = Partial<{
   status: ExportStatus;
   rows: number;
+  estimatedRows: number | null;
   bytes: number;
   error: string | null;
   attempts: number;
@@ -78,6 +79,7 @@ interface JobRow {
   next_attempt_at: string | null;
   mail_attempts: number;
   mail_since: string | null;
+  estimated_rows: number | null;
 }
 
 const MIGRATIONS = [
@@ -101,6 +103,7 @@ const ADDED_COLUMNS: ReadonlyArray<readonly [name: string, definition: string]> 
   ['next_attempt_at', 'TEXT'],
   ['mail_attempts', 'INTEGER NOT NULL DEFAULT 0'],
   ['mail_since', 'TEXT'],
+  ['estimated_rows', 'INTEGER'],
 ];
 // A grant makes one export: a second job with the same grant is refused by this index.
 const AFTER_COLUMNS = [
@@ -113,6 +116,7 @@ const ACTIVE = EXPORT_ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
 const COLUMN_OF: Readonly<Record<keyof JobUpdate, string>> = {
   status: 'status',
   rows: 'rows',
+  estimatedRows: 'estimated_rows',
   bytes: 'bytes',
   error: 'error',
   attempts: 'attempts',
@@ -357,6 +361,7 @@ export class JobStore {
       timezone: r.timezone,
       status: r.status as ExportStatus,
       rows: r.rows,
+      estimatedRows: r.estimated_rows,
       bytes: r.bytes,
       error: r.error,
       createdAt: r.created_at,

@@ -288,7 +288,7 @@ export class ExportRunner {
     await mkdir(dir, { recursive: true });
     const finalPath = join(dir, `${job.id}.${job.format}`);
     const partPath = `${finalPath}.part`;
-    store.update(job.id, { status: 'running', rows: 0, bytes: 0 });
+    store.update(job.id, { status: 'running', rows: 0, estimatedRows: null, bytes: 0 });
     const budget = this.budgetOf(job);
     const writer: ExportFileWriter =
       job.format === 'csv'
@@ -307,6 +307,8 @@ export class ExportRunner {
         maxQueryLengthNs: this.options.maxQueryLengthNs,
         // No column shows them; Loki spends a fifth of a page's time on fields.
         dropFields: LOKI_ADDED_METADATA,
+        // The count that plans the parallel reads is the progress estimate (none with one reader).
+        onPlan: ({ counted }) => store.update(job.id, { estimatedRows: counted >= 0 ? counted : null }),
       });
       for await (const page of pages) {
         if (signal.aborted) throw signal.reason;

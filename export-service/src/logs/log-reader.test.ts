@@ -102,6 +102,8 @@ describe('reading ranges longer than Loki’s max_query_length', () => {
           { value: 'bob', count: 120 },
           { value: 'jane', count: 40 },
         ],
+        counts: 'exact',
+        complete: true,
       });
     });
 

@@ -44,7 +44,7 @@ export function createLogsRouter(deps: {
       checkRange(q.data.from, q.data.to, deps.maxRangeDays),
       deps.shareWindowMs ?? 0
     );
-    res.json(await deps.reader.facets(logType, range, q.data.field, filtersOf(q.data)));
+    res.json(await deps.reader.facets(logType, range, q.data.field, filtersOf(q.data), q.data.mode));
   });
 
   router.get('/:slug/stats', async (req, res) => {
