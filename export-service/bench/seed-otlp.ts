@@ -40,7 +40,8 @@ const kv = (key: string, value: string): Kv => ({ key, value: { stringValue: val
  * [fromMs, toMs) oldest first, with the attributes `@auditlens/emitter` writes for an access event (the names from
  * `@auditlens/contract`). Values have the spread of a busy help desk: 3000 users (a few much more active than the
  * rest), 20,000 client addresses, four brands, two portals, eight login sources, five actions (one in ten a failed
- * login). Much faster than the emitter for hundreds of thousands of events; two requests are in flight at once.
+ * login). Much faster than the emitter for hundreds of thousands of events: the next request is built while one is
+ * on its way.
  */
 export async function seedAccessOtlp(s: AccessSeed): Promise<void> {
   const batch = s.batch ?? 5000;

@@ -1,11 +1,11 @@
 import { buildFieldSampleQuery } from '../loki/logql';
-import { windowsBackward } from '../loki/time-windows';
+import { windowsGrowingBackward } from '../loki/time-windows';
 import type { LokiClient } from '../loki/types';
 
 /** Values of a field among the newest events of a range, most frequent first. */
 export interface FieldSample {
   readonly values: ReadonlyArray<{ readonly value: string; readonly count: number }>;
-  /** Events in the sample (that have the field). */
+  /** Events in the sample (with the field or without). */
   readonly sampled: number;
   /** Time of the oldest and the newest event sampled, ns; undefined when none was. */
   readonly span?: { readonly oldest: bigint; readonly newest: bigint };
@@ -29,9 +29,9 @@ export interface FieldSampleQuery {
 }
 
 /**
- * The values of `field` among the newest `size` events of the range that have it, with how often each occurs
- * there: one backward log query keeping only that field (per `max_query_length` window, newest first, until the
- * sample is full). Loki reads just the newest chunks for it, so it answers in a fraction of a second whatever the
+ * The values of `field` among the newest `size` events of the range, with how often each occurs there: a backward
+ * log query keeping only that field, over the newest hour of the range first and further back until the sample is
+ * full (`windowsGrowingBackward`). Loki reads just the newest chunks for it, so it answers in a fraction of a second whatever the
  * range, where counting every event takes seconds. Asked in the `rows` lane: someone is waiting.
  *
  * Loki's own `GET /loki/api/v1/detected_field/<name>/values` samples the same way (the newest `line_limit` lines,
@@ -43,7 +43,7 @@ export async function sampleFieldValues(loki: LokiClient, q: FieldSampleQuery): 
   const counts = new Map<string, number>();
   let sampled = 0;
   let span: FieldSample['span'];
-  for (const w of windowsBackward(q.start, q.end, q.maxQueryLengthNs)) {
+  for (const w of windowsGrowingBackward(q.start, q.end, q.maxQueryLengthNs)) {
     const entries = await loki.queryLogs({
       query,
       start: w.start,
@@ -53,15 +53,14 @@ export async function sampleFieldValues(loki: LokiClient, q: FieldSampleQuery): 
       signal: q.signal,
       lane: 'rows',
     });
+    sampled += entries.length;
     for (const e of entries) {
-      const value = e.metadata[q.field] ?? e.labels[q.field];
-      if (value === undefined || value === '') continue;
-      counts.set(value, (counts.get(value) ?? 0) + 1);
-      sampled += 1;
       span = {
         oldest: span && span.oldest < e.ts ? span.oldest : e.ts,
         newest: span && span.newest > e.ts ? span.newest : e.ts,
       };
+      const value = e.metadata[q.field] ?? e.labels[q.field];
+      if (value !== undefined && value !== '') counts.set(value, (counts.get(value) ?? 0) + 1);
     }
     if (sampled >= q.size) break;
   }

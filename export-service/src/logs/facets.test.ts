@@ -153,7 +153,7 @@ describe('facets and charts on the Loki double', () => {
     expect(asked.every((q) => q.query.includes('user_name="jane" or user_name="bob"'))).toBe(true);
   });
 
-  it('suggests the values of the newest events at once, with one small query kept for a minute', async () => {
+  it('suggests the values of the newest events, read newest hour first, kept for a minute', async () => {
     const entries = dayOfEvents();
     loki.push(entries);
     const r = reader(caching);
@@ -170,16 +170,22 @@ describe('facets and charts on the Loki double', () => {
       sampled: 2000,
       complete: false,
     });
-    expect(loki.queries).toHaveLength(1);
-    expect(loki.queries[0]!.query).toBe('{audit_log_type="access"} | user_name!="" | keep user_name');
-    expect(loki.queries[0]!.params.get('limit')).toBe('2000');
-    expect(loki.queries[0]!.headers['x-loki-actor-path']).toBe('auditlens|rows');
+    // 100 events an hour: the newest hour, the 3 and the 12 hours before it, and part of the 8 before those.
+    expect(loki.queries.map((q) => [q.query, q.params.get('limit'), q.headers['x-loki-actor-path']])).toEqual(
+      [
+        ['{audit_log_type="access"} | keep user_name', '2000', 'auditlens|rows'],
+        ['{audit_log_type="access"} | keep user_name', '1900', 'auditlens|rows'],
+        ['{audit_log_type="access"} | keep user_name', '1600', 'auditlens|rows'],
+        ['{audit_log_type="access"} | keep user_name', '399', 'auditlens|rows'],
+      ]
+    );
+    expect(loki.queries[0]!.params.get('start')).toBe(String(day.end - ns(HOUR_MS)));
     clock += 30_000;
     expect(await r.facets('access', day, 'user', {}, 'suggest')).toEqual(res);
-    expect(loki.queries).toHaveLength(1);
+    expect(loki.queries).toHaveLength(4);
     clock += 60_000;
     await r.facets('access', day, 'user', {}, 'suggest');
-    expect(loki.queries).toHaveLength(2);
+    expect(loki.queries).toHaveLength(8);
   });
 
   it('draws a chart of a range ending now again from its newest points only, with the same series', async () => {

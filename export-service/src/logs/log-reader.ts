@@ -14,7 +14,7 @@ import { BadRequestError } from '../errors';
 import { buildCountQuery, buildLogQuery, type QueryOptions } from '../loki/logql';
 import { entryIdentity } from '../loki/pager';
 import { DEFAULT_MAX_QUERY_LENGTH_NS } from '../loki/query-limits';
-import { windowsBackward } from '../loki/time-windows';
+import { windowsGrowingBackward } from '../loki/time-windows';
 import type { LokiClient, LokiEntry } from '../loki/types';
 import type { NsRange } from '../schemas/time-range';
 import { queryMetricsKept } from './cached-metrics';
@@ -111,7 +111,7 @@ export class LogReader {
     // The page ends just after the cursor's timestamp (end is exclusive), and skips what was shown at it.
     const end = after ? (after.ts + 1n < range.end ? after.ts + 1n : range.end) : range.end;
     const fresh: LokiEntry[] = [];
-    const windows = windowsBackward(range.start, end, this.maxQueryLengthNs);
+    const windows = windowsGrowingBackward(range.start, end, this.maxQueryLengthNs);
     let more = false;
     for (const [i, w] of windows.entries()) {
       const want = Math.min(this.options.maxEntries, limit - fresh.length + seen.size);

@@ -304,7 +304,7 @@ export class FakeLoki {
       for (const e of page) {
         const key = streamKey(e.labels);
         const s = streams.get(key) ?? { stream: e.labels, values: [] };
-        s.values.push([String(e.ts), e.line, { structuredMetadata: e.metadata }]);
+        s.values.push([String(e.ts), e.line, categorized(e.metadata)]);
         streams.set(key, s);
       }
       const answer = JSON.stringify({
@@ -404,9 +404,7 @@ export class FakeLoki {
   private wireFormat(): Wire {
     this.sortOnce();
     if (this.wire) return this.wire;
-    const values = this.entries.map((e) =>
-      JSON.stringify([String(e.ts), e.line, { structuredMetadata: e.metadata }])
-    );
+    const values = this.entries.map((e) => JSON.stringify([String(e.ts), e.line, categorized(e.metadata)]));
     const starts = new Float64Array(values.length + 1);
     for (let i = 0; i < values.length; i++) starts[i + 1] = starts[i]! + Buffer.byteLength(values[i]!) + 1;
     const bytes = Buffer.allocUnsafe(starts[values.length]!);
@@ -509,6 +507,14 @@ function firstAfter(entries: readonly StoredEntry[], ts: bigint): number {
 // Sample times are float seconds with millisecond precision, as Loki writes them.
 function seconds(t: bigint): number {
   return Number(t / 1_000_000n) / 1000;
+}
+
+/**
+ * The third element of a value in the categorize-labels encoding: `{}` for an entry without structured metadata
+ * (Loki omits the empty `structuredMetadata`, `pkg/util/marshal/query.go`), `{structuredMetadata: {...}}` otherwise.
+ */
+function categorized(metadata: Readonly<Record<string, string>>): object {
+  return Object.keys(metadata).length === 0 ? {} : { structuredMetadata: metadata };
 }
 
 /** The entry without the labels and metadata a `| drop` stage removes or a `| keep` stage does not name. */
