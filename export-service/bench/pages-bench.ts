@@ -308,12 +308,12 @@ const seconds = (a: Answer | undefined) => (a ? `${(a.ms / 1000).toFixed(2)} s` 
 
 function printTable(rows: readonly Row[]): void {
   console.log(
-    `\n${'case'.padEnd(32)}${'span'.padEnd(7)}${'cold'.padStart(9)}${'warm'.padStart(9)}${'Loki cores'.padStart(12)}${'others'.padStart(8)}   answer`
+    `\n${'case'.padEnd(38)}${'span'.padEnd(7)}${'cold'.padStart(9)}${'warm'.padStart(9)}${'Loki cores'.padStart(12)}${'others'.padStart(8)}   answer`
   );
   for (const r of rows) {
     console.log(
       [
-        r.name.padEnd(32),
+        r.name.padEnd(38),
         r.span.padEnd(7),
         seconds(r.cold).padStart(9),
         seconds(r.warm).padStart(9),
