@@ -35,6 +35,9 @@ function random(seed: number): () => number {
 
 const kv = (key: string, value: string): Kv => ({ key, value: { stringValue: value } });
 
+/** The n-th address of 10.0.0.0/8. */
+const address = (n: number): string => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
 /**
  * Records `count` access events straight to Loki's `/otlp/v1/logs` as OTLP/JSON in large requests, spread over
  * [fromMs, toMs) oldest first, with the attributes `@auditlens/emitter` writes for an access event (the names from
@@ -76,10 +79,7 @@ export async function seedAccessOtlp(s: AccessSeed): Promise<void> {
         body: { stringValue: `${name} ${action.replace('_', ' ')} the ${portal} portal (${source})` },
         attributes: [
           kv(ATTR.eventId, `0190${tsNs.toString(16).slice(-12)}-${i.toString(16).padStart(8, '0')}`),
-          kv(
-            ATTR.clientAddress,
-            `10.${(user * 7 + i) % 256}.${Math.floor(next() * 256)}.${(user + Math.floor(next() * IPS)) % 256}`
-          ),
+          kv(ATTR.clientAddress, address(Math.floor(next() * IPS))),
           kv(ATTR.userAgent, 'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0'),
           kv(ATTR.sessionId, `s-${(i * 31) % 50_000}`),
           kv(ATTR.brand, BRANDS[user % BRANDS.length]!),

@@ -47,6 +47,8 @@ export interface AppDeps {
   readonly rateBurst?: number;
   /** Loki's `max_query_length` in ns (0n: none); longer ranges are read in windows. The default value is 721h. */
   readonly maxQueryLengthNs?: bigint;
+  /** Loki's `max_query_series`. The default value is 500. */
+  readonly maxQuerySeries?: number;
   /** Facet and chart counts and facet samples kept between requests. Default: none kept. */
   readonly caching?: LogReaderCaching;
   /** Called when an export is queued, so the runner starts at once. */
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
     serviceName: deps.serviceName,
     maxEntries: deps.maxEntries,
     maxQueryLengthNs: deps.maxQueryLengthNs,
+    maxQuerySeries: deps.maxQuerySeries,
     caching: deps.caching,
   });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));

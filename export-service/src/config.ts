@@ -32,6 +32,7 @@ const schema = z.object({
   LOKI_TENANT: z.string().optional(),
   LOKI_SERVICE_NAME: z.string().optional(),
   LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
+  LOKI_MAX_QUERY_SERIES: positiveInt('LOKI_MAX_QUERY_SERIES', 500),
   // Loki's limits_config.max_query_length, in Loki's syntax; longer ranges are read in windows of this length.
   LOKI_MAX_QUERY_LENGTH: z
     .string()

@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     logger,
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
+    maxQuerySeries: config.LOKI_MAX_QUERY_SERIES,
     maxRangeDays: config.MAX_RANGE_DAYS,
     exportLimits: {
       perUser: config.EXPORTS_PER_USER,

@@ -153,6 +153,23 @@ describe('facets and charts on the Loki double', () => {
     expect(asked.every((q) => q.query.includes('user_name="jane" or user_name="bob"'))).toBe(true);
   });
 
+  it('counts only sampled values at once when the suggestions asked first showed more values than Loki counts', async () => {
+    const entries: SeedEntry[] = [];
+    for (let i = 0; i < 600; i++)
+      entries.push(event(ns(NOW - 30 * 60_000 + i * 1000), { user_name: `u${i}` }));
+    loki.push(entries);
+    const r = reader(caching);
+    const day = rangeOf(NOW - 24 * HOUR_MS, NOW);
+    expect((await r.facets('access', day, 'user', {}, 'suggest')).values).toHaveLength(600);
+    const res = await r.facets('access', day, 'user', {});
+    expect(res).toMatchObject({ counts: 'exact', complete: false });
+    expect(res.values).toHaveLength(100);
+    expect(res.values.every((v) => v.count === 1)).toBe(true);
+    // Every count named its values: none asked for all of them (Loki would have refused it).
+    expect(instantQueries().length).toBeGreaterThan(0);
+    expect(instantQueries().every((q) => q.query.includes(' or user_name='))).toBe(true);
+  });
+
   it('suggests the values of the newest events, read newest hour first, kept for a minute', async () => {
     const entries = dayOfEvents();
     loki.push(entries);

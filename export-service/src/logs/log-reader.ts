@@ -56,6 +56,8 @@ export interface LogReaderOptions extends QueryOptions {
   readonly maxEntries: number;
   /** Loki's `max_query_length` in ns (0n: none); longer ranges are read in windows. The default value is 721h. */
   readonly maxQueryLengthNs?: bigint;
+  /** Loki's `max_query_series`: most values of a field one count query may answer. The default value is 500. */
+  readonly maxQuerySeries?: number;
   /** Counts and samples kept between requests. Default: none kept. */
   readonly caching?: LogReaderCaching;
   /** Clock in ms. Default `Date.now`. */
@@ -173,6 +175,11 @@ export class LogReader {
     const key = `${logQuery}\u0000${field.lokiField}`;
     const now = this.now();
     let counts: Map<string, number> | undefined;
+    // A kept sample (the dropdown asked for suggestions first) with more values than Loki counts at once shows that
+    // every hour has more: counting them all would only be refused.
+    const kept = this.samples.peek(sampleKey(logQuery, field, range));
+    if (kept && kept.values.length > (this.options.maxQuerySeries ?? 500))
+      remember(this.manyValues, key, now);
     if (now - (this.manyValues.get(key) ?? -Infinity) > MANY_VALUES_MS) {
       try {
         counts = await asUserQuery(() => this.counter.countAll(q));
@@ -199,7 +206,7 @@ export class LogReader {
 
   /** A sample of the field's values among the newest events of the range, reused for a minute. */
   private sample(logQuery: string, field: FilterField, range: NsRange): Promise<FieldSample> {
-    return this.samples.get(`${logQuery}\u0000${field.lokiField}\u0000${range.start}\u0000${range.end}`, () =>
+    return this.samples.get(sampleKey(logQuery, field, range), () =>
       asUserQuery(() =>
         sampleFieldValues(this.loki, {
           logQuery,
@@ -301,6 +308,10 @@ function filterField(logType: LogType, key: string): FilterField {
     ]);
   }
   return field;
+}
+
+function sampleKey(logQuery: string, field: FilterField, range: NsRange): string {
+  return `${logQuery}\u0000${field.lokiField}\u0000${range.start}\u0000${range.end}`;
 }
 
 /** Sets `key` in a map kept to 1000 entries, the oldest set dropped first. */
