@@ -12,12 +12,6 @@ export class ExpiringCache<T> {
     private readonly now: () => number = Date.now
   ) {}
 
-  /** The kept answer for `key` if there is one, without making one. */
-  peek(key: string): T | undefined {
-    const kept = this.entries.get(key);
-    return kept && this.now() - kept.at <= this.ttlMs ? kept.value : undefined;
-  }
-
   /** The kept answer for `key`, or else `make()`'s, kept from when it comes. */
   async get(key: string, make: () => Promise<T>): Promise<T> {
     const kept = this.entries.get(key);

@@ -172,14 +172,9 @@ export class LogReader {
       };
     }
     const q = { logQuery, field: field.lokiField, start: range.start, end: range.end };
-    const key = `${logQuery}\u0000${field.lokiField}`;
+    const key = valuesKey(logQuery, field);
     const now = this.now();
     let counts: Map<string, number> | undefined;
-    // A kept sample (the dropdown asked for suggestions first) with more values than Loki counts at once shows that
-    // every hour has more: counting them all would only be refused.
-    const kept = this.samples.peek(sampleKey(logQuery, field, range));
-    if (kept && kept.values.length > (this.options.maxQuerySeries ?? 500))
-      remember(this.manyValues, key, now);
     if (now - (this.manyValues.get(key) ?? -Infinity) > MANY_VALUES_MS) {
       try {
         counts = await asUserQuery(() => this.counter.countAll(q));
@@ -204,10 +199,14 @@ export class LogReader {
     };
   }
 
-  /** A sample of the field's values among the newest events of the range, reused for a minute. */
+  /**
+   * A sample of the field's values among the newest events of the range, reused for a minute. One with more values
+   * than Loki counts at once (the dropdown asked for suggestions first) shows that the field's hours have more:
+   * counting all of them would only be refused, so the exact counts go straight to the sampled values.
+   */
   private sample(logQuery: string, field: FilterField, range: NsRange): Promise<FieldSample> {
-    return this.samples.get(sampleKey(logQuery, field, range), () =>
-      asUserQuery(() =>
+    return this.samples.get(sampleKey(logQuery, field, range), async () => {
+      const sample = await asUserQuery(() =>
         sampleFieldValues(this.loki, {
           logQuery,
           field: field.lokiField,
@@ -216,8 +215,11 @@ export class LogReader {
           size: Math.min(SAMPLE_SIZE, this.options.maxEntries),
           maxQueryLengthNs: this.maxQueryLengthNs,
         })
-      )
-    );
+      );
+      if (sample.values.length > (this.options.maxQuerySeries ?? 500))
+        remember(this.manyValues, valuesKey(logQuery, field), this.now());
+      return sample;
+    });
   }
 
   /**
@@ -308,6 +310,11 @@ function filterField(logType: LogType, key: string): FilterField {
     ]);
   }
   return field;
+}
+
+/** The key of a field of a log query, for what is known about its values. */
+function valuesKey(logQuery: string, field: FilterField): string {
+  return `${logQuery}\u0000${field.lokiField}`;
 }
 
 function sampleKey(logQuery: string, field: FilterField, range: NsRange): string {
