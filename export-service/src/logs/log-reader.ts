@@ -94,7 +94,7 @@ export class LogReader {
     this.samples = new ExpiringCache(caching ? (caching.sampleTtlMs ?? 60_000) : 0, 500, options.now);
   }
 
-  /** Values held in the count cache, for metrics. */
+  /** Values held in the count cache (for tests and diagnostics). */
   get cachedValues(): number {
     return this.cache?.size.values ?? 0;
   }
