@@ -34,7 +34,11 @@ module.exports = (_env, argv) => ({
     ({ request }, callback) =>
       /^@grafana\/(data|ui|runtime)(\/|$)/.test(request ?? '') ? callback(undefined, request) : callback(),
   ],
-  resolve: { extensions: ['.tsx', '.ts', '.js'] },
+  resolve: {
+    extensions: ['.tsx', '.ts', '.js'],
+    // Dependencies' automatic JSX goes through the shared React's createElement (see build/jsxRuntime.cjs).
+    alias: { 'react/jsx-runtime$': path.join(__dirname, 'build', 'jsxRuntime.cjs') },
+  },
   module: {
     rules: [
       {

@@ -12,6 +12,7 @@ type Service = {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: { test: string[] };
+  profiles?: string[];
 };
 const compose = readYaml<{ services: Record<string, Service>; volumes: Record<string, unknown> }>(
   'docker-compose.yml'
@@ -139,8 +140,10 @@ describe('docker-compose.yml', () => {
       apps: Array<{ type: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }>;
     }>('grafana-plugin/provisioning/plugins/auditlens-app.yaml').apps[0]!;
     expect(app.type).toBe(PLUGIN_ID);
-    expect(app.jsonData[APP_JSON_DATA.exportServiceUrl]).toBe(
-      `http://export-service:${exportService.environment!['PORT']}`
+    // Grafana expands $EXPORT_SERVICE_URL from its environment: the export service unless .env says otherwise.
+    expect(app.jsonData[APP_JSON_DATA.exportServiceUrl]).toBe('$EXPORT_SERVICE_URL');
+    expect(services['grafana']!.environment!['EXPORT_SERVICE_URL']).toBe(
+      `\${EXPORT_SERVICE_URL:-http://export-service:${exportService.environment!['PORT']}}`
     );
     expect(exportService.environment!['PORT']).toBe('8080');
     expect(app.secureJsonData[APP_SECURE_JSON_DATA.sharedSecret]).toBe('$AUDITLENS_SHARED_SECRET');
@@ -194,7 +197,14 @@ describe('docker-compose.yml exposure', () => {
     for (const name of ['loki', 'alertmanager', 'mailpit'])
       for (const p of (services[name]!.ports ?? []).map(published))
         expect(`${name}: ${p.hostIp}`).toBe(`${name}: 127.0.0.1`);
-    expect(services['export-service']!.ports).toBeUndefined();
+    for (const name of [
+      'export-service',
+      'export-service-a',
+      'export-service-b',
+      'export-service-lb',
+      'postgres',
+    ])
+      expect(`${name}: ${JSON.stringify(services[name]!.ports)}`).toBe(`${name}: undefined`);
     // SMTP is for the containers only.
     expect((services['mailpit']!.ports ?? []).map(published).map((p) => p.target)).toEqual([8025]);
   });
@@ -264,5 +274,73 @@ describe('Dockerfile', () => {
   it('copies the manifest of every workspace before `npm ci`, so the lockfile resolves', () => {
     const root = readJson<{ workspaces: string[] }>('package.json');
     for (const ws of root.workspaces) expect(stage('manifests')).toContain(`COPY ${ws}/package.json ${ws}/`);
+  });
+});
+
+describe('docker-compose.yml `ha` profile', () => {
+  const HA = [
+    'export-service-a',
+    'export-service-b',
+    'export-service-lb',
+    'postgres',
+    'export-ha-files-owner',
+  ];
+  const replicas = ['export-service-a', 'export-service-b'].map((name) => services[name]!);
+
+  it('adds Postgres, two replicas, their volume owner and a load balancer, all only in the profile', () => {
+    for (const [name, s] of Object.entries(services))
+      expect(`${name}: ${JSON.stringify(s.profiles)}`).toBe(
+        `${name}: ${HA.includes(name) ? JSON.stringify(['ha']) : undefined}`
+      );
+  });
+
+  it('runs the replicas as the single service runs, on one Postgres and one shared folder of export files', () => {
+    const single = services['export-service']!;
+    for (const r of replicas) {
+      expect(r.build).toEqual(single.build);
+      expect(r.healthcheck).toEqual(single.healthcheck);
+      const { DATA_DIR, DATABASE_URL, EXPORT_FILES_DIR, ...rest } = r.environment!;
+      const { DATA_DIR: _single, ...singleRest } = single.environment!;
+      expect(rest).toEqual(singleRest);
+      expect(DATA_DIR).not.toBe(EXPORT_FILES_DIR);
+      // The database of the postgres service, as its user.
+      const pg = services['postgres']!.environment!;
+      const url = new URL(DATABASE_URL!.replace('${POSTGRES_PASSWORD:-}', 'password'));
+      expect(url.protocol).toBe('postgres:');
+      expect(url.host).toBe('postgres:5432');
+      expect(url.username).toBe(pg['POSTGRES_USER']);
+      expect(url.pathname).toBe(`/${pg['POSTGRES_DB']}`);
+      expect(pg['POSTGRES_PASSWORD']).toBe('${POSTGRES_PASSWORD:-}');
+      // The export files in the volume every replica mounts, made writable for the image's user first.
+      const shared = r.volumes!.find((v) => EXPORT_FILES_DIR!.startsWith(`${v.split(':')[1]}/`))!;
+      expect(shared.split(':')[0]).toBe('export-ha-files');
+      expect(r.depends_on).toMatchObject({
+        postgres: { condition: 'service_healthy' },
+        'export-ha-files-owner': { condition: 'service_completed_successfully' },
+      });
+    }
+    expect(replicas[1]).toEqual(replicas[0]);
+    expect(services['export-ha-files-owner']!.volumes).toEqual([`export-ha-files:/shared`]);
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
+  });
+
+  it('balances over exactly the replicas, on the port Grafana is told to use in .env.example', () => {
+    const lb = services['export-service-lb']!;
+    const mount = lb.volumes!.find((v) => v.endsWith(':/etc/nginx/nginx.conf:ro'))!;
+    const conf = readFileSync(join(ROOT, mount.split(':')[0]!), 'utf8');
+    const upstream = [...conf.matchAll(/^\s*server ([\w-]+):(\d+)\b/gm)].map((m) => `${m[1]}:${m[2]}`);
+    expect(upstream).toEqual(['export-service-a:8080', 'export-service-b:8080']);
+    for (const r of replicas) expect(r.environment!['PORT']).toBe('8080');
+    const listen = /^\s*listen (\d+);/m.exec(conf)![1];
+    const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+    expect(example).toContain(`# EXPORT_SERVICE_URL=http://export-service-lb:${listen}`);
+    expect(example).toMatch(/^# POSTGRES_PASSWORD=/m);
+    // A POST is never retried on the other replica (nginx's default), so an export is never queued twice.
+    expect(conf).toMatch(/proxy_next_upstream error timeout;/);
+    expect(conf).not.toMatch(/non_idempotent/);
+    expect(lb.depends_on).toEqual({
+      'export-service-a': { condition: 'service_healthy' },
+      'export-service-b': { condition: 'service_healthy' },
+    });
   });
 });

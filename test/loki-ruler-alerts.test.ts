@@ -11,9 +11,9 @@ import {
   type AlertmanagerAlert,
   type AlertmanagerServer,
   type LokiServer,
+  SmtpInbox,
 } from '@auditlens/testkit';
 import { ROOT } from './repo-files';
-import { SmtpInbox } from './smtp-inbox';
 
 const RULE_FILE = 'collector-config/rules/fake/auditlens-login-failures.yaml';
 const ALERTMANAGER_CONFIG = 'collector-config/alertmanager.yaml';

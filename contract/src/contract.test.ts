@@ -9,6 +9,11 @@ import {
   FILTER_FIELDS,
   PROXY_ROUTE_TABLE,
   EXPORT_ACTION,
+  ATTR,
+  FIELD_LABELS,
+  LOG_TYPE_FIELD_LABELS,
+  fieldLabel,
+  attributeOfLokiField,
 } from './index';
 
 describe('contract', () => {
@@ -54,5 +59,25 @@ describe('contract', () => {
       '/api/v1/exports',
       '/api/v1/exports',
     ]);
+  });
+
+  it("labels every attribute for people, with the seed products' words where a log type has its own", () => {
+    for (const attribute of Object.values(ATTR)) expect(FIELD_LABELS[attribute]).toMatch(/^[A-Z][A-Za-z ]+$/);
+    expect(fieldLabel('access', ATTR.clientAddress)).toBe('IP address');
+    expect(fieldLabel('access', ATTR.userName)).toBe('Username');
+    expect(fieldLabel('activity', ATTR.userName)).toBe('Actor');
+    expect(fieldLabel('webhook_failure', ATTR.userName)).toBe('User');
+    // An override never names a field the way another field of the same type is named.
+    for (const t of LOG_TYPES) {
+      const labels = Object.values(ATTR).map((a) => fieldLabel(t, a));
+      expect(new Set(labels).size).toBe(labels.length);
+      for (const a of Object.keys(LOG_TYPE_FIELD_LABELS[t])) expect(Object.values(ATTR)).toContain(a);
+    }
+  });
+
+  it("finds the attribute behind a Loki field name, and nothing for Loki's own fields", () => {
+    expect(attributeOfLokiField('client_address')).toBe(ATTR.clientAddress);
+    expect(attributeOfLokiField('audit_event_id')).toBe(ATTR.eventId);
+    expect(attributeOfLokiField('detected_level')).toBeUndefined();
   });
 });

@@ -54,4 +54,11 @@ export type {
   ApiError,
   ConnectionCheck,
 } from './api';
+export {
+  FIELD_LABELS,
+  LOG_TYPE_FIELD_LABELS,
+  SUMMARY_LABELS,
+  fieldLabel,
+  attributeOfLokiField,
+} from './labels';
 export { APP_JSON_DATA, APP_SECURE_JSON_DATA, APP_BASE_PATH, APP_PAGES, logTypePageUrl } from './app';

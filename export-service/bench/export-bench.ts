@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeLoki, type SeedEntry } from '../src/loki/fake/FakeLoki.fake';
+import { LokiDouble, type SeedEntry } from '../test/support/loki-double/loki-double';
 import { HttpLokiClient } from '../src/loki/http-client';
 import type { CaseResult } from './export-case';
 import { runCase } from './run-case';
@@ -42,7 +42,7 @@ function* events(): Generator<SeedEntry> {
 }
 
 async function main(): Promise<void> {
-  const loki = await FakeLoki.start();
+  const loki = await LokiDouble.start();
   const seedStart = Date.now();
   loki.push(events());
   const end = T0 + BigInt(EVENTS) * 1_000_000n;

@@ -2,8 +2,7 @@
 // a real one) and writes them as CSV, XLSX, plain lines through a bare fs.WriteStream, or nothing (read only).
 import { createWriteStream, readFileSync } from 'node:fs';
 import { LOKI_ADDED_METADATA } from '@auditlens/contract';
-import { createCsvWriter } from '../src/export/csv-writer';
-import { createXlsxWriter } from '../src/export/xlsx-writer';
+import { EXPORT_FORMAT_SPECS } from '../src/export/formats';
 import type { RowWriter } from '../src/export/row-writer';
 import { HttpLokiClient } from '../src/loki/http-client';
 import { readAllEntries } from '../src/loki/pager';
@@ -49,13 +48,11 @@ const nothing: RowWriter = { write: async () => undefined, finish: async () => 0
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]!) as CaseSpec;
   const writer =
-    spec.kind === 'csv'
-      ? createCsvWriter(spec.path, 'access', 'Europe/Berlin')
-      : spec.kind === 'xlsx'
-        ? createXlsxWriter(spec.path, 'access', 'Europe/Berlin')
-        : spec.kind === 'baseline'
-          ? bareWriter(spec.path)
-          : nothing;
+    spec.kind === 'csv' || spec.kind === 'xlsx'
+      ? EXPORT_FORMAT_SPECS[spec.kind].createWriter(spec.path, 'access', 'Europe/Berlin')
+      : spec.kind === 'baseline'
+        ? bareWriter(spec.path)
+        : nothing;
   const client = new HttpLokiClient({ url: spec.lokiUrl, timeoutMs: 120_000 });
   const range = { query: spec.query, start: BigInt(spec.start), end: BigInt(spec.end), pageSize: 5000 };
   const pages =

@@ -14,9 +14,9 @@ import pino from 'pino';
 import { startLoki, type LokiServer } from '@auditlens/testkit';
 import { createApp } from '../src/app';
 import type { UserDirectory } from '../src/auth/grafana-users';
-import { JobStore } from '../src/db/job-store';
+import { SqliteJobStore } from '../src/db/sqlite-job-store';
 import { HttpLokiClient } from '../src/loki/http-client';
-import { SheddingLokiClient } from '../src/loki/shedding-client';
+import { SheddingLokiClient } from '../src/limits/shedding-loki-client';
 import type { LokiClient } from '../src/loki/types';
 import { ServiceMetrics } from '../src/metrics/metrics';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
@@ -61,7 +61,7 @@ async function startService(
   dir: string,
   o: { lanes: boolean; caching: boolean }
 ): Promise<Service> {
-  const store = new JobStore(join(dir, `jobs-${Date.now()}-${Math.random()}.sqlite`));
+  const store = new SqliteJobStore(join(dir, `jobs-${Date.now()}-${Math.random()}.sqlite`));
   const http = new HttpLokiClient({ url: lokiUrl });
   const loki = new SheddingLokiClient(o.lanes ? http : new WithoutLanes(http), { shareMs: SHARE_MS });
   const app = createApp({
@@ -86,7 +86,7 @@ async function startService(
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { FILTER_FIELDS, type AuditRow, type LogsResponse } from '@auditlens/contract';
-import { startHarness, SECRET, type Harness } from './test-support/harness.fake';
-import type { SeedEntry } from './loki/fake/FakeLoki.fake';
+import { startHarness, SECRET, type Harness } from '../test/support/harness';
+import type { SeedEntry } from '../test/support/loki-double/loki-double';
 
 const MS = 1_000_000n;
 const T = Date.parse('2026-11-20T10:00:00Z');
@@ -283,7 +283,7 @@ describe('export service app', () => {
         filters: { user: 'bob' },
         timezone: 'Europe/Berlin',
       });
-      expect(h.store.get(res.body.id)!.requester.email).toBe('jane@acme.test');
+      expect((await h.store.get(res.body.id))!.requester.email).toBe('jane@acme.test');
       expect((await request(h.app).get('/api/v1/exports').set(as('jane'))).body.exports).toHaveLength(1);
       expect((await request(h.app).get('/api/v1/exports').set(as('bob'))).body.exports).toHaveLength(0);
       expect((await request(h.app).get(`/api/v1/exports/${res.body.id}`).set(as('bob'))).status).toBe(404);

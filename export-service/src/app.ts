@@ -7,6 +7,7 @@ import type { ExportAuthorizer } from './auth/export-permissions';
 import type { UserDirectory } from './auth/grafana-users';
 import type { IdTokenVerifier } from './auth/id-token';
 import type { JobStore } from './db/job-store';
+import type { ExportFiles } from './files/export-files';
 import type { ExportLimits } from './jobs/export-quota';
 import { perUserRateLimit } from './limits/per-user-rate-limit';
 import { LogReader, type LogReaderCaching } from './logs/log-reader';
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** Re-checks the owner's Grafana permissions when an export file is downloaded. */
   readonly authorizer?: ExportAuthorizer;
   readonly store: JobStore;
+  /** Where export files are kept (downloads read them). */
+  readonly files: ExportFiles;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly serviceName?: string;
@@ -102,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
     perUser,
     createExportsRouter({
       store: deps.store,
+      files: deps.files,
       secret: deps.secret,
       maxRangeDays: deps.maxRangeDays,
       authorizer: deps.authorizer,

@@ -25,6 +25,54 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps jobs in SQLite and files in DATA_DIR by default; Postgres, a shared folder or S3 when set', () => {
+    const c = loadConfig(valid);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c).toMatchObject({ EXPORT_LEASE_SECONDS: 30, DATABASE_MAX_CONNECTIONS: 10, EXPORT_S3_PREFIX: '' });
+    expect(c.EXPORT_FILES_DIR).toBeUndefined();
+    expect(c.EXPORT_S3_BUCKET).toBeUndefined();
+    const ha = loadConfig({
+      ...valid,
+      DATABASE_URL: 'postgres://auditlens:secret@postgres:5432/auditlens',
+      EXPORT_FILES_DIR: '/shared/files',
+      EXPORT_LEASE_SECONDS: '10',
+    });
+    expect(ha).toMatchObject({
+      DATABASE_URL: 'postgres://auditlens:secret@postgres:5432/auditlens',
+      EXPORT_LEASE_SECONDS: 10,
+    });
+    expect(loadConfig({ ...valid, DATABASE_URL: 'postgresql://db/x' }).DATABASE_URL).toBe(
+      'postgresql://db/x'
+    );
+    expect(() => loadConfig({ ...valid, DATABASE_URL: 'mysql://db/x' })).toThrow(
+      /DATABASE_URL must be a Postgres URL/
+    );
+    expect(() => loadConfig({ ...valid, EXPORT_LEASE_SECONDS: '1' })).toThrow(
+      /EXPORT_LEASE_SECONDS must be at least 3/
+    );
+    const s3 = loadConfig({
+      ...valid,
+      EXPORT_S3_BUCKET: 'audit-exports',
+      EXPORT_S3_ENDPOINT: 'http://minio:9000',
+    });
+    expect(s3).toMatchObject({ EXPORT_S3_REGION: 'us-east-1', EXPORT_S3_FORCE_PATH_STYLE: true });
+    expect(
+      loadConfig({ ...valid, EXPORT_S3_BUCKET: 'audit-exports', AWS_REGION: 'eu-west-1' })
+    ).toMatchObject({
+      EXPORT_S3_REGION: 'eu-west-1',
+      EXPORT_S3_FORCE_PATH_STYLE: false,
+    });
+    expect(() =>
+      loadConfig({ ...valid, EXPORT_S3_BUCKET: 'audit-exports', EXPORT_FILES_DIR: '/shared' })
+    ).toThrow(/EXPORT_S3_BUCKET and EXPORT_FILES_DIR exclude each other/);
+    expect(() => loadConfig({ ...valid, EXPORT_S3_PREFIX: '/abs/' })).toThrow(
+      /EXPORT_S3_PREFIX must be empty or end with \//
+    );
+    expect(loadConfig({ ...valid, EXPORT_S3_PREFIX: 'auditlens/exports/' }).EXPORT_S3_PREFIX).toBe(
+      'auditlens/exports/'
+    );
+  });
+
   it('takes 0 where it turns a feature off, and refuses it where it would stop the service', () => {
     expect(loadConfig({ ...valid, LOKI_SHARE_SECONDS: '0', LOKI_QUEUE: '0' })).toMatchObject({
       LOKI_SHARE_SECONDS: 0,

@@ -74,6 +74,35 @@ const schema = z.object({
   SMTP_URL: url('SMTP_URL'),
   MAIL_FROM: z.string().min(3, 'MAIL_FROM is required, e.g. "AuditLens <auditlens@example.com>"'),
   DATA_DIR: z.string().min(1, 'DATA_DIR is required (where export jobs and files are kept)'),
+  // Several replicas: jobs in Postgres instead of DATA_DIR/jobs.sqlite (see the README's "More than one replica").
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: 'DATABASE_URL must be a Postgres URL, e.g. postgres://auditlens:secret@postgres:5432/auditlens',
+    })
+    .optional(),
+  DATABASE_MAX_CONNECTIONS: positiveInt('DATABASE_MAX_CONNECTIONS', 10),
+  EXPORT_LEASE_SECONDS: z.coerce
+    .number({ error: 'EXPORT_LEASE_SECONDS must be a number' })
+    .int('EXPORT_LEASE_SECONDS must be a whole number')
+    .min(3, 'EXPORT_LEASE_SECONDS must be at least 3')
+    .default(30),
+  // Export files: a folder (default DATA_DIR/files; a volume every replica mounts) or an S3 bucket.
+  EXPORT_FILES_DIR: z.string().min(1).optional(),
+  EXPORT_S3_BUCKET: z.string().min(3, 'EXPORT_S3_BUCKET must be a bucket name').optional(),
+  EXPORT_S3_PREFIX: z
+    .string()
+    .regex(
+      /^([^/].*\/)?$/,
+      'EXPORT_S3_PREFIX must be empty or end with / and not start with /, e.g. auditlens/exports/'
+    )
+    .default(''),
+  EXPORT_S3_ENDPOINT: url('EXPORT_S3_ENDPOINT').optional(),
+  EXPORT_S3_REGION: z.string().optional(),
+  EXPORT_S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'], { error: 'EXPORT_S3_FORCE_PATH_STYLE must be true or false' })
+    .optional(),
+  AWS_REGION: z.string().optional(),
   // Where the service's own audit events go: the standard OpenTelemetry variables, which @auditlens/emitter
   // reads itself (checked here so that a typo stops the start), or OTLP_ENDPOINT / OTLP_HEADERS, kept as aliases.
   OTEL_EXPORTER_OTLP_ENDPOINT: url('OTEL_EXPORTER_OTLP_ENDPOINT').optional(),
@@ -128,11 +157,20 @@ const schema = z.object({
 const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);
 
 /** The schema with the defaults that follow from other settings. */
-const withDerivedDefaults = schema.transform((c) => ({
-  ...c,
-  // Grafana always ends its root_url (AppURL, the `iss` of ID tokens) with "/" (pkg/setting parseAppURLAndSubURL).
-  GRAFANA_ROOT_URL: withTrailingSlash(c.GRAFANA_ROOT_URL ?? c.GRAFANA_URL),
-}));
+const withDerivedDefaults = schema
+  .refine((c) => !(c.EXPORT_FILES_DIR && c.EXPORT_S3_BUCKET), {
+    path: ['EXPORT_S3_BUCKET'],
+    error: 'EXPORT_S3_BUCKET and EXPORT_FILES_DIR exclude each other: export files go to one place',
+  })
+  .transform((c) => ({
+    ...c,
+    EXPORT_S3_REGION: c.EXPORT_S3_REGION ?? c.AWS_REGION ?? 'us-east-1',
+    // S3-compatible stores (MinIO, Ceph) address buckets by path; AWS by host name.
+    EXPORT_S3_FORCE_PATH_STYLE:
+      (c.EXPORT_S3_FORCE_PATH_STYLE ?? String(Boolean(c.EXPORT_S3_ENDPOINT))) === 'true',
+    // Grafana always ends its root_url (AppURL, the `iss` of ID tokens) with "/" (pkg/setting parseAppURLAndSubURL).
+    GRAFANA_ROOT_URL: withTrailingSlash(c.GRAFANA_ROOT_URL ?? c.GRAFANA_URL),
+  }));
 
 function parseHeaders(text: string): Record<string, string> {
   return Object.fromEntries(

@@ -127,12 +127,21 @@ export class ClientGoneError extends AppError {
   }
 }
 
-/**
- * 502: a dependency (Loki, Grafana, SMTP) failed. `retryable` is false when retrying cannot help
- * (a 4xx from Loki: the query itself is wrong), true for timeouts, network errors and 5xx.
- */
-export class UpstreamError extends AppError {
+/** 502: a dependency failed (an {@link UpstreamError}, as the client may be told of it). */
+export class BadGatewayError extends AppError {
   readonly status = 502;
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadGatewayError';
+  }
+}
+
+/**
+ * A dependency (Loki, Grafana, SMTP) failed. `retryable` is false when retrying cannot help
+ * (a 4xx from Loki: the query itself is wrong), true for timeouts, network errors and 5xx. Not an HTTP error:
+ * the clients of Loki, Grafana and the mail server raise it, and the error middleware answers it 502.
+ */
+export class UpstreamError extends Error {
   constructor(
     readonly upstream: 'loki' | 'grafana' | 'smtp',
     message: string,
@@ -147,7 +156,7 @@ export class UpstreamError extends AppError {
    * Loki's 4xx text says what is wrong with the query and is kept; anything else (5xx bodies, network
    * errors, SMTP replies) may name hosts, ports or paths, so the client gets a plain sentence.
    */
-  override get publicMessage(): string {
+  get publicMessage(): string {
     if (this.upstream === 'loki' && !this.retryable && this.upstreamStatus !== undefined) return this.message;
     if (this.upstream === 'loki') return 'Loki is not answering; try again in a moment';
     if (this.upstream === 'grafana') return 'Grafana is not answering; try again in a moment';

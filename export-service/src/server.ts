@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import pino from 'pino';
 import { createAuditEmitter } from '@auditlens/emitter';
 import { createApp } from './app';
@@ -7,11 +6,12 @@ import { GrafanaExportPermissions } from './auth/export-permissions';
 import { GrafanaUserDirectory } from './auth/grafana-users';
 import { GrafanaIdTokenVerifier } from './auth/id-token';
 import { auditOtlpOptions, loadConfig } from './config';
-import { JobStore } from './db/job-store';
+import { openJobStore } from './db/open-job-store';
+import { openExportFiles } from './files/open-export-files';
 import { ExportRunner } from './jobs/export-runner';
 import type { AuditRecorder } from './jobs/audit-recorder';
 import { HttpLokiClient } from './loki/http-client';
-import { SheddingLokiClient } from './loki/shedding-client';
+import { SheddingLokiClient } from './limits/shedding-loki-client';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';
 
@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     redact: ['req.headers["x-auditlens-secret"]', 'req.headers.authorization', 'req.headers["x-grafana-id"]'],
   });
   await mkdir(config.DATA_DIR, { recursive: true });
-  const store = new JobStore(join(config.DATA_DIR, 'jobs.sqlite'));
+  const store = await openJobStore(config, logger);
+  const files = await openExportFiles(config);
   const metrics = new ServiceMetrics(() => store.countsByStatus());
   const loki = new HttpLokiClient({
     url: config.LOKI_URL,
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const runner = new ExportRunner(
     {
       store,
+      files,
       loki: exportLoki,
       mailer: new SmtpMailer(config.SMTP_URL, config.MAIL_FROM),
       recorder,
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       retryDelayMs: config.EXPORT_RETRY_SECONDS * 1000,
       dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
       dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
+      leaseMs: config.EXPORT_LEASE_SECONDS * 1000,
       mailRetryMs: config.MAIL_RETRY_MINUTES * 60_000,
       mailRetryDelayMs: config.MAIL_RETRY_FIRST_SECONDS * 1000,
     }
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
     requireIdToken: config.REQUIRE_ID_TOKEN,
     authorizer,
     store,
+    files,
     metrics,
     logger,
     serviceName: config.LOKI_SERVICE_NAME,
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
     server.close();
     await runner.stop();
     await audit?.shutdown();
-    store.close();
+    await store.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -9,14 +9,19 @@ describe('appPermissions', () => {
     expect(appPermissions((a) => granted.has(a))).toEqual({
       readable: ['access', 'webhook_failure'],
       canExport: true,
+      canReadAlerts: false,
     });
   });
 
   it('gives nothing without permissions', () => {
-    expect(appPermissions((_a) => false)).toEqual({ readable: [], canExport: false });
+    expect(appPermissions((_a) => false)).toEqual({ readable: [], canExport: false, canReadAlerts: false });
   });
 
   it("uses Grafana's hasPermission by default", () => {
-    expect(appPermissions()).toEqual({ readable: [], canExport: false });
+    expect(appPermissions()).toEqual({ readable: [], canExport: false, canReadAlerts: false });
+  });
+
+  it("reads Grafana's own alert.instances:read for the overview's firing alerts", () => {
+    expect(appPermissions((a) => a === 'alert.instances:read').canReadAlerts).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ export {
 export type { LokiServer, LokiTarget, StartLokiOptions } from './real-loki';
 export { startAlertmanager, alertmanagerBinary, SILENT_ALERTMANAGER_CONFIG } from './alertmanager';
 export type { AlertmanagerServer, AlertmanagerAlert } from './alertmanager';
+export { SmtpInbox } from './smtp-inbox';
 export { GrafanaDouble } from './grafana/grafana-double';
 export type {
   GrafanaDoubleOptions,
@@ -52,3 +53,5 @@ export type {
   RbacPermission,
   PluginRoleDeclaration,
 } from './grafana/routing';
+export { startPostgres, hasPostgres, postgresBinDir } from './postgres';
+export type { PostgresServer } from './postgres';

@@ -17,6 +17,8 @@ export interface ServerProcessSpec {
   /** Run as this user (e.g. `postgres` when the tests run as root). Default: the current user. */
   readonly uid?: number;
   readonly gid?: number;
+  /** The signal that stops it gracefully. The default value is SIGTERM (Postgres: SIGINT, its fast shutdown). */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 /**
@@ -78,7 +80,7 @@ export class ServerProcess {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
-    child.kill('SIGTERM');
+    child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(timer);

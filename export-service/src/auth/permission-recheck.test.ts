@@ -2,8 +2,8 @@
 // when the export job starts and when its file is downloaded.
 import pino from 'pino';
 import request from 'supertest';
-import { startHarness, GRAFANA_TOKEN, SECRET, type Harness } from '../test-support/harness.fake';
-import { SmtpInbox } from '../test-support/smtp-inbox';
+import { SmtpInbox } from '@auditlens/testkit';
+import { startHarness, GRAFANA_TOKEN, SECRET, type Harness } from '../../test/support/harness';
 import { SmtpMailer } from '../mail/mailer';
 import { ExportRunner } from '../jobs/export-runner';
 import { GrafanaExportPermissions, PermissionRevokedError } from './export-permissions';
@@ -67,9 +67,9 @@ describe('permissions checked again through Grafana', () => {
 
   describe('when a job starts', () => {
     it('runs the job of a user who still may read the log type and export', async () => {
-      const job = queue();
+      const job = await queue();
       await runner().runOnce();
-      expect(h.store.get(job.id)).toMatchObject({ status: 'done', rows: 1, error: null });
+      expect(await h.store.get(job.id)).toMatchObject({ status: 'done', rows: 1, error: null });
       expect(inbox.messages).toHaveLength(1);
     });
 
@@ -98,10 +98,10 @@ describe('permissions checked again through Grafana', () => {
         'refused: your Grafana account is no longer a member of this organisation',
       ],
     ])('fails, saying why, the job of a user who %s', async (_why, revoke, reason) => {
-      const job = queue();
+      const job = await queue();
       revoke(h);
       await runner().runOnce();
-      expect(h.store.get(job.id)).toMatchObject({ status: 'failed', rows: 0, error: reason });
+      expect(await h.store.get(job.id)).toMatchObject({ status: 'failed', rows: 0, error: reason });
       expect(inbox.messages).toHaveLength(0);
       expect(h.loki.queries).toHaveLength(0);
     });
@@ -120,7 +120,7 @@ describe('permissions checked again through Grafana', () => {
         .set({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': 'jane' });
 
     it('serves the file while the owner may read the log type, and refuses it once not', async () => {
-      const job = queue();
+      const job = await queue();
       await runner().runOnce();
       const ok = await download(job.id);
       expect(ok.status).toBe(200);

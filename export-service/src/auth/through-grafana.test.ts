@@ -2,8 +2,8 @@
 // cookie, no identity headers of its own), with what Grafana adds depending on its settings.
 import { request as httpRequest } from 'node:http';
 import { FILTER_FIELDS, LOG_TYPES, LOG_TYPE_SLUGS, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
-import { startHarness, type Harness, type HarnessOptions } from '../test-support/harness.fake';
-import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
+import { startHarness, type Harness, type HarnessOptions } from '../../test/support/harness';
+import type { SeedEntry } from '../../test/support/loki-double/loki-double';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const range = { from: String(T - 3600_000), to: String(T + 3600_000) };
@@ -73,7 +73,7 @@ describe('the service through Grafana', () => {
         expect((await call('jane', 'GET', path)).status).toBe(200);
       }
       const job = await exportAs('jane');
-      expect(h.store.get(job.id)!.requester).toEqual({
+      expect((await h.store.get(job.id))!.requester).toEqual({
         uid: 'u-jane',
         login: 'jane',
         email: 'jane@acme.test',
@@ -106,7 +106,7 @@ describe('the service through Grafana', () => {
       await start({ grafana: { sendUserHeader: true } });
       expect((await call('jane', 'GET', `logs/access?${query}`)).status).toBe(200);
       const job = await exportAs('jane');
-      expect(h.store.get(job.id)!.requester.uid).toBe('u-jane');
+      expect((await h.store.get(job.id))!.requester.uid).toBe('u-jane');
       const paths = h.grafana.apiCalls.map((c) => `${c.path} ${c.status}`);
       expect(paths).toContain('/api/org/users 200');
       expect(paths.some((p) => p.startsWith('/api/users/lookup'))).toBe(false);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { useTempDir } from '../test-support/temp-dir';
-import { JobStore } from './job-store';
+import { useTempDir } from '../../test/support/temp-dir';
+import { SqliteJobStore } from './sqlite-job-store';
 
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane' };
 const order = {
@@ -16,16 +16,16 @@ const order = {
 describe('JobStore: jobs belong to the Grafana user id', () => {
   const dir = useTempDir('auditlens-jobstore-');
 
-  it('lists jobs by uid, so a renamed user keeps them and a new owner of the login sees none', () => {
-    const store = new JobStore(join(dir(), 'jobs.sqlite'));
-    const job = store.create({ ...order, requester: jane });
-    expect(store.get(job.id)!.requester).toEqual(jane);
-    expect(store.listFor('u-jane').map((j) => j.id)).toEqual([job.id]);
-    expect(store.listFor('u-someone-else')).toEqual([]);
-    store.close();
+  it('lists jobs by uid, so a renamed user keeps them and a new owner of the login sees none', async () => {
+    const store = new SqliteJobStore(join(dir(), 'jobs.sqlite'));
+    const job = await store.create({ ...order, requester: jane });
+    expect((await store.get(job.id))!.requester).toEqual(jane);
+    expect((await store.listFor('u-jane')).map((j) => j.id)).toEqual([job.id]);
+    expect(await store.listFor('u-someone-else')).toEqual([]);
+    await store.close();
   });
 
-  it('adds the uid column to a database of the previous version, keeping its jobs owned by nobody', () => {
+  it('adds the uid column to a database of the previous version, keeping its jobs owned by nobody', async () => {
     const path = join(dir(), 'jobs.sqlite');
     // The schema of the release before uids were recorded, with one job in it.
     const old = new DatabaseSync(path);
@@ -44,19 +44,19 @@ describe('JobStore: jobs belong to the Grafana user id', () => {
       .run(order.from, order.to, order.from, order.from);
     old.close();
 
-    const store = new JobStore(path);
-    expect(store.get('old-1')!.requester).toEqual({
+    const store = new SqliteJobStore(path);
+    expect((await store.get('old-1'))!.requester).toEqual({
       uid: null,
       login: 'jane',
       email: 'jane@acme.test',
       name: 'Jane',
     });
-    const fresh = store.create({ ...order, requester: jane });
-    expect(store.listFor('u-jane').map((j) => j.id)).toEqual([fresh.id]);
-    store.close();
+    const fresh = await store.create({ ...order, requester: jane });
+    expect((await store.listFor('u-jane')).map((j) => j.id)).toEqual([fresh.id]);
+    await store.close();
     // Opening it again finds the column there and changes nothing.
-    const again = new JobStore(path);
-    expect(again.get(fresh.id)!.requester.uid).toBe('u-jane');
-    again.close();
+    const again = new SqliteJobStore(path);
+    expect((await again.get(fresh.id))!.requester.uid).toBe('u-jane');
+    await again.close();
   });
 });

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LokiEntry } from '../loki/types';
-import { diskWithRoom } from '../test-support/full-disk';
-import { useTempDir } from '../test-support/temp-dir';
+import { diskWithRoom } from '../../test/support/full-disk';
+import { useTempDir } from '../../test/support/temp-dir';
 import { createCsvWriter } from './csv-writer';
 
 const labels = { service_name: 'helpdesk', audit_log_type: 'webhook_failure' };

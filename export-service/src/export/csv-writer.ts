@@ -1,6 +1,7 @@
 import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
-import { COLUMNS, zoneClock } from './columns';
+import { COLUMNS } from './columns';
+import { zoneClock } from './zone-clock';
 import { csvCell, csvRecord } from './csv-encoder';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';

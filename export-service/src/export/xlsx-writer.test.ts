@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LokiEntry } from '../loki/types';
-import { useTempDir } from '../test-support/temp-dir';
-import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
-import { diskWithRoom } from '../test-support/full-disk';
+import { useTempDir } from '../../test/support/temp-dir';
+import { excelSerialToIso, readZipEntries, sheetRows } from '../../test/support/xlsx-reader';
+import { diskWithRoom } from '../../test/support/full-disk';
 import { createXlsxWriter, fitCell, XLSX_MAX_CELL_CHARS, XLSX_TRUNCATION_MARK } from './xlsx-writer';
 
 const labels = { service_name: 'helpdesk', audit_log_type: 'integration_failure' };

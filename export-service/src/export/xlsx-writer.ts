@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
-import { COLUMNS, zoneClock } from './columns';
+import { COLUMNS } from './columns';
+import { zoneClock } from './zone-clock';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';
 

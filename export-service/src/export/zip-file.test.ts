@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readZipEntries } from '../test-support/xlsx-reader';
-import { useTempDir } from '../test-support/temp-dir';
+import { readZipEntries } from '../../test/support/xlsx-reader';
+import { useTempDir } from '../../test/support/temp-dir';
 import { zipFile } from './zip-file';
 
 describe('zipFile', () => {

@@ -1,8 +1,10 @@
-import { rename, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { JobStore, StoredJob } from '../db/job-store';
+import type { JobStore, JobUpdate, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
+import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
 import { zipFile } from '../export/zip-file';
+import { storedName, type ExportFiles, type LocalFile } from '../files/export-files';
 import { downloadLink, exportMailText } from '../mail/export-mail';
 import type { Mail, Mailer } from '../mail/mailer';
 import { recipientProblem } from '../mail/recipient';
@@ -26,16 +28,12 @@ export interface ExportDeliveryOptions {
 /** What {@link ExportDelivery} needs. */
 export interface ExportDeliveryDeps {
   readonly store: JobStore;
+  readonly files: ExportFiles;
   readonly mailer: Mailer;
   readonly recorder: AuditRecorder;
   readonly logger: Logger;
   readonly now: () => Date;
 }
-
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 
 const clockTime = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -57,31 +55,39 @@ export class ExportDelivery {
     private readonly options: ExportDeliveryOptions
   ) {}
 
-  /** Checks that the requester's address is exactly one valid address; fails the job and records it if not. */
-  recipientAccepted(job: StoredJob): boolean {
+  /**
+   * Checks that the requester's address is exactly one valid address; fails the job (which this process holds)
+   * and records it if not.
+   */
+  async recipientAccepted(job: StoredJob): Promise<boolean> {
     const problem = recipientProblem(job.requester.email);
     if (!problem) return true;
     const reason = `${problem}; ask a Grafana administrator to correct it, then export again`;
     this.deps.logger.warn({ job: job.id }, 'export refused: invalid recipient');
-    this.deps.store.update(job.id, { status: 'failed', error: reason, nextAttemptAt: null });
-    this.deps.recorder.activity(exportRefusedRecipient(job, problem));
+    if (await this.change(job, { status: 'failed', error: reason, nextAttemptAt: null }))
+      this.deps.recorder.activity(exportRefusedRecipient(job, problem));
     return false;
   }
 
-  /** One attempt to mail the job's file; the job ends done, waiting for the next attempt, or failed. */
+  /**
+   * One attempt to mail the job's file (the job is held by this process); the job ends done, waiting for the
+   * next attempt, or failed.
+   */
   async deliver(job: StoredJob): Promise<void> {
-    const { store, mailer, recorder, logger } = this.deps;
-    if (!this.recipientAccepted(job)) return;
+    const { mailer, recorder, logger } = this.deps;
+    if (!(await this.recipientAccepted(job))) return;
     if (!job.filePath || !job.downloadable) {
-      store.update(job.id, {
+      await this.change(job, {
         status: 'failed',
         error: 'the export file expired before it could be mailed; export again',
         nextAttemptAt: null,
       });
       return;
     }
-    if (!(await stat(job.filePath).catch(() => undefined))) {
-      store.update(job.id, {
+    const name = storedName(job.filePath);
+    const file = await this.deps.files.local(name);
+    if (!file) {
+      await this.change(job, {
         status: 'failed',
         error: 'the export file is no longer there; export again',
         filePath: null,
@@ -89,26 +95,43 @@ export class ExportDelivery {
       });
       return;
     }
-    let mail: Mail;
+    const held: LocalFile[] = [file];
     try {
-      mail = await this.mailOf(job, job.filePath);
-    } catch (error) {
-      logger.warn({ job: job.id, err: error }, 'export could not be zipped');
-      store.update(job.id, { status: 'failed', error: visibleReason(error, job.id), nextAttemptAt: null });
-      return;
+      let mail: Mail;
+      try {
+        mail = await this.mailOf(job, name, file, held);
+      } catch (error) {
+        logger.warn({ job: job.id, err: error }, 'export could not be zipped');
+        await this.change(job, {
+          status: 'failed',
+          error: visibleReason(error, job.id),
+          nextAttemptAt: null,
+        });
+        return;
+      }
+      try {
+        await mailer.send(mail);
+      } catch (error) {
+        logger.warn({ job: job.id, err: error }, 'export mail not sent');
+        await this.afterFailedAttempt(job, error);
+        return;
+      }
+    } finally {
+      for (const local of held) await local.release();
     }
-    try {
-      await mailer.send(mail);
-    } catch (error) {
-      logger.warn({ job: job.id, err: error }, 'export mail not sent');
-      this.afterFailedAttempt(job, error);
-      return;
-    }
-    store.update(job.id, { status: 'done', error: null, nextAttemptAt: null });
-    recorder.activity(exportDelivered(job));
+    if (await this.change(job, { status: 'done', error: null, nextAttemptAt: null }))
+      recorder.activity(exportDelivered(job));
   }
 
-  private afterFailedAttempt(job: StoredJob, error: unknown): void {
+  /** Changes the held job; false (logged) when another process took it over meanwhile. */
+  private async change(job: StoredJob, fields: JobUpdate): Promise<boolean> {
+    const held = await this.deps.store.updateHeld(job, fields);
+    if (!held)
+      this.deps.logger.warn({ job: job.id }, 'export mail step lost its lease; another process has it');
+    return held;
+  }
+
+  private async afterFailedAttempt(job: StoredJob, error: unknown): Promise<void> {
     const now = this.deps.now();
     const since = job.mailSince ? Date.parse(job.mailSince) : now.getTime();
     const deadline = since + (this.options.mailRetryMs ?? 60 * 60_000);
@@ -117,7 +140,7 @@ export class ExportDelivery {
     if (!temporary) {
       const code =
         error instanceof UpstreamError && error.upstreamStatus ? ` (SMTP ${error.upstreamStatus})` : '';
-      this.deps.store.update(job.id, {
+      await this.change(job, {
         status: 'failed',
         error: `the mail server refused the mail${code}; ${until}`,
         nextAttemptAt: null,
@@ -125,7 +148,7 @@ export class ExportDelivery {
       return;
     }
     if (now.getTime() >= deadline) {
-      this.deps.store.update(job.id, {
+      await this.change(job, {
         status: 'failed',
         error: `the mail server did not take the mail for ${duration(this.options.mailRetryMs ?? 60 * 60_000)}; ${until}`,
         nextAttemptAt: null,
@@ -138,7 +161,7 @@ export class ExportDelivery {
       base * 2 ** Math.max(0, job.mailAttempts - 1)
     );
     const next = new Date(Math.min(deadline, now.getTime() + wait));
-    this.deps.store.update(job.id, {
+    await this.change(job, {
       status: 'waiting_for_mail',
       mailSince: new Date(since).toISOString(),
       nextAttemptAt: next.toISOString(),
@@ -146,15 +169,23 @@ export class ExportDelivery {
     });
   }
 
-  /** The mail of a job: the file attached (zipped past `zipOverBytes`), or a link past `attachmentMaxBytes`. */
-  private async mailOf(job: StoredJob, path: string): Promise<Mail> {
-    const filename = `auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`;
-    let attachment: Mail['attachment'] = { filename, path, contentType: CONTENT_TYPES[job.format] };
+  /**
+   * The mail of a job: the file attached (zipped past `zipOverBytes`), or a link past `attachmentMaxBytes`.
+   * Local copies it makes go into `held`, to be released after sending.
+   */
+  private async mailOf(job: StoredJob, name: string, file: LocalFile, held: LocalFile[]): Promise<Mail> {
+    const filename = exportFileName(job);
+    let attachment: Mail['attachment'] = {
+      filename,
+      path: file.path,
+      contentType: EXPORT_FORMAT_SPECS[job.format].contentType,
+    };
     let size = job.bytes;
     if (size > this.options.zipOverBytes) {
-      const zipPath = `${path}.zip`;
-      size = await zipOnce(path, zipPath, filename);
-      attachment = { filename: `${filename}.zip`, path: zipPath, contentType: 'application/zip' };
+      const zip = await this.zipOnce(file, `${name}.zip`, filename);
+      held.push(zip.file);
+      size = zip.size;
+      attachment = { filename: `${filename}.zip`, path: zip.file.path, contentType: 'application/zip' };
     }
     let link: string | undefined;
     if (size > this.options.attachmentMaxBytes) {
@@ -164,13 +195,24 @@ export class ExportDelivery {
     const { subject, text } = exportMailText(job, job.rows, link);
     return { to: job.requester.email, subject, text, attachment };
   }
-}
 
-/** Zips `path` unless a finished zip is there from an earlier attempt; a zip only appears once complete. */
-async function zipOnce(path: string, zipPath: string, nameInZip: string): Promise<number> {
-  const existing = await stat(zipPath).catch(() => undefined);
-  if (existing) return existing.size;
-  const size = await zipFile(path, `${zipPath}.part`, nameInZip);
-  await rename(`${zipPath}.part`, zipPath);
-  return size;
+  /**
+   * The zip of a file, made and stored beside it unless a finished zip is there from an earlier attempt; a zip
+   * only appears once complete.
+   */
+  private async zipOnce(
+    file: LocalFile,
+    zipName: string,
+    nameInZip: string
+  ): Promise<{ file: LocalFile; size: number }> {
+    const { files } = this.deps;
+    const existing = await files.local(zipName);
+    if (existing) return { file: existing, size: (await stat(existing.path)).size };
+    const staged = await files.stagingPath(`${zipName}.part`);
+    const size = await zipFile(file.path, staged, nameInZip);
+    await files.publish(staged, zipName);
+    const zipped = await files.local(zipName);
+    if (!zipped) throw new Error(`the zip ${zipName} vanished as it was stored`);
+    return { file: zipped, size };
+  }
 }

@@ -1,4 +1,4 @@
-import type { JobStore } from '../db/job-store';
+import type { Admission, Usage } from '../db/job-store';
 import { TooManyRequestsError } from '../errors';
 
 /** Per-user limits on exports. */
@@ -16,19 +16,26 @@ const DAY_MS = 86_400_000;
 const BUSY_RETRY_SECONDS = 60;
 
 /**
- * Refuses a new export with a 429 when the requester has `perUser` exports on their way, or has used up
- * the rows or bytes of the last 24 hours (then saying when the oldest counted export leaves that window).
- * The running export checks the same budgets page by page, so a request that passes here cannot exceed them.
+ * What a new export must pass: refused with a 429 when the requester has `perUser` exports on their way, or has
+ * used up the rows or bytes of the last 24 hours (then saying when the oldest counted export leaves that window).
+ * The job store checks it together with the insert, under a lock per requester, so requests on several replicas
+ * cannot pass it together. The running export checks the same budgets page by page, so a request that passes
+ * here cannot exceed them.
  */
-export function checkExportQuota(store: JobStore, uid: string, limits: ExportLimits, now = new Date()): void {
-  const active = store.activeCount(uid);
+export function exportAdmission(limits: ExportLimits, now = new Date()): Admission {
+  return {
+    usageSince: new Date(now.getTime() - DAY_MS),
+    admit: (active: number, used: Usage) => checkExportQuota(active, used, limits, now),
+  };
+}
+
+function checkExportQuota(active: number, used: Usage, limits: ExportLimits, now: Date): void {
   if (active >= limits.perUser) {
     throw new TooManyRequestsError(
       `you have ${active} exports on their way (at most ${limits.perUser}); wait until one is done`,
       BUSY_RETRY_SECONDS
     );
   }
-  const used = store.usageSince(uid, new Date(now.getTime() - DAY_MS));
   if (used.rows >= limits.dailyRows || used.bytes >= limits.dailyBytes) {
     const frees = used.oldestAt ? Date.parse(used.oldestAt) + DAY_MS - now.getTime() : DAY_MS;
     const what =

@@ -3,17 +3,18 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { ActivityEvent } from '@auditlens/emitter';
 import request from 'supertest';
-import { startHarness, SECRET, type Harness } from '../test-support/harness.fake';
-import { SmtpInbox } from '../test-support/smtp-inbox';
-import { excelSerialToIso, readZipEntries, sheetRows } from '../test-support/xlsx-reader';
+import { SmtpInbox } from '@auditlens/testkit';
+import { startHarness, SECRET, type Harness } from '../../test/support/harness';
+import { excelSerialToIso, readZipEntries, sheetRows } from '../../test/support/xlsx-reader';
 import { SmtpMailer, type Mailer } from '../mail/mailer';
 import { UpstreamError } from '../errors';
-import { diskWithRoom } from '../test-support/full-disk';
-import { waitFor } from '../test-support/wait-for';
+import { diskWithRoom } from '../../test/support/full-disk';
+import { waitFor } from '../../test/support/wait-for';
 import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from './export-runner';
-import type { SeedEntry } from '../loki/fake/FakeLoki.fake';
+import type { SeedEntry } from '../../test/support/loki-double/loki-double';
 import type { LokiClient } from '../loki/types';
 import type { NewExport } from '../db/job-store';
+import { SqliteJobStore } from '../db/sqlite-job-store';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
@@ -79,11 +80,14 @@ describe('ExportRunner', () => {
       }
     );
 
+  /** The job store as another process (one that is gone by the time the runner starts) had it open. */
+  const previousProcess = () => new SqliteJobStore(join(h.dataDir, 'jobs.sqlite'));
+
   /** Runs `r` as the service does until job `id` is done or failed, then stops it. */
   async function settle(r: ExportRunner, id: string): Promise<void> {
     r.start();
     try {
-      await waitFor(() => ['done', 'failed'].includes(h.store.get(id)!.status));
+      await waitFor(async () => ['done', 'failed'].includes((await h.store.get(id))!.status));
     } finally {
       await r.stop();
     }
@@ -121,7 +125,7 @@ describe('ExportRunner', () => {
 
   it('exports every event once to a CSV mailed to the requester, and records the export', async () => {
     seed();
-    const j = job({ filters: {} });
+    const j = await job({ filters: {} });
     expect(await runner().runOnce()).toBe(true);
     expect(inbox.messages).toHaveLength(1);
     const mail = inbox.messages[0]!;
@@ -159,7 +163,7 @@ describe('ExportRunner', () => {
     expect(csv).toContain(`'-1+2`);
     expect(csv).toContain(`'@SUM(A1)`);
     expect(csv).toContain('ünïcødé ☃');
-    const done = h.store.get(j.id)!;
+    const done = (await h.store.get(j.id))!;
     expect(done).toMatchObject({ status: 'done', rows: 10, downloadable: true, error: null });
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({
@@ -213,7 +217,7 @@ describe('ExportRunner', () => {
 
   it('writes XLSX with real date cells in the requester zone and UTC, a bold frozen header and an autofilter', async () => {
     seed();
-    job({ format: 'xlsx', filters: { user: 'bob' }, timezone: 'America/New_York' });
+    await job({ format: 'xlsx', filters: { user: 'bob' }, timezone: 'America/New_York' });
     await runner().runOnce();
     const parts = await readZipEntries(inbox.messages[0]!.attachments[0]!.content);
     const sheet = parts.get('xl/worksheets/sheet1.xml')!;
@@ -248,10 +252,10 @@ describe('ExportRunner', () => {
 
   it('retries Loki failing mid-export within the attempt, and delivers once and complete', async () => {
     seed();
-    const j = job();
+    const j = await job();
     h.loki.failNext(3, 503);
     await runner().runOnce();
-    expect(h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(inbox.messages).toHaveLength(1);
     const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
     expect([...csv.matchAll(/id-\d{4}/g)]).toHaveLength(10);
@@ -259,11 +263,11 @@ describe('ExportRunner', () => {
 
   it('waits for a mail server that says "try later", keeping the file downloadable, then mails once', async () => {
     seed();
-    const j = job();
+    const j = await job();
     inbox.refuseNext = 2;
     const r = runner({ mailRetryDelayMs: 30, mailRetryMaxDelayMs: 30 });
     await r.runOnce();
-    const waiting = h.store.get(j.id)!;
+    const waiting = (await h.store.get(j.id))!;
     expect(waiting).toMatchObject({ status: 'waiting_for_mail', downloadable: true, mailAttempts: 1 });
     expect(waiting.error).toMatch(
       /^waiting for the mail server: .*trying again until \d{4}-\d\d-\d\d \d\d:\d\d UTC/
@@ -276,18 +280,18 @@ describe('ExportRunner', () => {
     expect(download.status).toBe(200);
     expect(download.text).toContain('id-0009');
     await settle(r, j.id);
-    expect(h.store.get(j.id)).toMatchObject({ status: 'done', error: null, mailAttempts: 3 });
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', error: null, mailAttempts: 3 });
     expect(inbox.messages).toHaveLength(1);
     expect(recorded).toHaveLength(1);
   });
 
   it('fails the mail after its retry window, keeping the file until it expires', async () => {
     seed();
-    const j = job();
+    const j = await job();
     inbox.refuseNext = 1000;
     const r = runner({ mailRetryMs: 600, mailRetryDelayMs: 20, mailRetryMaxDelayMs: 40 });
     await settle(r, j.id);
-    const failed = h.store.get(j.id)!;
+    const failed = (await h.store.get(j.id))!;
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(
       /^the mail server did not take the mail for 0\.6 s; download the file or send the mail again from My exports until \d{4}-\d\d-\d\d \d\d:\d\d UTC$/
@@ -300,7 +304,7 @@ describe('ExportRunner', () => {
 
   it('fails at once, file kept, when the mail server refuses the message for good', async () => {
     seed();
-    const j = job();
+    const j = await job();
     const refusing: Mailer = {
       send: () =>
         Promise.reject(
@@ -313,24 +317,26 @@ describe('ExportRunner', () => {
         ),
     };
     await runner({}, { mailer: refusing }).runOnce();
-    expect(h.store.get(j.id)).toMatchObject({ status: 'failed', downloadable: true });
-    expect(h.store.get(j.id)!.error).toMatch(
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'failed', downloadable: true });
+    expect((await h.store.get(j.id))!.error).toMatch(
       /^the mail server refused the mail \(SMTP 550\); download the file/
     );
-    expect(h.store.get(j.id)!.error).not.toContain('mx.acme.test');
+    expect((await h.store.get(j.id))!.error).not.toContain('mx.acme.test');
   });
 
   it('takes up a job interrupted by a stop or crash at start, rewriting its file, and mails it once', async () => {
     seed();
-    const j = job();
+    const j = await job();
     // A previous process claimed the job and left half a file behind before it was killed.
-    h.store.claimExport();
+    const previous = previousProcess();
+    await previous.claimExport();
+    await previous.close();
     await mkdir(join(h.dataDir, 'files'), { recursive: true });
     await writeFile(join(h.dataDir, 'files', `${j.id}.csv.part`), 'half a file');
-    expect(h.store.get(j.id)!.status).toBe('running');
+    expect((await h.store.get(j.id))!.status).toBe('running');
     const r = runner();
     await settle(r, j.id);
-    expect(h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 2 });
     expect(inbox.messages).toHaveLength(1);
     const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
     expect(csv).not.toContain('half a file');
@@ -340,27 +346,29 @@ describe('ExportRunner', () => {
 
   it('fails a job that was interrupted as often as it may be tried, instead of taking it up forever', async () => {
     seed();
-    const j = job();
+    const j = await job();
     for (let i = 0; i < 3; i++) {
       // Each start of a process that then dies claims it once more.
-      h.store.recoverInterrupted(3);
-      expect(h.store.claimExport()?.id).toBe(j.id);
+      const previous = previousProcess();
+      await previous.recoverInterrupted(3);
+      expect((await previous.claimExport())?.id).toBe(j.id);
+      await previous.close();
     }
-    const other = job();
+    const other = await job();
     const r = runner({ maxAttempts: 3 });
     await settle(r, other.id);
-    expect(h.store.get(j.id)).toMatchObject({
+    expect(await h.store.get(j.id)).toMatchObject({
       status: 'failed',
       attempts: 3,
       error: 'the export service stopped during this export 3 times; try a shorter time range',
     });
-    expect(h.store.get(other.id)!.status).toBe('done');
+    expect((await h.store.get(other.id))!.status).toBe('done');
     expect(inbox.messages).toHaveLength(1);
   });
 
   it('tries an export again later when Loki stays down, and fails it with the reason after its attempts', async () => {
     seed();
-    const j = job();
+    const j = await job();
     h.loki.failNext(1000, 503);
     const r = runner({
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
@@ -368,14 +376,14 @@ describe('ExportRunner', () => {
       maxAttempts: 3,
     });
     await r.runOnce();
-    const queued = h.store.get(j.id)!;
+    const queued = (await h.store.get(j.id))!;
     expect(queued).toMatchObject({ status: 'queued', attempts: 1 });
     expect(queued.error).toMatch(
       /^Loki did not answer \(attempt 1 of 3\); the export starts again at \d\d:\d\d:\d\d UTC$/
     );
     expect(queued.nextAttemptAt).not.toBeNull();
     await settle(r, j.id);
-    expect(h.store.get(j.id)).toMatchObject({
+    expect(await h.store.get(j.id)).toMatchObject({
       status: 'failed',
       attempts: 3,
       error: 'Loki did not answer in 3 attempts; try again later',
@@ -386,51 +394,51 @@ describe('ExportRunner', () => {
 
   it('stops without counting the attempt: the job is queued again and finished by the next start', async () => {
     seed();
-    const j = job();
+    const j = await job();
     h.loki.hangNext(1);
     const r = runner();
     r.start();
     await waitFor(() => h.loki.hangingCount === 1, 'the export to wait for Loki');
     await r.stop();
-    expect(h.store.get(j.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'queued', attempts: 0 });
     expect(inbox.messages).toHaveLength(0);
     await settle(runner(), j.id);
-    expect(h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(inbox.messages).toHaveLength(1);
   });
 
   it('zips large files and sends a download link past the attachment limit', async () => {
     seed();
-    job();
+    await job();
     await runner({ zipOverBytes: 100 }).runOnce();
     const zipped = inbox.messages[0]!.attachments[0]!;
     expect(zipped.filename).toMatch(/\.csv\.zip$/);
     const inside = [...(await readZipEntries(zipped.content)).values()][0]!;
     expect([...inside.matchAll(/id-\d{4}/g)]).toHaveLength(10);
 
-    const j = job();
+    const j = await job();
     await runner({ attachmentMaxBytes: 100 }).runOnce();
     const linked = inbox.messages[1]!;
     expect(linked.attachments).toHaveLength(0);
     expect(linked.text).toContain(
       `http://grafana.test:3000/api/plugin-proxy/auditlens-auditlogs-app/exports/${j.id}/file`
     );
-    const file = h.store.get(j.id)!.filePath!;
+    const file = join(h.dataDir, 'files', (await h.store.get(j.id))!.filePath!);
     expect((await readFile(file, 'utf8')).includes('id-0009')).toBe(true);
   });
 
   it('fails the job with a clear reason on a Loki 4xx or too many rows, and sends nothing', async () => {
     seed();
-    const a = job();
+    const a = await job();
     await runner({ maxRows: 5 }).runOnce();
-    expect(h.store.get(a.id)).toMatchObject({
+    expect(await h.store.get(a.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/more than 5 rows match/),
     });
-    const b = job();
+    const b = await job();
     h.loki.failNext(1, 400);
     await runner().runOnce();
-    expect(h.store.get(b.id)).toMatchObject({
+    expect(await h.store.get(b.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/Loki rejected the query: Loki answered 400/),
     });
@@ -440,9 +448,9 @@ describe('ExportRunner', () => {
   it('deletes files once they expire; the download then answers 410', async () => {
     seed();
     const r = runner({ fileTtlHours: 1 });
-    const j = job();
+    const j = await job();
     await r.runOnce();
-    const file = h.store.get(j.id)!.filePath!;
+    const file = join(h.dataDir, 'files', (await h.store.get(j.id))!.filePath!);
     const download = () =>
       request(h.app)
         .get(`/api/v1/exports/${j.id}/file`)
@@ -461,61 +469,61 @@ describe('ExportRunner', () => {
       ).status
     ).toBe(404);
     expect(await r.deleteExpiredFiles()).toBe(0);
-    h.store.update(j.id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await h.store.update(j.id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(await r.deleteExpiredFiles()).toBe(1);
     await expect(readFile(file)).rejects.toThrow(/ENOENT/);
-    expect(h.store.get(j.id)).toMatchObject({ status: 'done', downloadable: false });
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', downloadable: false });
     expect((await download()).status).toBe(410);
   });
 
   it('deletes the files of failed mails and waiting ones at expiry too, and files no job refers to', async () => {
     seed();
     const r = runner({ fileTtlHours: 1 });
-    const failed = job();
+    const failed = await job();
     const refusing: Mailer = {
       send: () => Promise.reject(new UpstreamError('smtp', 'could not send mail: 550', false, 550)),
     };
     await runner({ fileTtlHours: 1 }, { mailer: refusing }).runOnce();
-    const waiting = job();
+    const waiting = await job();
     inbox.refuseNext = 1;
     await r.runOnce();
-    expect(h.store.get(failed.id)).toMatchObject({ status: 'failed', downloadable: true });
-    expect(h.store.get(waiting.id)).toMatchObject({ status: 'waiting_for_mail', downloadable: true });
+    expect(await h.store.get(failed.id)).toMatchObject({ status: 'failed', downloadable: true });
+    expect(await h.store.get(waiting.id)).toMatchObject({ status: 'waiting_for_mail', downloadable: true });
     const files = join(h.dataDir, 'files');
     // Left by a killed process: the partial file of a job that then failed, and a file of a deleted job.
-    const gone = job();
-    h.store.update(gone.id, { status: 'failed', error: 'x' });
+    const gone = await job();
+    await h.store.update(gone.id, { status: 'failed', error: 'x' });
     await writeFile(join(files, `${gone.id}.csv.part`), 'partial');
     await writeFile(join(files, '0190aaaa-0000-7000-8000-000000000000.xlsx'), 'stray');
     // A job still being written keeps its partial file.
-    const writing = job();
+    const writing = await job();
     await writeFile(join(files, `${writing.id}.csv.part`), 'in progress');
     expect(await r.deleteOrphanedFiles()).toBe(2);
     expect((await readdir(files)).sort()).toEqual(
       [`${failed.id}.csv`, `${waiting.id}.csv`, `${writing.id}.csv.part`].sort()
     );
     for (const id of [failed.id, waiting.id])
-      h.store.update(id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+      await h.store.update(id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(await r.deleteExpiredFiles()).toBe(2);
     expect(await readdir(files)).toEqual([`${writing.id}.csv.part`]);
-    expect(h.store.get(failed.id)).toMatchObject({ downloadable: false, filePath: null });
+    expect(await h.store.get(failed.id)).toMatchObject({ downloadable: false, filePath: null });
   });
 
   it('fails only the job whose disk filled up, deleting its partial file, and goes on with the next', async () => {
     seed();
     const disk = diskWithRoom(600);
-    const big = job({ format: 'xlsx' });
+    const big = await job({ format: 'xlsx' });
     const r = runner({ pageSize: 2 }, { openFile: disk.open });
     await r.runOnce();
-    const failed = h.store.get(big.id)!;
+    const failed = (await h.store.get(big.id))!;
     expect(failed).toMatchObject({ status: 'failed', downloadable: false, filePath: null });
     expect(failed.error).toBe(
       "the export service's disk is full: the export was stopped and its partial file deleted; try again later or ask an administrator to free space"
     );
     expect(await readdir(join(h.dataDir, 'files'))).toEqual([]);
-    const next = job();
+    const next = await job();
     await runner().runOnce();
-    expect(h.store.get(next.id)!.status).toBe('done');
+    expect((await h.store.get(next.id))!.status).toBe('done');
     expect(inbox.messages).toHaveLength(1);
   });
 
@@ -528,10 +536,10 @@ describe('ExportRunner', () => {
     'refuses a recipient with %s: the job fails with a reason and an audit event, nothing is sent',
     async (_what, email) => {
       seed();
-      const j = job({ requester: { ...jane, email } });
+      const j = await job({ requester: { ...jane, email } });
       await runner().runOnce();
-      expect(h.store.get(j.id)).toMatchObject({ status: 'failed', rows: 0 });
-      expect(h.store.get(j.id)!.error).toMatch(
+      expect(await h.store.get(j.id)).toMatchObject({ status: 'failed', rows: 0 });
+      expect((await h.store.get(j.id))!.error).toMatch(
         /^the Grafana account( has no email address|'s email address is not one valid address); ask a Grafana administrator to correct it, then export again$/
       );
       expect(h.loki.queries).toHaveLength(0);
@@ -547,41 +555,45 @@ describe('ExportRunner', () => {
 
   it('sends to exactly the one recipient, as the envelope recipient too', async () => {
     seed();
-    job();
+    await job();
     await runner().runOnce();
     expect(inbox.recipients).toEqual([['jane@acme.test']]);
   });
 
   it("stops an export at the requester's daily row budget, counting their other exports of the day", async () => {
     seed();
-    const first = job();
+    const first = await job();
     await runner({ dailyRows: 15 }).runOnce();
-    expect(h.store.get(first.id)).toMatchObject({ status: 'done', rows: 10 });
-    const second = job();
+    expect(await h.store.get(first.id)).toMatchObject({ status: 'done', rows: 10 });
+    const second = await job();
     await runner({ dailyRows: 15 }).runOnce();
-    expect(h.store.get(second.id)).toMatchObject({ status: 'failed' });
-    expect(h.store.get(second.id)!.error).toMatch(
+    expect(await h.store.get(second.id)).toMatchObject({ status: 'failed' });
+    expect((await h.store.get(second.id))!.error).toMatch(
       /^this export would pass your limit of 15 rows in 24 hours \(10 used\)/
     );
     // Bob's budget is his own.
-    const bobs = job({ requester: { uid: 'u-bob', login: 'bob', email: 'bob@acme.test', name: 'Bob' } });
+    const bobs = await job({
+      requester: { uid: 'u-bob', login: 'bob', email: 'bob@acme.test', name: 'Bob' },
+    });
     await runner({ dailyRows: 15 }).runOnce();
-    expect(h.store.get(bobs.id)!.status).toBe('done');
+    expect((await h.store.get(bobs.id))!.status).toBe('done');
   });
 
   it('runs exports of different users side by side, one per user at a time', async () => {
     seed();
-    const janes = [job(), job(), job()];
-    const bobs = job({ requester: { uid: 'u-bob', login: 'bob', email: 'bob@acme.test', name: 'Bob' } });
+    const janes = [await job(), await job(), await job()];
+    const bobs = await job({
+      requester: { uid: 'u-bob', login: 'bob', email: 'bob@acme.test', name: 'Bob' },
+    });
     // Every export waits on Loki until released, so which ones run at once can be seen.
     h.loki.hangNext(100);
     const r = runner({ workers: 2, workersPerUser: 1, retry: { attempts: 1 } });
     r.start();
     try {
       await waitFor(() => h.loki.hangingCount === 2, 'two exports waiting on Loki');
-      const running = [...janes, bobs]
-        .filter((j) => h.store.get(j.id)!.status === 'running')
-        .map((j) => j.id);
+      const running: string[] = [];
+      for (const j of [...janes, bobs])
+        if ((await h.store.get(j.id))!.status === 'running') running.push(j.id);
       expect(running.sort()).toEqual([janes[0]!.id, bobs.id].sort());
     } finally {
       await r.stop();

@@ -1,14 +1,14 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOKI_ADDED_METADATA } from '@auditlens/contract';
 import type { Logger } from 'pino';
 import { PermissionRevokedError, type ExportAuthorizer } from '../auth/export-permissions';
-import type { JobStore, StoredJob } from '../db/job-store';
+import type { JobStore, JobUpdate, StoredJob } from '../db/job-store';
 import { UpstreamError } from '../errors';
-import { createCsvWriter } from '../export/csv-writer';
+import { DirectoryExportFiles } from '../files/directory-export-files';
+import { storedName, type ExportFiles } from '../files/export-files';
 import type { OpenFile } from '../export/file-sink';
+import { EXPORT_FORMAT_SPECS } from '../export/formats';
 import type { ExportFileWriter } from '../export/row-writer';
-import { createXlsxWriter } from '../export/xlsx-writer';
 import { buildLogQuery } from '../loki/logql';
 import { readInParallel } from '../loki/parallel/parallel-reader';
 import type { RetryPolicy } from '../loki/pager';
@@ -20,6 +20,7 @@ import { JobFailure, visibleReason } from './job-failure';
 
 /** Settings of the export runner. */
 export interface ExportRunnerOptions extends ExportDeliveryOptions {
+  /** Export files go to `<dataDir>/files` unless `ExportRunnerDeps.files` says otherwise. */
   readonly dataDir: string;
   readonly serviceName?: string;
   /** Entries per Loki request. The default value is 5000. */
@@ -46,11 +47,19 @@ export interface ExportRunnerOptions extends ExportDeliveryOptions {
   readonly dailyRows?: number;
   /** Bytes one user may export in 24 hours, all exports together. The default value is 2 GiB. */
   readonly dailyBytes?: number;
+  /**
+   * How long a claim holds a job without renewal, in ms (the job store's lease): the runner renews its jobs' leases
+   * three times within it, and puts back jobs whose lease ran out (their process died) as often. The default
+   * value is 30000.
+   */
+  readonly leaseMs?: number;
 }
 
 /** What the runner needs. */
 export interface ExportRunnerDeps {
   readonly store: JobStore;
+  /** Where export files are written and read. The default value is the folder `<dataDir>/files`. */
+  readonly files?: ExportFiles;
   readonly loki: LokiClient;
   readonly mailer: Mailer;
   readonly recorder: AuditRecorder;
@@ -66,6 +75,13 @@ export interface ExportRunnerDeps {
 /** Why an export was abandoned: the service is stopping, and the job is taken up again at the next start. */
 class Stopping extends Error {}
 
+/** Why an export was abandoned: its lease ran out and another process took the job over. */
+class LeaseLost extends Error {
+  constructor() {
+    super('the lease on this export was lost; another process took it over');
+  }
+}
+
 const DAY_MS = 86_400_000;
 // Orphaned files (left by a killed process) are looked for at start and then this often.
 const SWEEP_MS = 10 * 60_000;
@@ -73,33 +89,46 @@ const SWEEP_MS = 10 * 60_000;
 /**
  * Runs export jobs: Loki → file (CSV or XLSX) → mail. Up to `workers` exports are written at once, taken
  * fairly between users (`JobStore.claimExport`); mails due again after a failure are sent one at a time
- * beside them. A job interrupted by a stop or a crash is taken up again at start and its file rewritten from
- * the beginning, so the delivered file holds every event once; one that keeps failing or crashing the process
- * fails after `maxAttempts`. Every file error (a full disk) fails only its own job.
+ * beside them. Each claimed job is held by a lease the runner renews; a job whose process was stopped or died
+ * (its lease ran out, or in SQLite at the next start) is taken up again, by this process or another replica,
+ * and its file rewritten from the beginning, so the delivered file holds every event once; one that keeps
+ * failing or crashing the process fails after `maxAttempts`. A runner that lost a job's lease stops working on
+ * it and changes nothing of it. Every file error (a full disk) fails only its own job.
  */
 export class ExportRunner {
   private readonly delivery: ExportDelivery;
-  private readonly exporting = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly files: ExportFiles;
+  private readonly exporting = new Map<
+    string,
+    { job: StoredJob; controller: AbortController; done: Promise<void> }
+  >();
   private mailing: Promise<void> | undefined;
+  private mailingJob: StoredJob | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
   private stopped = true;
   private lastSweep = 0;
+  private lastRecovery = 0;
   private cleaning: Promise<unknown> | undefined;
+  private pumping: Promise<void> | undefined;
+  private pumpAgain = false;
+  private renewing: Promise<void> | undefined;
 
   constructor(
     private readonly deps: ExportRunnerDeps,
     private readonly options: ExportRunnerOptions
   ) {
-    this.delivery = new ExportDelivery({ ...deps, now: () => this.now() }, options);
+    this.files = deps.files ?? new DirectoryExportFiles(join(options.dataDir, 'files'));
+    this.delivery = new ExportDelivery({ ...deps, files: this.files, now: () => this.now() }, options);
   }
 
-  /** Takes up what a previous process left, then runs jobs as they come. */
+  /** Takes up what processes that are gone left, then runs jobs as they come. */
   start(): void {
     this.stopped = false;
-    for (const id of this.deps.store.recoverInterrupted(this.maxAttempts))
-      this.deps.logger.warn({ job: id }, 'export failed: interrupted too often');
+    this.lastRecovery = 0;
     this.pump();
     this.timer = setInterval(() => this.pump(), this.options.pollMs ?? 500);
+    this.leaseTimer = setInterval(() => this.renewLeases(), this.leaseMs / 3);
   }
 
   /** Looks for work at once (an export was queued, or a mail asked for). */
@@ -111,10 +140,13 @@ export class ExportRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.leaseTimer);
+    await this.pumping;
     for (const { controller } of this.exporting.values()) controller.abort(new Stopping('stopping'));
     await Promise.all([...this.exporting.values()].map((e) => e.done));
     await this.mailing;
     await this.cleaning;
+    await this.renewing;
   }
 
   /**
@@ -122,12 +154,12 @@ export class ExportRunner {
    * deletes expired files. For tests and tools; `start()` runs jobs by itself.
    */
   async runOnce(): Promise<boolean> {
-    const job = this.deps.store.claimExport(this.options.workersPerUser ?? 1);
+    const job = await this.deps.store.claimExport(this.options.workersPerUser ?? 1);
     if (job) {
       await this.track(job);
       return true;
     }
-    const mail = this.deps.store.claimMail();
+    const mail = await this.deps.store.claimMail();
     if (mail) {
       await this.delivery.deliver(mail);
       return true;
@@ -141,29 +173,29 @@ export class ExportRunner {
    * waiting for it); their jobs stay listed, no longer downloadable.
    */
   async deleteExpiredFiles(): Promise<number> {
-    const expired = this.deps.store.expired();
+    const expired = await this.deps.store.expired();
     for (const job of expired) {
-      await removeFiles(job.filePath!);
-      this.deps.store.update(job.id, { filePath: null });
+      for (const name of filesOf(storedName(job.filePath!))) await this.files.remove(name);
+      await this.deps.store.update(job.id, { filePath: null });
     }
     return expired.length;
   }
 
   /**
-   * Deletes files in the export folder that no job refers to and no export is writing: a partial file or zip
-   * left by a killed process, a file whose job is gone.
+   * Deletes export files that no job refers to and no export is writing: a partial file or zip left by a killed
+   * process, a file whose job is gone. Every replica may do it: what one is writing is kept by its job's status.
    */
   async deleteOrphanedFiles(): Promise<number> {
-    const dir = this.filesDir();
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const kept = new Set([...this.deps.store.filePaths()].flatMap((file) => filesOf(file)));
-    const writing = this.deps.store.exportingIds();
+    const names = await this.files.list();
+    // The jobs being written are read before the files referred to: a job that finishes in between (its file
+    // published, then the job moved to sending with the file's name) shows in one or the other.
+    const writing = await this.deps.store.exportingIds();
+    const kept = new Set([...(await this.deps.store.filePaths())].flatMap((f) => filesOf(storedName(f))));
     let deleted = 0;
     for (const name of names) {
-      const path = join(dir, name);
       // Files are named `<job id>.<format>` and variants; job ids have no dot.
-      if (kept.has(path) || writing.has(name.slice(0, name.indexOf('.')))) continue;
-      await rm(path, { force: true });
+      if (kept.has(name) || writing.has(name.slice(0, name.indexOf('.')))) continue;
+      await this.files.remove(name);
       deleted++;
     }
     return deleted;
@@ -173,42 +205,86 @@ export class ExportRunner {
     return this.options.maxAttempts ?? 3;
   }
 
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 30_000;
+  }
+
   private now(): Date {
     return (this.deps.now ?? (() => new Date()))();
   }
 
-  private filesDir(): string {
-    return join(this.options.dataDir, 'files');
-  }
-
-  /** Fills free workers with due exports and the mail lane with a due mail; never throws. */
+  /** Fills free workers with due exports and the mail lane with a due mail, one pass at a time; never throws. */
   private pump(): void {
     if (this.stopped) return;
-    try {
-      while (this.exporting.size < (this.options.workers ?? 2)) {
-        const job = this.deps.store.claimExport(this.options.workersPerUser ?? 1);
-        if (!job) break;
-        void this.track(job).then(() => this.pump());
-      }
-      if (!this.mailing) {
-        const job = this.deps.store.claimMail();
-        if (job) {
-          this.mailing = this.delivery
-            .deliver(job)
-            .catch((error: unknown) =>
-              this.deps.logger.error({ err: error, job: job.id }, 'mail step failed')
-            )
-            .finally(() => {
-              this.mailing = undefined;
-              this.pump();
-            });
-        }
-      }
-      if (!this.cleaning && this.exporting.size === 0) this.cleaning = this.cleanUp();
-    } catch (error) {
-      // The database itself failed (a full disk, say): try again at the next tick.
-      this.deps.logger.error({ err: error }, 'export runner step failed');
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
     }
+    this.pumping = this.fill()
+      .catch((error: unknown) => {
+        // The database itself failed (a full disk, Postgres out of reach): try again at the next tick.
+        this.deps.logger.error({ err: error }, 'export runner step failed');
+      })
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async fill(): Promise<void> {
+    const { store, logger } = this.deps;
+    if (Date.now() - this.lastRecovery >= this.leaseMs / 3) {
+      this.lastRecovery = Date.now();
+      for (const id of await store.recoverInterrupted(this.maxAttempts))
+        logger.warn({ job: id }, 'export failed: interrupted too often');
+    }
+    while (!this.stopped && this.exporting.size < (this.options.workers ?? 2)) {
+      const job = await store.claimExport(this.options.workersPerUser ?? 1);
+      if (!job) break;
+      if (this.stopped) {
+        // Claimed as the service stops: handed back at once, the attempt not counted.
+        await store.updateHeld(job, { status: 'queued', attempts: Math.max(0, job.attempts - 1) });
+        break;
+      }
+      void this.track(job).then(() => this.pump());
+    }
+    if (!this.stopped && !this.mailing) {
+      const job = await store.claimMail();
+      if (job) {
+        this.mailingJob = job;
+        this.mailing = this.delivery
+          .deliver(job)
+          .catch((error: unknown) => logger.error({ err: error, job: job.id }, 'mail step failed'))
+          .finally(() => {
+            this.mailing = undefined;
+            this.mailingJob = undefined;
+            this.pump();
+          });
+      }
+    }
+    if (!this.stopped && !this.cleaning && this.exporting.size === 0) this.cleaning = this.cleanUp();
+  }
+
+  /** Renews the leases of the jobs this process works on; an export whose lease was lost is abandoned. */
+  private renewLeases(): void {
+    if (this.renewing) return;
+    const held = [...this.exporting.values()].map((e) => e.job);
+    if (this.mailingJob) held.push(this.mailingJob);
+    if (held.length === 0) return;
+    this.renewing = this.deps.store
+      .renewLeases(held)
+      .then((kept) => {
+        for (const [id, { controller }] of this.exporting)
+          if (!kept.has(id)) controller.abort(new LeaseLost());
+      })
+      .catch((error: unknown) => {
+        // Out of reach for now; the lease has two more renewals to go before it runs out.
+        this.deps.logger.warn({ err: error }, 'renewing export leases failed');
+      })
+      .finally(() => (this.renewing = undefined));
   }
 
   private cleanUp(): Promise<unknown> {
@@ -228,13 +304,13 @@ export class ExportRunner {
     const done = this.run(job, controller.signal)
       .catch((error: unknown) => this.deps.logger.error({ err: error, job: job.id }, 'export step failed'))
       .finally(() => this.exporting.delete(job.id));
-    this.exporting.set(job.id, { controller, done });
+    this.exporting.set(job.id, { job, controller, done });
     return done;
   }
 
   private async run(job: StoredJob, signal: AbortSignal): Promise<void> {
     const { store, logger } = this.deps;
-    if (!this.delivery.recipientAccepted(job)) return;
+    if (!(await this.delivery.recipientAccepted(job))) return;
     let written: StoredJob;
     try {
       await this.authorize(job);
@@ -242,7 +318,12 @@ export class ExportRunner {
     } catch (error) {
       if (signal.reason instanceof Stopping) {
         // Not the job's fault: the attempt does not count.
-        store.update(job.id, { status: 'queued', attempts: Math.max(0, job.attempts - 1) });
+        await store.updateHeld(job, { status: 'queued', attempts: Math.max(0, job.attempts - 1) });
+        return;
+      }
+      if (error instanceof LeaseLost || signal.reason instanceof LeaseLost) {
+        // Another process has the job now and rewrites its file from the start: leave everything to it.
+        logger.warn({ job: job.id, attempt: job.attempts }, 'export abandoned: its lease was lost');
         return;
       }
       logger.warn({ job: job.id, attempt: job.attempts, err: error }, 'export failed');
@@ -252,7 +333,7 @@ export class ExportRunner {
       if (down && job.attempts < this.maxAttempts) {
         const delay = (this.options.retryDelayMs ?? 30_000) * 2 ** (job.attempts - 1);
         const next = new Date(this.now().getTime() + delay);
-        store.update(job.id, {
+        await store.updateHeld(job, {
           status: 'queued',
           nextAttemptAt: next.toISOString(),
           error: `${lokiDown ? 'Loki' : 'Grafana'} did not answer (attempt ${job.attempts} of ${this.maxAttempts}); the export starts again at ${next.toISOString().slice(11, 19)} UTC`,
@@ -260,7 +341,7 @@ export class ExportRunner {
         return;
       }
       const reason = visibleReason(error, job.id);
-      store.update(job.id, {
+      await store.updateHeld(job, {
         status: 'failed',
         error: down
           ? `${lokiDown ? 'Loki' : 'Grafana'} did not answer in ${job.attempts} attempts; try again later`
@@ -284,16 +365,20 @@ export class ExportRunner {
 
   private async writeFile(job: StoredJob, signal: AbortSignal): Promise<StoredJob> {
     const { store, loki } = this.deps;
-    const dir = this.filesDir();
-    await mkdir(dir, { recursive: true });
-    const finalPath = join(dir, `${job.id}.${job.format}`);
-    const partPath = `${finalPath}.part`;
-    store.update(job.id, { status: 'running', rows: 0, estimatedRows: null, bytes: 0 });
-    const budget = this.budgetOf(job);
-    const writer: ExportFileWriter =
-      job.format === 'csv'
-        ? createCsvWriter(partPath, job.logType, job.timezone, this.deps.openFile)
-        : createXlsxWriter(partPath, job.logType, job.timezone, this.deps.openFile);
+    const name = `${job.id}.${job.format}`;
+    // Each attempt writes a staged file of its own, so a process that lost the job never writes into the file
+    // of the one that took it over; what earlier attempts left is deleted first.
+    for (const earlier of stagedNames(name, job.attempts - 1))
+      await this.files.discard(await this.files.stagingPath(earlier));
+    const partPath = await this.files.stagingPath(stagedNames(name, job.attempts).at(-1)!);
+    await this.hold(job, { status: 'running', rows: 0, estimatedRows: null, bytes: 0 });
+    const budget = await this.budgetOf(job);
+    const writer: ExportFileWriter = EXPORT_FORMAT_SPECS[job.format].createWriter(
+      partPath,
+      job.logType,
+      job.timezone,
+      this.deps.openFile
+    );
     let rows = 0;
     try {
       const pages = readInParallel(loki, {
@@ -308,7 +393,7 @@ export class ExportRunner {
         // No column shows them; Loki spends a fifth of a page's time on fields.
         dropFields: LOKI_ADDED_METADATA,
         // The count that plans the parallel reads is the progress estimate (none with one reader).
-        onPlan: ({ counted }) => store.update(job.id, { estimatedRows: counted >= 0 ? counted : null }),
+        onPlan: ({ counted }) => this.hold(job, { estimatedRows: counted >= 0 ? counted : null }),
       });
       for await (const page of pages) {
         if (signal.aborted) throw signal.reason;
@@ -321,37 +406,47 @@ export class ExportRunner {
         if (rows > budget.rows) throw new JobFailure(budget.rowsMessage);
         await writer.write(page.entries);
         if (writer.bytesWritten() > budget.bytes) throw new JobFailure(budget.bytesMessage);
-        store.update(job.id, { rows, bytes: writer.bytesWritten() });
+        await this.hold(job, { rows, bytes: writer.bytesWritten() });
         this.deps.onRows?.(page.entries.length);
       }
       if (signal.aborted) throw signal.reason;
       const bytes = await writer.finish();
-      await rename(partPath, finalPath);
+      // Only the holder of the job publishes its file.
+      await this.hold(job, { rows, bytes });
+      await this.files.publish(partPath, name);
       const now = this.now();
-      store.update(job.id, {
+      await this.hold(job, {
         status: 'sending',
         rows,
         bytes,
-        filePath: finalPath,
+        filePath: name,
         expiresAt: new Date(now.getTime() + this.options.fileTtlHours * 3600_000).toISOString(),
         mailSince: now.toISOString(),
         mailAttempts: 1,
         error: null,
       });
-      return store.get(job.id)!;
+      return (await store.get(job.id))!;
     } catch (error) {
       await writer.abort();
-      await rm(partPath, { force: true });
+      await this.files.discard(partPath);
       throw error;
     }
   }
 
+  /** Changes a job this process holds; throws LeaseLost when another process took it over. */
+  private async hold(job: StoredJob, fields: JobUpdate): Promise<void> {
+    if (!(await this.deps.store.updateHeld(job, fields))) throw new LeaseLost();
+  }
+
   /** What is left of the requester's daily row and byte budgets for this export, and what to say past them. */
-  private budgetOf(job: StoredJob) {
+  private async budgetOf(job: StoredJob) {
     const dailyRows = this.options.dailyRows ?? 10_000_000;
     const dailyBytes = this.options.dailyBytes ?? 2 * 1024 ** 3;
     // This job's own rows were reset to 0 above, so they are not counted twice.
-    const used = this.deps.store.usageSince(job.requester.uid ?? '', new Date(this.now().getTime() - DAY_MS));
+    const used = await this.deps.store.usageSince(
+      job.requester.uid ?? '',
+      new Date(this.now().getTime() - DAY_MS)
+    );
     return {
       rows: dailyRows - used.rows,
       bytes: dailyBytes - used.bytes,
@@ -361,11 +456,18 @@ export class ExportRunner {
   }
 }
 
-/** An export file and the zips made of it. */
-function filesOf(path: string): string[] {
-  return [path, `${path}.zip`, `${path}.zip.part`];
+/** An export file and the zips made of it (the zip staged beside it while it is made). */
+function filesOf(name: string): string[] {
+  return [name, `${name}.zip`, `${name}.zip.part`];
 }
 
-async function removeFiles(path: string): Promise<void> {
-  for (const file of filesOf(path)) await rm(file, { force: true });
+/**
+ * The staged files of attempts up to `attempts` of the file `name`: the name of releases before shared storage
+ * (one for every attempt), then one per attempt.
+ */
+function stagedNames(name: string, attempts: number): string[] {
+  return [
+    `${name}.part`,
+    ...Array.from({ length: Math.max(0, attempts) }, (_, i) => `${name}.${i + 1}.part`),
+  ];
 }

@@ -1,5 +1,5 @@
 import type { FacetsResponse } from '@auditlens/contract';
-import { FakeLoki, type SeedEntry } from '../loki/fake/FakeLoki.fake';
+import { LokiDouble, type SeedEntry } from '../../test/support/loki-double/loki-double';
 import { HttpLokiClient } from '../loki/http-client';
 import type { NsRange } from '../schemas/time-range';
 import { LogReader, type LogReaderCaching } from './log-reader';
@@ -57,7 +57,7 @@ function expected(entries: readonly SeedEntry[], field: string, range: NsRange):
 }
 
 describe('facets and charts on the Loki double', () => {
-  let loki: FakeLoki;
+  let loki: LokiDouble;
   let clock: number;
   const reader = (caching?: LogReaderCaching) =>
     new LogReader(new HttpLokiClient({ url: loki.url, timeoutMs: 5000 }), {
@@ -69,7 +69,7 @@ describe('facets and charts on the Loki double', () => {
   const instantQueries = () => loki.queries.filter((q) => q.params.has('time'));
 
   beforeEach(async () => {
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     clock = NOW;
   });
   afterEach(() => loki.stop());

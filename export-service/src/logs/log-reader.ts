@@ -103,7 +103,7 @@ export class LogReader {
   async list(
     logType: LogType,
     range: NsRange,
-    filters: Readonly<Record<string, unknown>>,
+    filters: Readonly<Record<string, string>>,
     limit: number,
     cursor?: string
   ): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
@@ -155,7 +155,7 @@ export class LogReader {
     logType: LogType,
     range: NsRange,
     fieldKey: string,
-    filters: Readonly<Record<string, unknown>>,
+    filters: Readonly<Record<string, string>>,
     mode: FacetMode = 'exact'
   ): Promise<FacetsResponse> {
     const field = filterField(logType, fieldKey);
@@ -265,7 +265,7 @@ export class LogReader {
     logType: LogType,
     range: NsRange,
     by: StatsSplit,
-    filters: Readonly<Record<string, unknown>>,
+    filters: Readonly<Record<string, string>>,
     step?: number
   ): Promise<StatsResponse> {
     const stepSeconds = chooseStatsStep(range.end - range.start, step, this.maxQueryLengthNs);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeLoki } from './fake/FakeLoki.fake';
+import { LokiDouble } from '../../test/support/loki-double/loki-double';
 import { HttpLokiClient } from './http-client';
 import { UpstreamError } from '../errors';
 
@@ -20,11 +20,11 @@ async function failure(call: Promise<unknown>) {
 }
 
 describe('HttpLokiClient', () => {
-  let loki: FakeLoki;
+  let loki: LokiDouble;
   const outcomes: string[] = [];
 
   beforeEach(async () => {
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     outcomes.length = 0;
   });
   afterEach(() => loki.stop());

@@ -1,4 +1,4 @@
-import { FakeLoki, type SeedEntry } from './fake/FakeLoki.fake';
+import { LokiDouble, type SeedEntry } from '../../test/support/loki-double/loki-double';
 import { HttpLokiClient } from './http-client';
 import { PageSizer } from './page-sizer';
 import { readAllEntries, type Page, type PagerCheckpoint } from './pager';
@@ -35,11 +35,11 @@ async function readIds(
 }
 
 describe('readAllEntries', () => {
-  let loki: FakeLoki;
+  let loki: LokiDouble;
   let client: HttpLokiClient;
 
   beforeEach(async () => {
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     client = new HttpLokiClient({ url: loki.url, timeoutMs: 2000 });
   });
   afterEach(() => loki.stop());
@@ -111,7 +111,7 @@ describe('readAllEntries', () => {
   it('asks for pages that fit the byte budget, and reads events larger than a default page would hold', async () => {
     await loki.stop();
     // The double, like Loki, never answers a page over 4 MiB: here 5000 events of 2 KB would be 10 MB.
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     client = new HttpLokiClient({ url: loki.url, timeoutMs: 2000 });
     const seeded = Array.from({ length: 6000 }, (_, i) => ({
       ...entry(T0 + BigInt(i)),

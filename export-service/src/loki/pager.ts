@@ -1,3 +1,4 @@
+import { ATTR, lokiFieldName } from '@auditlens/contract';
 import { UpstreamError } from '../errors';
 import { quoteLogQL } from './logql';
 import { PageSizer } from './page-sizer';
@@ -54,7 +55,7 @@ interface Fetched {
   readonly full: boolean;
 }
 
-const EVENT_ID = 'audit_event_id';
+const EVENT_ID = lokiFieldName(ATTR.eventId);
 const HEX = '0123456789abcdef';
 
 /** Identity of an entry: its event id, or everything about it for producers that send none. */

@@ -1,4 +1,4 @@
-import { FakeLoki, type SeedEntry } from './fake/FakeLoki.fake';
+import { LokiDouble, type SeedEntry } from '../../test/support/loki-double/loki-double';
 import { HttpLokiClient } from './http-client';
 import { buildCountQuery } from './logql';
 import { queryMetricsInWindows, totalsInWindows } from './windowed-metrics';
@@ -31,11 +31,11 @@ function seed(): SeedEntry[] {
 }
 
 describe('metric queries over ranges longer than max_query_length', () => {
-  let limited: FakeLoki;
-  let unlimited: FakeLoki;
+  let limited: LokiDouble;
+  let unlimited: LokiDouble;
   beforeAll(async () => {
-    limited = await FakeLoki.start({ maxQueryLengthNs: 721n * H });
-    unlimited = await FakeLoki.start({ maxQueryLengthNs: 0n });
+    limited = await LokiDouble.start({ maxQueryLengthNs: 721n * H });
+    unlimited = await LokiDouble.start({ maxQueryLengthNs: 0n });
     limited.push(seed());
     unlimited.push(seed());
   });
@@ -43,7 +43,7 @@ describe('metric queries over ranges longer than max_query_length', () => {
     await limited.stop();
     await unlimited.stop();
   });
-  const client = (loki: FakeLoki) => new HttpLokiClient({ url: loki.url, timeoutMs: 5000 });
+  const client = (loki: LokiDouble) => new HttpLokiClient({ url: loki.url, timeoutMs: 5000 });
   const range = { start: T0, end: T0 + 40n * 24n * H };
 
   it('answers a 40-day range query point for point as one query would, where one query is refused', async () => {

@@ -29,14 +29,15 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
-  constructor(jobsByState: () => Record<string, number>) {
+  /** `jobsByState` is asked at each scrape; its failure (the job store out of reach) fails the scrape. */
+  constructor(jobsByState: () => Promise<Record<string, number>>) {
     new Gauge({
       name: 'auditlens_export_jobs',
       help: 'Export jobs by state',
       labelNames: ['state'] as const,
       registers: [this.registry],
-      collect() {
-        const counts = jobsByState();
+      async collect() {
+        const counts = await jobsByState();
         for (const state of EXPORT_STATUSES) this.set({ state }, counts[state] ?? 0);
       },
     });

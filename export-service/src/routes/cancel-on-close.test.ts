@@ -1,9 +1,9 @@
 import { get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SheddingLokiClient } from '../loki/shedding-client';
+import { SheddingLokiClient } from '../limits/shedding-loki-client';
 import type { LogQueryParams, LokiClient } from '../loki/types';
-import { startHarness, SECRET, type Harness } from '../test-support/harness.fake';
-import { waitFor } from '../test-support/wait-for';
+import { startHarness, SECRET, type Harness } from '../../test/support/harness';
+import { waitFor } from '../../test/support/wait-for';
 
 describe('a client that goes away', () => {
   let h: Harness;

@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import { ClientGoneError } from '../errors';
-import { runWithRequestSignal } from '../loki/request-signal';
+import { runWithRequestSignal } from './request-signal';
 
 /**
  * Runs the rest of the request with a signal that aborts when the client goes away before its answer is
- * complete, so the Loki queries made for it are cancelled (see `loki/shedding-client.ts`). Mounted after the
- * body parser: events of the request stream would not carry the signal.
+ * complete, so the Loki queries made for it are cancelled (see `limits/shedding-loki-client.ts`). Mounted
+ * after the body parser: events of the request stream would not carry the signal.
  */
 export function cancelOnClose(): RequestHandler {
   return (_req, res, next) => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiError } from '@auditlens/contract';
 import {
   AppError,
+  BadGatewayError,
   BadRequestError,
   ClientGoneError,
   ClientRequestError,
@@ -10,7 +11,9 @@ import {
   PayloadTooLargeError,
   TooManyRequestsError,
   UnsupportedMediaTypeError,
+  UpstreamError,
 } from '../errors';
+import { InvalidFieldError } from '../loki/logql';
 
 /** The part of an http-errors error (thrown by body-parser and express's router) that says what went wrong. */
 interface HttpErrorLike {
@@ -57,6 +60,14 @@ function fromHttpError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/** The errors of the layers below the routes, which know nothing of HTTP, as typed errors. */
+function fromDomainError(error: unknown): AppError | undefined {
+  if (error instanceof UpstreamError) return new BadGatewayError(error.publicMessage);
+  if (error instanceof InvalidFieldError)
+    return new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
+  return undefined;
+}
+
 /** Answers every request no route took: JSON 404, inside and outside `/api/v1`. */
 export function notFound(): RequestHandler {
   return (_req, _res, next) => next(new NotFoundError('no such route'));
@@ -68,7 +79,7 @@ export function notFound(): RequestHandler {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromHttpError(error);
+    const known = error instanceof AppError ? error : (fromDomainError(error) ?? fromHttpError(error));
     if (known instanceof ClientGoneError) {
       // Nobody is listening; end quietly.
       if (!res.headersSent && !res.destroyed) res.status(known.status).end();
@@ -85,7 +96,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(500).json({ error: 'internal error' } satisfies ApiError);
       return;
     }
-    if (known.status >= 500) logger.warn({ err: known, path: req.path }, 'upstream failure');
+    if (known.status >= 500) logger.warn({ err: error, path: req.path }, 'upstream failure');
     let body: ApiError = { error: known.publicMessage };
     if (known instanceof BadRequestError && known.issues.length > 0) body = { ...body, issues: known.issues };
     if (known instanceof TooManyRequestsError) {

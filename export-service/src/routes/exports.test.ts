@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { ApiError, ExportJob } from '@auditlens/contract';
+import { SmtpInbox } from '@auditlens/testkit';
 import type { NewExport, StoredJob } from '../db/job-store';
 import { ExportRunner } from '../jobs/export-runner';
 import { SmtpMailer } from '../mail/mailer';
-import { startHarness, SECRET, type Harness } from '../test-support/harness.fake';
-import { SmtpInbox } from '../test-support/smtp-inbox';
-import { waitFor } from '../test-support/wait-for';
+import { startHarness, SECRET, type Harness } from '../../test/support/harness';
+import { waitFor } from '../../test/support/wait-for';
 
 const as = (login: string) => ({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': login });
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };
@@ -32,7 +32,7 @@ describe('/api/v1/exports', () => {
 
   /** A finished export of jane's with a file of `bytes` bytes. */
   async function finishedExport(bytes: number, over: Partial<NewExport> = {}): Promise<StoredJob> {
-    const job = h.store.create({
+    const job = await h.store.create({
       requester: jane,
       logType: 'access',
       format: 'csv',
@@ -45,13 +45,13 @@ describe('/api/v1/exports', () => {
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${job.id}.csv`);
     await writeFile(path, Buffer.alloc(bytes, 'a'));
-    h.store.update(job.id, {
+    await h.store.update(job.id, {
       status: 'done',
       bytes,
       filePath: path,
       expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     });
-    return h.store.get(job.id)!;
+    return (await h.store.get(job.id))!;
   }
 
   async function grant(login: string): Promise<string> {
@@ -73,7 +73,7 @@ describe('/api/v1/exports', () => {
       expect(res.body).toEqual({
         error: 'the export file is no longer there; export again',
       } satisfies ApiError);
-      expect(h.store.get(job.id)).toMatchObject({ downloadable: false, status: 'done' });
+      expect(await h.store.get(job.id)).toMatchObject({ downloadable: false, status: 'done' });
     });
 
     it('closes the file of every download the client aborts, and serves the next one whole', async () => {
@@ -126,7 +126,7 @@ describe('/api/v1/exports', () => {
     });
 
     it('answers 404 before the file exists and 410 once it expired', async () => {
-      const queued = h.store.create({
+      const queued = await h.store.create({
         requester: jane,
         logType: 'access',
         format: 'csv',
@@ -138,7 +138,7 @@ describe('/api/v1/exports', () => {
         404
       );
       const job = await finishedExport(10);
-      h.store.update(job.id, { expiresAt: new Date(Date.now() - 1).toISOString() });
+      await h.store.update(job.id, { expiresAt: new Date(Date.now() - 1).toISOString() });
       const gone = await request(h.app).get(`/api/v1/exports/${job.id}/file`).set(as('jane'));
       expect(gone.status).toBe(410);
       expect(gone.body).toEqual({ error: 'the export file has expired; export again' });
@@ -155,7 +155,10 @@ describe('/api/v1/exports', () => {
 
     it('mails the file again while it lives, to the requester only, and says why it cannot otherwise', async () => {
       const job = await finishedExport(50);
-      h.store.update(job.id, { status: 'failed', error: 'the mail server refused the mail (SMTP 550)' });
+      await h.store.update(job.id, {
+        status: 'failed',
+        error: 'the mail server refused the mail (SMTP 550)',
+      });
       expect((await request(h.app).post(`/api/v1/exports/${job.id}/mail`).set(as('bob'))).status).toBe(404);
       const res = await request(h.app).post(`/api/v1/exports/${job.id}/mail`).set(as('jane'));
       expect(res.status).toBe(202);
@@ -183,17 +186,17 @@ describe('/api/v1/exports', () => {
         }
       );
       expect(await runner.runOnce()).toBe(true);
-      expect(h.store.get(job.id)).toMatchObject({ status: 'done' });
+      expect(await h.store.get(job.id)).toMatchObject({ status: 'done' });
       expect(inbox.recipients).toEqual([['jane@acme.test']]);
       expect(inbox.messages[0]!.attachments[0]!.content.length).toBe(50);
 
-      h.store.update(job.id, { status: 'sending' });
+      await h.store.update(job.id, { status: 'sending' });
       const busy = await request(h.app).post(`/api/v1/exports/${job.id}/mail`).set(as('jane'));
       expect(busy.status).toBe(409);
-      h.store.update(job.id, { status: 'done', expiresAt: new Date(Date.now() - 1).toISOString() });
+      await h.store.update(job.id, { status: 'done', expiresAt: new Date(Date.now() - 1).toISOString() });
       const expired = await request(h.app).post(`/api/v1/exports/${job.id}/mail`).set(as('jane'));
       expect(expired.status).toBe(410);
-      const queued = h.store.create({
+      const queued = await h.store.create({
         requester: jane,
         logType: 'access',
         format: 'csv',
@@ -216,7 +219,7 @@ describe('/api/v1/exports', () => {
       const again = await request(h.app).post('/api/v1/exports').set(as('jane')).send(body);
       expect(again.status).toBe(409);
       expect(again.body).toEqual({ error: 'this export grant was used already; ask for a new one' });
-      expect(h.store.listFor('u-jane')).toHaveLength(1);
+      expect(await h.store.listFor('u-jane')).toHaveLength(1);
     });
 
     it('refuses more exports on their way than allowed per user, with a 429 saying when to look again', async () => {
@@ -237,14 +240,14 @@ describe('/api/v1/exports', () => {
       });
       expect((await post('bob')).status).toBe(202);
       // A refused request does not use its grant.
-      const first = h.store.listFor('u-jane')[0]!;
-      h.store.update(first.id, { status: 'done' });
+      const first = (await h.store.listFor('u-jane'))[0]!;
+      await h.store.update(first.id, { status: 'done' });
       expect((await post('jane')).status).toBe(202);
     });
 
     it('refuses a new export once the daily rows are used, until the oldest leaves the 24 hours', async () => {
       h = await startHarness({ app: { exportLimits: { perUser: 10, dailyRows: 1000, dailyBytes: 1e12 } } });
-      const done = h.store.create({
+      const done = await h.store.create({
         requester: jane,
         logType: 'access',
         format: 'csv',
@@ -252,7 +255,7 @@ describe('/api/v1/exports', () => {
         timezone: 'UTC',
         ...range,
       });
-      h.store.update(done.id, { status: 'done', rows: 1000, filePath: '/x' });
+      await h.store.update(done.id, { status: 'done', rows: 1000, filePath: '/x' });
       const res = await request(h.app)
         .post('/api/v1/exports')
         .set(as('jane'))

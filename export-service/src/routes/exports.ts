@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
 import { Router, type Response } from 'express';
 import type { ExportJob } from '@auditlens/contract';
 import { verifyGrant } from '../auth/export-grant';
@@ -7,15 +6,20 @@ import type { ExportAuthorizer } from '../auth/export-permissions';
 import { requesterOf } from '../auth/resolve-requester';
 import type { JobStore, StoredJob } from '../db/job-store';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
-import { checkExportQuota, type ExportLimits } from '../jobs/export-quota';
-import { validateFilters } from '../loki/logql';
-import { withoutRequestSignal } from '../loki/request-signal';
+import { EXPORT_FORMAT_SPECS, exportFileName } from '../export/formats';
+import type { ExportFiles, OpenedFile } from '../files/export-files';
+import { exportAdmission, type ExportLimits } from '../jobs/export-quota';
 import { createExportBody } from '../schemas/exports';
-import { badRequest, checkRange } from '../schemas/time-range';
+import { FILTERS } from '../schemas/filters';
+import { parseInput } from '../schemas/parse';
+import { checkRange } from '../schemas/time-range';
+import { withoutRequestSignal } from './request-signal';
 
 /** Routes under `/api/v1/exports`, reached through the plugin-proxy route that requires exports:create. */
 export function createExportsRouter(deps: {
   store: JobStore;
+  /** Where the export files are, for downloads. */
+  files: ExportFiles;
   secret: string;
   maxRangeDays: number;
   /** Checks on download that the owner still may read the job's log type and export. */
@@ -25,78 +29,71 @@ export function createExportsRouter(deps: {
   onMailRequested?: () => void;
 }): Router {
   const router = Router();
-  const own = (id: string, uid: string): StoredJob => {
-    const job = deps.store.get(id);
+  const own = async (id: string, uid: string): Promise<StoredJob> => {
+    const job = await deps.store.get(id);
     // Someone else's job is as invisible as a missing one; ownership is by Grafana user id, not login.
     if (!job || job.requester.uid === null || job.requester.uid !== uid)
       throw new NotFoundError('no such export');
     return job;
   };
 
-  router.post('/', (req, res) => {
+  router.post('/', async (req, res) => {
     const requester = requesterOf(res);
-    const body = createExportBody.safeParse(req.body ?? {});
-    if (!body.success) throw badRequest(body.error, 'invalid export request');
-    const grant = verifyGrant(deps.secret, body.data.grant, requester.uid);
-    if (body.data.logType && body.data.logType !== grant.logType)
+    const body = parseInput(createExportBody, req.body ?? {}, 'invalid export request');
+    const grant = verifyGrant(deps.secret, body.grant, requester.uid);
+    if (body.logType && body.logType !== grant.logType)
       throw new ForbiddenError('the grant is for another log type');
-    const range = checkRange(body.data.from, body.data.to, deps.maxRangeDays);
-    const filters = validateFilters(grant.logType, body.data.filters);
-    checkExportQuota(deps.store, requester.uid, deps.limits);
-    // A grant makes one export; the store refuses a second job from the same grant.
-    const job = deps.store.createFromGrant(
+    const range = checkRange(body.from, body.to, deps.maxRangeDays);
+    const filters = parseInput(FILTERS[grant.logType], body.filters, 'invalid filters');
+    // A grant makes one export; the store refuses a second job from the same grant, and admits the job only
+    // within the requester's limits.
+    const job = await deps.store.createFromGrant(
       {
         requester,
         logType: grant.logType,
-        format: body.data.format,
+        format: body.format,
         from: range.from.toISOString(),
         to: range.to.toISOString(),
         filters,
-        timezone: body.data.timezone,
+        timezone: body.timezone,
       },
-      createHash('sha256').update(body.data.grant).digest('base64url')
+      createHash('sha256').update(body.grant).digest('base64url'),
+      exportAdmission(deps.limits)
     );
     if (!job) throw new ConflictError('this export grant was used already; ask for a new one');
     if (deps.onCreated) withoutRequestSignal(deps.onCreated);
     res.status(202).json(publicJob(job));
   });
 
-  router.get('/', (_req, res) => {
-    res.json({ exports: deps.store.listFor(requesterOf(res).uid).map(publicJob) });
+  router.get('/', async (_req, res) => {
+    res.json({ exports: (await deps.store.listFor(requesterOf(res).uid)).map(publicJob) });
   });
 
-  router.get('/:id', (req, res) => {
-    res.json(publicJob(own(req.params.id, requesterOf(res).uid)));
+  router.get('/:id', async (req, res) => {
+    res.json(publicJob(await own(req.params.id, requesterOf(res).uid)));
   });
 
   router.get('/:id/file', async (req, res) => {
-    const job = own(req.params.id, requesterOf(res).uid);
+    const job = await own(req.params.id, requesterOf(res).uid);
     if (!job.filePath && !job.expiresAt) throw new NotFoundError('the export is not ready');
     if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
     await deps.authorizer?.authorize(job.requester, job.logType);
-    let file: FileHandle;
-    try {
-      file = await open(job.filePath, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // Deleted behind the service's back (a cleaned disk): say so, and stop offering it.
-      deps.store.update(job.id, { filePath: null });
+    // Any replica answers: the file is in the storage every replica shares.
+    const file = await deps.files.open(job.filePath);
+    if (!file) {
+      // Deleted behind the service's back (a cleaned disk or bucket): say so, and stop offering it.
+      await deps.store.update(job.id, { filePath: null });
       throw new GoneError('the export file is no longer there; export again');
     }
-    try {
-      const { size } = await file.stat();
-      res.attachment(`auditlens-${job.logType}-${job.id.slice(0, 8)}.${job.format}`);
-      res.set('Content-Length', String(size));
-      await sendFile(file, res);
-    } finally {
-      // Closed by its stream already, except when stat failed; closing twice is harmless.
-      await file.close().catch(() => undefined);
-    }
+    res.attachment(exportFileName(job));
+    res.type(EXPORT_FORMAT_SPECS[job.format].contentType);
+    res.set('Content-Length', String(file.size));
+    await sendFile(file, res);
   });
 
   // The file is mailed again (after a failed mail, or a lost one), while it lives.
-  router.post('/:id/mail', (req, res) => {
-    const job = own(req.params.id, requesterOf(res).uid);
+  router.post('/:id/mail', async (req, res) => {
+    const job = await own(req.params.id, requesterOf(res).uid);
     if (job.status === 'sending') throw new ConflictError('the mail is being sent right now');
     if (!job.filePath && !job.expiresAt) {
       throw new ConflictError(
@@ -106,9 +103,11 @@ export function createExportsRouter(deps: {
       );
     }
     if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
-    deps.store.requestMail(job.id);
+    // Checked again as it changes: another replica may have started sending it meanwhile.
+    const asked = await deps.store.requestMail(job.id);
+    if (!asked) throw new ConflictError('the mail is being sent right now');
     if (deps.onMailRequested) withoutRequestSignal(deps.onMailRequested);
-    res.status(202).json(publicJob(deps.store.get(job.id)!));
+    res.status(202).json(publicJob(asked));
   });
 
   return router;
@@ -119,9 +118,9 @@ export function createExportsRouter(deps: {
  * on a read error: before the first byte that error rejects (the error handler answers it), after it the
  * response is cut off, so the client sees an incomplete download rather than a complete-looking one.
  */
-function sendFile(file: FileHandle, res: Response): Promise<void> {
+function sendFile(file: OpenedFile, res: Response): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const stream = file.createReadStream();
+    const stream = file.body;
     stream.on('error', (error) => {
       stream.destroy();
       if (res.headersSent) {

@@ -1,11 +1,14 @@
 import { Router } from 'express';
+import type { z } from 'zod';
 import { logTypeFromSlug, type LogType } from '@auditlens/contract';
 import { issueGrant } from '../auth/export-grant';
 import { requesterOf } from '../auth/resolve-requester';
 import { NotFoundError } from '../errors';
 import type { LogReader } from '../logs/log-reader';
+import { FILTERS } from '../schemas/filters';
 import { facetsQuery, logsQuery, NON_FILTER_KEYS, statsQuery } from '../schemas/logs';
-import { badRequest, checkRange } from '../schemas/time-range';
+import { parseInput } from '../schemas/parse';
+import { checkRange } from '../schemas/time-range';
 import { alignRecentRange } from './recent-range';
 
 /** Routes under `/api/v1/logs/:slug`, reached through the plugin-proxy route of that log type only. */
@@ -22,40 +25,39 @@ export function createLogsRouter(deps: {
     if (!t) throw new NotFoundError('no such log type');
     return t;
   };
-  const filtersOf = (query: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(query).filter(([k]) => !NON_FILTER_KEYS.has(k)));
-
-  router.get('/:slug', async (req, res) => {
-    const logType = logTypeOf(req.params.slug);
-    const q = logsQuery.safeParse(req.query);
-    if (!q.success) throw badRequest(q.error);
+  /**
+   * What every read of a log type asks: the log type of the path, the query checked against `schema`, its
+   * range (aligned when it ends now) and the rest of the query as the log type's filters; a 404 or a 400 else.
+   */
+  const readRequest = <Q extends { from?: Date; to?: Date }>(
+    slug: string | undefined,
+    input: unknown,
+    schema: z.ZodType<Q>
+  ) => {
+    const logType = logTypeOf(slug);
+    const query = parseInput(schema, input);
     const range = alignRecentRange(
-      checkRange(q.data.from, q.data.to, deps.maxRangeDays),
+      checkRange(query.from, query.to, deps.maxRangeDays),
       deps.shareWindowMs ?? 0
     );
-    res.json(await deps.reader.list(logType, range, filtersOf(q.data), q.data.limit, q.data.cursor));
+    const rest = Object.fromEntries(Object.entries(query).filter(([k]) => !NON_FILTER_KEYS.has(k)));
+    const filters = parseInput(FILTERS[logType], rest, 'invalid filters');
+    return { logType, query, range, filters };
+  };
+
+  router.get('/:slug', async (req, res) => {
+    const { logType, query, range, filters } = readRequest(req.params.slug, req.query, logsQuery);
+    res.json(await deps.reader.list(logType, range, filters, query.limit, query.cursor));
   });
 
   router.get('/:slug/facets', async (req, res) => {
-    const logType = logTypeOf(req.params.slug);
-    const q = facetsQuery.safeParse(req.query);
-    if (!q.success) throw badRequest(q.error);
-    const range = alignRecentRange(
-      checkRange(q.data.from, q.data.to, deps.maxRangeDays),
-      deps.shareWindowMs ?? 0
-    );
-    res.json(await deps.reader.facets(logType, range, q.data.field, filtersOf(q.data), q.data.mode));
+    const { logType, query, range, filters } = readRequest(req.params.slug, req.query, facetsQuery);
+    res.json(await deps.reader.facets(logType, range, query.field, filters, query.mode));
   });
 
   router.get('/:slug/stats', async (req, res) => {
-    const logType = logTypeOf(req.params.slug);
-    const q = statsQuery.safeParse(req.query);
-    if (!q.success) throw badRequest(q.error);
-    const range = alignRecentRange(
-      checkRange(q.data.from, q.data.to, deps.maxRangeDays),
-      deps.shareWindowMs ?? 0
-    );
-    res.json(await deps.reader.stats(logType, range, q.data.by, filtersOf(q.data), q.data.step));
+    const { logType, query, range, filters } = readRequest(req.params.slug, req.query, statsQuery);
+    res.json(await deps.reader.stats(logType, range, query.by, filters, query.step));
   });
 
   // Reachable only through this log type's read route, so it proves the read permission to the exports route.

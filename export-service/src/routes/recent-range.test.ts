@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { checkRange } from '../schemas/time-range';
-import { SheddingLokiClient } from '../loki/shedding-client';
-import { startHarness, SECRET } from '../test-support/harness.fake';
+import { SheddingLokiClient } from '../limits/shedding-loki-client';
+import { startHarness, SECRET } from '../../test/support/harness';
 import { alignRecentRange } from './recent-range';
 
 describe('alignRecentRange', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXPORT_FORMATS, LOG_TYPES } from '@auditlens/contract';
-import { isTimeZone } from '../export/columns';
+import { isTimeZone } from '../export/zone-clock';
 import { timeInput } from './time-range';
 
 /** Body of `POST /api/v1/exports`. Unknown keys (an `email`, say) are ignored, never used. */

@@ -31,5 +31,7 @@ export const statsQuery = z.looseObject({
   by: z.enum(STATS_SPLITS).default('action'),
 });
 
-/** Keys of the query string that are not filters. */
-export const NON_FILTER_KEYS = new Set(['from', 'to', 'limit', 'cursor', 'field', 'mode', 'step', 'by']);
+/** Keys of the query string that are not filters: the parameters of the three queries above. */
+export const NON_FILTER_KEYS: ReadonlySet<string> = new Set(
+  [logsQuery, facetsQuery, statsQuery].flatMap((query) => Object.keys(query.shape))
+);

@@ -47,11 +47,3 @@ export function checkRange(
     end: BigInt(end.getTime()) * 1_000_000n,
   };
 }
-
-/** Turns a zod error into a 400 naming each field. */
-export function badRequest(error: z.ZodError, message = 'invalid request'): BadRequestError {
-  return new BadRequestError(
-    message,
-    error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }))
-  );
-}

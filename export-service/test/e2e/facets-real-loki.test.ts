@@ -9,7 +9,7 @@
 import { ATTR, SERVICE_NAME_ATTR, type FacetsResponse } from '@auditlens/contract';
 import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
 import { LogReader } from '../../src/logs/log-reader';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import type { NsRange } from '../../src/schemas/time-range';
 
@@ -28,7 +28,7 @@ const kv = (key: string, value: string) => ({ key, value: { stringValue: value }
 
 describe(`facets on ${hasRealLoki() ? 'a real Loki' : 'the Loki double'}`, () => {
   let target: LokiTarget;
-  let fake: FakeLoki | undefined;
+  let fake: LokiDouble | undefined;
   let url: string;
   const pushed: Pushed[] = [];
   // The end of the counted range: a whole millisecond after every event.
@@ -45,7 +45,7 @@ describe(`facets on ${hasRealLoki() ? 'a real Loki' : 'the Loki double'}`, () =>
     target = await lokiForTests('export-service facets test');
     if (target.kind === 'real') url = target.url;
     else {
-      fake = await FakeLoki.start();
+      fake = await LokiDouble.start();
       url = fake.url;
     }
     const first = now - 105 * 60_000;

@@ -28,18 +28,19 @@ import {
   type StatsResponse,
 } from '@auditlens/contract';
 import { createAuditEmitter } from '@auditlens/emitter';
-import { announce, startLoki, type LokiServer } from '@auditlens/testkit';
+import { announce, startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import { createApp } from '../../src/app';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
-import { JobStore } from '../../src/db/job-store';
+import type { JobStore } from '../../src/db/job-store';
+import { SqliteJobStore } from '../../src/db/sqlite-job-store';
+import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
 
 const SUITE = 'export-service long-range test (40-day export, 366-day stats)';
 const mode = process.env['LOKI_BIN'] ? 'real' : process.env['LOKI_URL'] ? 'skipped' : 'double';
@@ -160,7 +161,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
   `ranges longer than Loki's max_query_length (${mode === 'real' ? 'real Loki' : 'Loki double'})`,
   () => {
     let server: LokiServer | undefined;
-    let fake: FakeLoki | undefined;
+    let fake: LokiDouble | undefined;
     let lokiUrl: string;
     let grafana: GrafanaDouble;
     let inbox: SmtpInbox;
@@ -180,6 +181,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
         loki,
         users: new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: TOKEN }),
         store,
+        files: new DirectoryExportFiles(join(dataDir, 'files')),
         metrics: new ServiceMetrics(() => store.countsByStatus()),
         logger,
         serviceName: SERVICE,
@@ -241,7 +243,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
           `${SUITE}: against a real Loki 3.7.6 started from LOKI_BIN at ${lokiUrl}, default query limits`
         );
       } else {
-        fake = await FakeLoki.start();
+        fake = await LokiDouble.start();
         lokiUrl = fake.url;
         announce(`${SUITE}: against the Loki double (neither LOKI_BIN nor LOKI_URL is set)`);
       }
@@ -251,14 +253,14 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
       );
       inbox = await SmtpInbox.start();
       dataDir = await mkdtemp(join(tmpdir(), 'auditlens-long-'));
-      store = new JobStore(join(dataDir, 'jobs.sqlite'));
+      store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
       summaries = await recordEvents(lokiUrl, now);
       const total = LOG_TYPES.reduce((n, t) => n + summaries[t].length, 0);
       await waitUntil(async () => (await countAll(lokiUrl, now)) === total, 120_000);
     }, 180_000);
 
     afterAll(async () => {
-      store?.close();
+      await store?.close();
       await inbox?.stop();
       await grafana?.stop();
       await fake?.stop();

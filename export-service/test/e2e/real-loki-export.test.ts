@@ -34,19 +34,21 @@ import {
   loadPluginJson,
   lokiForTests,
   type LokiTarget,
+  SmtpInbox,
 } from '@auditlens/testkit';
 import { createApp } from '../../src/app';
 import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
-import { JobStore } from '../../src/db/job-store';
+import type { JobStore } from '../../src/db/job-store';
+import { SqliteJobStore } from '../../src/db/sqlite-job-store';
+import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
-import { readZipEntries, sheetRows, type SheetCell } from '../../src/test-support/xlsx-reader';
+import { readZipEntries, sheetRows, type SheetCell } from '../support/xlsx-reader';
 
 const SECRET = 'e2e-shared-secret-0123456789';
 const TOKEN = 'glsa_e2e';
@@ -153,7 +155,7 @@ function recordEvents(lokiUrl: string, t0: number): Promise<Record<LogType, stri
 
 describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki double'})`, () => {
   let target: LokiTarget;
-  let fake: FakeLoki | undefined;
+  let fake: LokiDouble | undefined;
   let grafana: GrafanaDouble;
   let server: Server;
   let inbox: SmtpInbox;
@@ -166,7 +168,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
 
   beforeAll(async () => {
     target = await lokiForTests('export-service end-to-end test (emitter → Loki → routes → CSV/XLSX → SMTP)');
-    if (target.kind === 'double') fake = await FakeLoki.start();
+    if (target.kind === 'double') fake = await LokiDouble.start();
     const lokiUrl = target.kind === 'real' ? target.url : fake!.url;
     grafana = await GrafanaDouble.start({
       plugin: loadPluginJson(),
@@ -180,7 +182,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
     });
     inbox = await SmtpInbox.start();
     dataDir = await mkdtemp(join(tmpdir(), 'auditlens-e2e-'));
-    store = new JobStore(join(dataDir, 'jobs.sqlite'));
+    store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
     const loki = new HttpLokiClient({ url: lokiUrl, timeoutMs: 30_000 });
     const authorizer = new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: TOKEN });
     const app = createApp({
@@ -195,6 +197,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
       requireIdToken: true,
       authorizer,
       store,
+      files: new DirectoryExportFiles(join(dataDir, 'files')),
       metrics: new ServiceMetrics(() => store.countsByStatus()),
       logger: pino({ level: 'silent' }),
       serviceName: SERVICE,
@@ -237,7 +240,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
 
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
-    store?.close();
+    await store?.close();
     await inbox?.stop();
     await grafana?.stop();
     await fake?.stop();

@@ -7,10 +7,10 @@ import { get as httpGet } from 'node:http';
 import { readdir, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GrafanaDouble } from '@auditlens/testkit';
+import { SmtpInbox } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
-import { waitFor } from '../../src/test-support/wait-for';
+import { LokiDouble } from '../support/loki-double/loki-double';
+import { waitFor } from '../support/wait-for';
 import { accessEvents, pushAccessEvents } from '../support/audit-events';
 import { ServiceClient } from '../support/service-client';
 import { ServiceProcess } from '../support/service-process';
@@ -27,7 +27,7 @@ async function openHandlesOn(pid: number, path: string): Promise<number> {
 }
 
 describe('downloads of the service process', () => {
-  let loki: FakeLoki;
+  let loki: LokiDouble;
   let grafana: GrafanaDouble;
   let inbox: SmtpInbox;
   let service: ServiceProcess;
@@ -35,7 +35,7 @@ describe('downloads of the service process', () => {
   const now = Date.now();
 
   beforeAll(async () => {
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     await pushAccessEvents(loki.url, RUN, accessEvents(20_000, now - 30 * 60_000, now - 60_000, ['bob']));
     grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);
     inbox = await SmtpInbox.start();

@@ -3,10 +3,9 @@
  * backoff, then the whole export tried again later) and ends with one mail holding every event exactly once.
  * Needs the real Loki (LOKI_BIN): a double that stops and restarts proves nothing about Loki's own restart.
  */
-import { startLoki, type LokiServer } from '@auditlens/testkit';
+import { startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
 import {
   accessEvents,
   pushAccessEvents,
@@ -14,7 +13,7 @@ import {
   type AccessEvent,
 } from '../support/audit-events';
 import { ServiceClient } from '../support/service-client';
-import { readZipEntries, sheetRows } from '../../src/test-support/xlsx-reader';
+import { readZipEntries, sheetRows } from '../support/xlsx-reader';
 import { ServiceProcess } from '../support/service-process';
 
 const EVENTS = 20_000;

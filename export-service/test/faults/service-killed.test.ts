@@ -5,11 +5,10 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lokiForTests, type LokiTarget } from '@auditlens/testkit';
+import { lokiForTests, type LokiTarget, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import {
   accessEvents,
   pushAccessEvents,
@@ -24,7 +23,7 @@ const RUN = `killed-${Date.now()}`;
 
 describe('the service killed mid-export', () => {
   let target: LokiTarget;
-  let fakeLoki: FakeLoki | undefined;
+  let lokiDouble: LokiDouble | undefined;
   let lokiUrl: string;
   let grafana: GrafanaDouble;
   let inbox: SmtpInbox;
@@ -36,8 +35,8 @@ describe('the service killed mid-export', () => {
     target = await lokiForTests('export-service fault test: service killed mid-export');
     if (target.kind === 'real') lokiUrl = target.url;
     else {
-      fakeLoki = await FakeLoki.start();
-      lokiUrl = fakeLoki.url;
+      lokiDouble = await LokiDouble.start();
+      lokiUrl = lokiDouble.url;
     }
     events = accessEvents(EVENTS, now - 30 * 60_000, now - 60_000, ['bob', 'omar', 'li']);
     await pushAccessEvents(lokiUrl, RUN, events);
@@ -50,7 +49,7 @@ describe('the service killed mid-export', () => {
     await service?.dispose();
     await inbox?.stop();
     await grafana?.stop();
-    await fakeLoki?.stop();
+    await lokiDouble?.stop();
     await target?.release();
   });
 

@@ -4,9 +4,9 @@
  * downloadable, shows why without naming the mail server, and is mailed exactly once when it is back.
  */
 import type { GrafanaDouble } from '@auditlens/testkit';
+import { SmtpInbox } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
-import { FakeLoki } from '../../src/loki/fake/FakeLoki.fake';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
+import { LokiDouble } from '../support/loki-double/loki-double';
 import { accessEvents, pushAccessEvents, type AccessEvent } from '../support/audit-events';
 import { eventIdsOf, ServiceClient } from '../support/service-client';
 import { ServiceProcess } from '../support/service-process';
@@ -15,7 +15,7 @@ const EVENTS = 2000;
 const RUN = `smtp-down-${Date.now()}`;
 
 describe('the mail server down when the file is ready', () => {
-  let loki: FakeLoki;
+  let loki: LokiDouble;
   let grafana: GrafanaDouble;
   let inbox: SmtpInbox;
   let service: ServiceProcess | undefined;
@@ -24,7 +24,7 @@ describe('the mail server down when the file is ready', () => {
 
   beforeAll(async () => {
     // Loki is not the subject here: the double serves the events.
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     events = accessEvents(EVENTS, now - 30 * 60_000, now - 60_000, ['bob', 'omar']);
     await pushAccessEvents(loki.url, RUN, events);
     grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);

@@ -11,8 +11,7 @@
  */
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana, type TestGrafanaUser } from '../support/grafana';
-import { SmtpInbox } from '../../src/test-support/smtp-inbox';
-import { startLoki, type LokiServer } from '@auditlens/testkit';
+import { startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import type { ExportJob, LogsResponse } from '@auditlens/contract';
 import {
   accessEvents,

@@ -1,6 +1,6 @@
 import type { ExportJob, ExportRequest } from '@auditlens/contract';
 import type { ParsedMail } from 'mailparser';
-import { readZipEntries } from '../../src/test-support/xlsx-reader';
+import { readZipEntries } from './xlsx-reader';
 import { SERVICE_SECRET } from './service-process';
 
 /** Calls the service's API as Grafana's proxy would for a signed-in user. */

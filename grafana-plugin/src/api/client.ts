@@ -63,9 +63,16 @@ export class AuditLensApi {
     return this.get<LogsResponse>(`${PROXY_ROUTES.logs(logType)}`, params);
   }
 
-  /** Distinct values of a filter field, for its dropdown. */
-  facets(logType: LogType, field: string, from: number, to: number): Promise<FacetsResponse> {
+  /** Distinct values of a filter field with their counts, under the other `filters` (default none). */
+  facets(
+    logType: LogType,
+    field: string,
+    from: number,
+    to: number,
+    filters: Readonly<Record<string, string>> = {}
+  ): Promise<FacetsResponse> {
     return this.get<FacetsResponse>(`${PROXY_ROUTES.logs(logType)}/facets`, {
+      ...nonEmpty(filters),
       field,
       from: String(from),
       to: String(to),

@@ -16,7 +16,8 @@ export function buildPageScene(body: SceneObject): EmbeddedScene {
     controls: [
       new SceneControlsSpacer(),
       new SceneTimePicker({}),
-      new SceneRefreshPicker({ intervals: ['1m', '5m', '15m'] }),
+      // With its text: an icon-only refresh button has no accessible name (RefreshPicker labels it by its text).
+      new SceneRefreshPicker({ intervals: ['1m', '5m', '15m'], withText: true }),
     ],
     body: new SceneFlexLayout({ children: [new SceneFlexItem({ body })] }),
   });

@@ -11,6 +11,7 @@ import * as grafanaRuntime from '@grafana/runtime';
 import * as reactRouterDom from 'react-router-dom';
 import * as rxjs from 'rxjs';
 import * as emotionCss from '@emotion/css';
+import * as emotionReact from '@emotion/react';
 import { Route, Routes } from 'react-router-dom';
 import {
   ThemeContext,
@@ -22,17 +23,28 @@ import {
 import { GlobalStyles } from '@grafana/ui';
 import { config } from '@grafana/runtime';
 import { initPluginTranslations } from '@grafana/i18n';
-import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
+import { APP_BASE_PATH, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
+import uplotCss from 'uplot/dist/uPlot.min.css';
 import { bootGrafana, PERMISSION_SETS } from '../support/grafanaBoot';
 import { FakeExportService, sampleEvents } from '../support/fakeExportService';
 import { GrafanaRouter } from '../support/GrafanaRouter';
 import { appRootProps } from '../support/appRootProps';
 import type { FakeGrafanaServer } from '../support/fakeGrafanaServer';
+import { PluginPageDouble } from '../support/PluginPageDouble';
+import type { GrafanaAlert } from '../../src/api/alerting';
 
 /** What the browser test asks of the harness, set before the page loads. */
 export interface HarnessOptions {
   readonly permissions: keyof typeof PERMISSION_SETS;
   readonly theme: 'light' | 'dark';
+  /** `none`: a new install, nothing recorded yet. Default: sample events of every type. */
+  readonly events?: 'sample' | 'none';
+  /** Alert instances Grafana's rule evaluator holds. Default none. */
+  readonly alerts?: readonly GrafanaAlert[];
+  /** When the sample events end (ms), so two pages show the same events. Default: when the page loads. */
+  readonly now?: number;
+  /** The user's exports the service holds already. Default none. */
+  readonly exports?: readonly ExportJob[];
 }
 
 declare global {
@@ -48,10 +60,12 @@ const SHARED: Readonly<Record<string, unknown>> = {
   'react-dom': ReactDOM,
   '@grafana/data': grafanaData,
   '@grafana/ui': grafanaUi,
-  '@grafana/runtime': grafanaRuntime,
+  // Grafana's runtime as plugins receive it, with Grafana's page chrome set (runtime's own renders children only).
+  '@grafana/runtime': { ...grafanaRuntime, PluginPage: PluginPageDouble },
   'react-router-dom': reactRouterDom,
   rxjs,
   '@emotion/css': emotionCss,
+  '@emotion/react': emotionReact,
 };
 
 /** Loads dist/module.js the way Grafana does, handing it the shared modules. */
@@ -72,10 +86,26 @@ function loadPlugin(): Promise<AppPlugin> {
   });
 }
 
+/**
+ * Grafana's build injects the stylesheets its packages import, such as uPlot's (imported by @grafana/ui's
+ * components/uPlot/Plot.tsx, which Grafana's time series panel draws with); this bundle loads CSS as text.
+ */
+function addGrafanaStylesheets(): void {
+  const style = document.createElement('style');
+  style.textContent = uplotCss;
+  document.head.appendChild(style);
+}
+
 async function main(): Promise<void> {
+  addGrafanaStylesheets();
   const options: HarnessOptions = window.__AUDITLENS_HARNESS__ ?? { permissions: 'exporter', theme: 'dark' };
-  const service = new FakeExportService(sampleEvents(Date.now()));
-  const server = bootGrafana('jane', PERMISSION_SETS[options.permissions], service);
+  const service = new FakeExportService(
+    options.events === 'none' ? [] : sampleEvents(options.now ?? Date.now())
+  );
+  service.exports.push(...(options.exports ?? []));
+  const server = bootGrafana('jane', PERMISSION_SETS[options.permissions], service, {
+    alerts: options.alerts ?? [],
+  });
   server.latencyMs = 100;
   window.__auditlens = { server, service };
   const theme = createTheme({ colors: { mode: options.theme } });
@@ -110,10 +140,13 @@ async function main(): Promise<void> {
             <Route
               path={`/plugins/${PLUGIN_ID}`}
               element={
-                <ConfigPage
-                  plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
-                  query={{}}
-                />
+                // Grafana shows a plugin's config page under the plugin's own page header.
+                <PluginPageDouble pageNav={{ text: 'AuditLens' }}>
+                  <ConfigPage
+                    plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
+                    query={{}}
+                  />
+                </PluginPageDouble>
               }
             />
           </Routes>

@@ -155,7 +155,12 @@ export class FakeExportService {
         status: 400,
         data: { error: 'invalid query', issues: [{ field: unknown, message: 'not a filter' }] },
       };
-    const matching = this.events.filter((e) => e.logType === logType && matches(e, req.params, from, to));
+    // Facets count a field's values under the other filters, as the service does (log-reader.ts `facets`).
+    const applied =
+      sub === 'facets'
+        ? Object.fromEntries(Object.entries(req.params).filter(([k]) => k !== req.params['field']))
+        : req.params;
+    const matching = this.events.filter((e) => e.logType === logType && matches(e, applied, from, to));
     if (sub === undefined) {
       const limit = Number(req.params['limit'] ?? 100);
       const start = req.params['cursor'] ? Number(req.params['cursor']) : 0;

@@ -14,6 +14,7 @@ import {
 } from '@auditlens/testkit/grafana-routing';
 import plugin from '../../src/plugin.json';
 import type { FakeExportService } from './fakeExportService';
+import { ALERT_INSTANCES_READ, GRAFANA_ALERTS_URL, type GrafanaAlert } from '../../src/api/alerting';
 
 /** One call the pages made through backendSrv. */
 export interface RecordedRequest {
@@ -49,24 +50,51 @@ export class FakeGrafanaServer {
   readonly savedSettings: unknown[] = [];
   /** Answer time in ms; the browser harness slows answers down to show loading states. */
   latencyMs = 0;
+  private readonly holds: Array<{ matches: (url: string) => boolean; released: Promise<void> }> = [];
 
   constructor(
     private readonly service: FakeExportService,
-    private readonly user: { login: string; permissions: Readonly<Record<string, boolean>> }
+    private readonly user: { login: string; permissions: Readonly<Record<string, boolean>> },
+    /** Alert instances of Grafana's rule evaluator, every state (Normal ones too). */
+    readonly alertStates: readonly GrafanaAlert[] = []
   ) {}
 
   /** backendSrv.fetch */
   fetch<T>(options: FetchOptions): Observable<{ data: T; status: number; ok: boolean }> {
     return new Observable((subscriber) => {
       const answer = this.answer(options);
-      const timer = setTimeout(() => {
-        if (answer.status < 400) {
-          subscriber.next({ data: answer.data as T, status: answer.status, ok: true });
-          subscriber.complete();
-        } else subscriber.error({ status: answer.status, data: answer.data, config: options });
-      }, this.latencyMs);
-      return () => clearTimeout(timer);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancelled = false;
+      const held = this.holds.find((h) => h.matches(options.url));
+      void (held?.released ?? Promise.resolve()).then(() => {
+        if (cancelled) return;
+        timer = setTimeout(() => {
+          if (answer.status < 400) {
+            subscriber.next({ data: answer.data as T, status: answer.status, ok: true });
+            subscriber.complete();
+          } else subscriber.error({ status: answer.status, data: answer.data, config: options });
+        }, this.latencyMs);
+      });
+      return () => {
+        cancelled = true;
+        clearTimeout(timer);
+      };
     });
+  }
+
+  /**
+   * Keeps the answers to URLs ending in `suffix` back until the returned function is called, as a slow
+   * upstream would (a count over a long range while the rows are long in).
+   */
+  hold(suffix: string): () => void {
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold = { matches: (url: string) => url.endsWith(suffix), released };
+    this.holds.push(hold);
+    return () => {
+      this.holds.splice(this.holds.indexOf(hold), 1);
+      release();
+    };
   }
 
   /** Paths (after the proxy prefix) the pages called, in order, with their answers' status. */
@@ -74,6 +102,29 @@ export class FakeGrafanaServer {
     return this.requests
       .filter((r) => r.url.startsWith(PROXY_PREFIX))
       .map((r) => ({ path: r.url.slice(PROXY_PREFIX.length), status: r.status }));
+  }
+
+  /**
+   * `GET /api/prometheus/grafana/api/v1/alerts`: authorization.go lets it through with `alert.instances:read`
+   * only (403 with accesscontrol's message otherwise); RouteGetAlertStatuses answers every instance of the
+   * org, whatever its state or folder, internal (`__`) labels left out.
+   */
+  private alerts(): [number, unknown] {
+    if (!this.user.permissions[ALERT_INSTANCES_READ])
+      return [
+        403,
+        {
+          accessErrorId: 'ACE0000000001',
+          message:
+            "You'll need additional permissions to perform this action. Permissions needed: alert.instances:read",
+          title: 'Access denied',
+        },
+      ];
+    const alerts = this.alertStates.map((a) => ({
+      ...a,
+      labels: Object.fromEntries(Object.entries(a.labels).filter(([k]) => !k.startsWith('__'))),
+    }));
+    return [200, { status: 'success', data: { alerts } }];
   }
 
   private answer(options: FetchOptions): { status: number; data: unknown } {
@@ -88,6 +139,7 @@ export class FakeGrafanaServer {
       this.savedSettings.push(options.data);
       return record(200, { message: 'Plugin settings updated' });
     }
+    if (options.url === GRAFANA_ALERTS_URL && method === 'GET') return record(...this.alerts());
     const proxyPath = proxyPathOf(options.url, PLUGIN_ID);
     if (proxyPath === undefined) return record(404, { message: 'Not found' });
     const decision = decidePluginProxyRequest({

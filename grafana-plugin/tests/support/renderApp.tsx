@@ -5,7 +5,7 @@ import { locationService } from '@grafana/runtime';
 import { APP_BASE_PATH } from '@auditlens/contract';
 import { appRootProps } from './appRootProps';
 import { App } from '../../src/components/App/App';
-import { bootGrafana } from './grafanaBoot';
+import { bootGrafana, type GrafanaState } from './grafanaBoot';
 import type { FakeGrafanaServer } from './fakeGrafanaServer';
 import { FakeExportService, sampleEvents } from './fakeExportService';
 import { GrafanaRouter } from './GrafanaRouter';
@@ -19,9 +19,10 @@ export interface RenderedApp extends RenderResult {
 export function renderApp(
   path: string,
   actions: readonly string[],
-  service = new FakeExportService(sampleEvents(Date.now()))
+  service = new FakeExportService(sampleEvents(Date.now())),
+  grafana: GrafanaState = {}
 ): RenderedApp {
-  const server = bootGrafana('jane', actions, service);
+  const server = bootGrafana('jane', actions, service, grafana);
   locationService.push(path);
   const view = render(
     <GrafanaRouter>

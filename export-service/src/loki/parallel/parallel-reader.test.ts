@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamError } from '../../errors';
-import { FakeLoki, type SeedEntry } from '../fake/FakeLoki.fake';
+import { LokiDouble, type SeedEntry } from '../../../test/support/loki-double/loki-double';
 import { HttpLokiClient } from '../http-client';
 import { readAllEntries, type Page } from '../pager';
 import { readInParallel, type ParallelReadOptions } from './parallel-reader';
@@ -60,12 +60,12 @@ class ObservedClient implements LokiClient {
 }
 
 describe('readInParallel', () => {
-  let loki: FakeLoki;
+  let loki: LokiDouble;
   let seeded: SeedEntry[];
   let client: ObservedClient;
 
   beforeEach(async () => {
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     seeded = seed();
     loki.push(seeded);
     client = new ObservedClient(new HttpLokiClient({ url: loki.url, timeoutMs: 5000 }));
@@ -117,7 +117,7 @@ describe('readInParallel', () => {
   it('holds at most maxBufferedPages pages (and two of the window being handed over) ahead of a slow consumer', async () => {
     // Evenly spread events only: a crowded nanosecond takes many requests for one page.
     await loki.stop();
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     loki.push(Array.from({ length: 2000 }, (_, i) => entry(RANGE.start + BigInt(i) * S)));
     client = new ObservedClient(new HttpLokiClient({ url: loki.url, timeoutMs: 5000 }));
     let consumed = 0;
@@ -151,7 +151,7 @@ describe('readInParallel', () => {
 
   it('keeps every request within max_query_length', async () => {
     await loki.stop();
-    loki = await FakeLoki.start({ maxQueryLengthNs: 600n * S });
+    loki = await LokiDouble.start({ maxQueryLengthNs: 600n * S });
     loki.push(seeded);
     client = new ObservedClient(new HttpLokiClient({ url: loki.url, timeoutMs: 5000 }));
     const { entries, windows } = await readAll({ concurrency: 2, maxQueryLengthNs: 600n * S });
@@ -179,7 +179,7 @@ describe('readInParallel', () => {
 
   it('leaves out the fields the caller drops, asking Loki with a drop stage', async () => {
     await loki.stop();
-    loki = await FakeLoki.start();
+    loki = await LokiDouble.start();
     loki.push(
       Array.from({ length: 120 }, (_, i) => ({
         ...entry(RANGE.start + BigInt(i) * S),

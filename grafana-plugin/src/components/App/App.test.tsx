@@ -106,3 +106,10 @@ it('sends unknown app paths to the overview', async () => {
   renderApp(page('nonsense'), PERMISSION_SETS.viewer);
   expect(await screen.findByTestId(testIds.overview)).toBeInTheDocument();
 });
+
+it('opens the getting-started page the config page links to, without asking for any audit data', async () => {
+  const app = renderApp(page('getting-started'), PERMISSION_SETS.viewer);
+  const start = await screen.findByTestId(testIds.gettingStarted);
+  expect(within(start).getByLabelText('Emitter example').textContent).toContain('createAuditEmitter');
+  expect(app.server.requests).toEqual([]);
+});

@@ -1,47 +1,42 @@
-import React from 'react';
-import { Navigate, Route, Routes, useParams } from 'react-router-dom';
+import React, { useMemo } from 'react';
+import { Navigate, useLocation } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
-import { logTypeFromSlug } from '@auditlens/contract';
+import { APP_BASE_PATH, LOG_TYPES } from '@auditlens/contract';
 import { ApiProvider } from '../../api/ApiContext';
-import type { AuditLensApi } from '../../api/client';
-import { appPermissions, type AppPermissions } from '../../permissions';
+import { AuditLensApi } from '../../api/client';
+import { GrafanaAlerting } from '../../api/alerting';
+import { apiFacetCounts } from '../../data/facets';
+import type { AuditDataSources } from '../../data/requests';
+import { appPermissions } from '../../permissions';
 import { ROUTES, prefixRoute } from '../../constants';
-import { AppPage } from '../AppPage/AppPage';
-import { NoAccess } from '../NoAccess/NoAccess';
-import { LogTypePage } from '../../pages/LogType/LogTypePage';
-import { OverviewPage } from '../../pages/Overview/OverviewPage';
-import { ExportsPage } from '../../pages/Exports/ExportsPage';
+import { sceneApp } from './sceneApp';
 
-/** The app's pages; each checks the user's permissions itself, since Grafana gates only exact include paths. */
+/** First path segments of the app's pages; any other path leads to the overview. */
+const PAGES = new Set<string>([
+  ROUTES.overview,
+  ROUTES.exports,
+  ROUTES.gettingStarted,
+  ...LOG_TYPES.map(ROUTES.logType),
+]);
+
+/** The app's root: the user's permissions, checked once, decide which pages the scene app has. */
 export function App(props: AppRootProps & { api?: AuditLensApi }): React.JSX.Element {
-  const permissions = appPermissions();
-  return <ApiProvider api={props.api}>{routesFor(permissions)}</ApiProvider>;
-}
-
-function routesFor(permissions: AppPermissions): React.JSX.Element {
-  if (permissions.readable.length === 0) return <Denied />;
+  const api = useMemo(() => props.api ?? new AuditLensApi(), [props.api]);
+  const app = useMemo(() => sceneApp(appPermissions(), dataSources(api)), [api]);
+  const page =
+    useLocation()
+      .pathname.slice(APP_BASE_PATH.length + 1)
+      .split('/')[0] ?? '';
+  if (!PAGES.has(page) && appPermissions().readable.length > 0)
+    return <Navigate to={prefixRoute(ROUTES.overview)} replace />;
   return (
-    <Routes>
-      <Route path={ROUTES.overview} element={<OverviewPage readable={permissions.readable} />} />
-      <Route path={ROUTES.exports} element={permissions.canExport ? <ExportsPage /> : <Denied />} />
-      <Route path=":slug" element={<LogTypeRoute permissions={permissions} />} />
-      <Route path="*" element={<Navigate to={prefixRoute(ROUTES.overview)} replace />} />
-    </Routes>
+    <ApiProvider api={api}>
+      <app.Component model={app} />
+    </ApiProvider>
   );
 }
 
-function LogTypeRoute({ permissions }: { permissions: AppPermissions }): React.JSX.Element {
-  const { slug = '' } = useParams();
-  const logType = logTypeFromSlug(slug);
-  if (!logType) return <Navigate to={prefixRoute(ROUTES.overview)} replace />;
-  if (!permissions.readable.includes(logType)) return <Denied />;
-  return <LogTypePage key={logType} logType={logType} canExport={permissions.canExport} />;
-}
-
-function Denied(): React.JSX.Element {
-  return (
-    <AppPage>
-      <NoAccess />
-    </AppPage>
-  );
+/** The sources every runner of the app reads from; the facet counts are cached for the app's lifetime. */
+function dataSources(api: AuditLensApi): AuditDataSources {
+  return { api, alerting: new GrafanaAlerting(), facets: [apiFacetCounts(api)] };
 }

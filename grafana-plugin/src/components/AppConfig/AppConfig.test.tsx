@@ -131,6 +131,14 @@ describe('the config page', () => {
     );
   });
 
+  it('links to how events get into AuditLens', () => {
+    renderConfig(PERMISSION_SETS.admin, {});
+    expect(screen.getByRole('link', { name: 'How events get into AuditLens' })).toHaveAttribute(
+      'href',
+      '/a/auditlens-auditlogs-app/getting-started'
+    );
+  });
+
   it('is refused by Grafana for a user who may not change the plugin', async () => {
     const { server, user } = renderConfig(PERMISSION_SETS.viewer, {});
     await user.click(screen.getByRole('button', { name: 'Test connection' }));

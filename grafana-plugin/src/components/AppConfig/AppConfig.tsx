@@ -6,7 +6,7 @@ import { APP_SECURE_JSON_DATA, type ConnectionCheck } from '@auditlens/contract'
 import { useApi } from '../../api/ApiContext';
 import { errorMessage } from '../../api/errorMessage';
 import { saveSettings } from '../../api/settings';
-import type { AppSettings } from '../../constants';
+import { ROUTES, prefixRoute, type AppSettings } from '../../constants';
 import { testIds } from '../../testIds';
 import { AccessSummary } from './AccessSummary';
 
@@ -125,6 +125,15 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
           {test.text}
         </Alert>
       )}
+      <FieldSet label="Send audit events">
+        <p>
+          The app shows what your services record with the AuditLens emitter (or what the demo producer
+          sends).{' '}
+          <a className={styles.link} href={prefixRoute(ROUTES.gettingStarted)}>
+            How events get into AuditLens
+          </a>
+        </p>
+      </FieldSet>
       <AccessSummary />
     </div>
   );
@@ -132,4 +141,5 @@ export function AppConfig({ plugin }: Props): React.JSX.Element {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ maxWidth: 800, display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  link: css({ color: theme.colors.text.link, textDecoration: 'underline' }),
 });

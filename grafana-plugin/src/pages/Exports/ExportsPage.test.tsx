@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
 import { renderApp } from '../../../tests/support/renderApp';
 import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
@@ -52,6 +52,45 @@ describe('My exports', () => {
     const calls = app.server.requests.length;
     await act(() => jest.advanceTimersByTimeAsync(POLL_MS * 3));
     expect(app.server.requests.length).toBe(calls);
+  });
+
+  it('shows how far a running export has come, of the service’s estimate, live', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const service = serviceWithExport();
+    renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    await screen.findByTestId(testIds.exportRow('exp-1'));
+
+    service.advance('exp-1', { status: 'running', rows: 5000, estimatedRows: 20000 });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    const row = () => screen.getByTestId(testIds.exportRow('exp-1'));
+    expect(await within(row()).findByText('of about 20,000', { exact: false })).toBeInTheDocument();
+    expect(within(row()).getByRole('progressbar')).toHaveAttribute('value', '25');
+    expect(within(row()).getByRole('progressbar')).toHaveAccessibleName(
+      'Export exp-1: 25% of the rows written'
+    );
+
+    service.advance('exp-1', { rows: 15000 });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    await waitFor(() => expect(within(row()).getByRole('progressbar')).toHaveAttribute('value', '75'));
+    expect(within(row()).getByText('15,000')).toBeInTheDocument();
+
+    // Past the estimate the bar stays short of full until the export is done; then only the count remains.
+    service.advance('exp-1', { status: 'sending', rows: 20500 });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    await waitFor(() => expect(within(row()).getByRole('progressbar')).toHaveAttribute('value', '99'));
+    service.advance('exp-1', { status: 'done', rows: 20500, downloadable: true });
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    await waitFor(() => expect(within(row()).queryByRole('progressbar')).not.toBeInTheDocument());
+    expect(within(row()).getByText('20,500')).toBeInTheDocument();
+  });
+
+  it('shows only the rows written when the service gives no estimate', async () => {
+    const service = serviceWithExport();
+    service.advance('exp-1', { status: 'running', rows: 1234, estimatedRows: null });
+    renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const row = await screen.findByTestId(testIds.exportRow('exp-1'));
+    expect(within(row).getByText('1,234')).toBeInTheDocument();
+    expect(within(row).queryByRole('progressbar')).not.toBeInTheDocument();
   });
 
   it('shows a failed export with its error', async () => {

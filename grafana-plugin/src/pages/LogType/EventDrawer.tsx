@@ -1,15 +1,20 @@
-import React, { useEffect } from 'react';
+import React, { useEffect, useId } from 'react';
 import { css } from '@emotion/css';
-import { Drawer, useStyles2 } from '@grafana/ui';
+import { ClipboardButton, ControlledCollapse, Drawer, useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2, TimeZone } from '@grafana/data';
 import { LOG_TYPE_TITLES, type AuditRow } from '@auditlens/contract';
 import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
+import { headerRules, tableRules } from '../../styles/table';
 import { CHANGES_FIELD } from './columns';
 import { ChangesDiff } from './ChangesDiff';
-import { headerRules, tableRules } from '../../styles/table';
+import { labelledFields, rawFields } from './eventFields';
+import { eventLink } from './eventLink';
 
-/** Every field of one event; for activity the before/after changes as a diff. */
+/**
+ * One event's details, in the words of the table: its fields with their labels, for activity the changes as
+ * a diff, a link that opens these details for someone else, and Loki's raw fields folded away.
+ */
 export function EventDrawer({
   row,
   timeZone,
@@ -30,9 +35,8 @@ export function EventDrawer({
     document.addEventListener('keydown', onKey, true);
     return () => document.removeEventListener('keydown', onKey, true);
   }, [onClose]);
-  const fields = Object.entries(row.fields)
-    .filter(([k]) => k !== CHANGES_FIELD)
-    .sort(([a], [b]) => a.localeCompare(b));
+  const link = eventLink(row);
+  const linkId = useId();
   return (
     <Drawer
       title={row.summary}
@@ -40,41 +44,85 @@ export function EventDrawer({
       onClose={onClose}
       size="md"
     >
-      <div data-testid={testIds.eventDrawer}>
+      <div data-testid={testIds.eventDrawer} className={styles.body}>
+        <section aria-labelledby={linkId}>
+          <h4 id={linkId} className={styles.heading}>
+            Link to this event
+          </h4>
+          <div className={styles.link}>
+            <a href={link} className={styles.url} data-testid={testIds.eventLink}>
+              {link}
+            </a>
+            <ClipboardButton icon="copy" variant="secondary" size="sm" getText={() => link}>
+              Copy link
+            </ClipboardButton>
+          </div>
+        </section>
         {changes !== undefined && (
           <section aria-label="Before and after">
-            <h4>Changes</h4>
+            <h4 className={styles.heading}>Changes</h4>
             <ChangesDiff json={changes} />
           </section>
         )}
-        <h4>Fields</h4>
-        <table className={styles.table} aria-label="Event fields">
-          <tbody>
-            <tr>
-              <th scope="row">time (UTC)</th>
-              <td>{row.time}</td>
-            </tr>
-            <tr>
-              <th scope="row">event id</th>
-              <td>{row.id}</td>
-            </tr>
-            {fields.map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td>{v}</td>
+        <section aria-label="Fields">
+          <h4 className={styles.heading}>Fields</h4>
+          <table className={styles.table} aria-label="Event fields">
+            <tbody>
+              <tr>
+                <th scope="row">Event ID</th>
+                <td>{row.id}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+              <tr>
+                <th scope="row">Time (UTC)</th>
+                <td>{row.time}</td>
+              </tr>
+              {labelledFields(row).map((f) => (
+                <tr key={f.attribute}>
+                  <th scope="row">{f.label}</th>
+                  <td>{f.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <ControlledCollapse label="All fields" isOpen={false}>
+          <p className={styles.hint}>As Loki stores them, for LogQL queries.</p>
+          <table className={styles.table} aria-label="All fields by Loki name">
+            <tbody>
+              {rawFields(row).map(([name, value]) => (
+                <tr key={name}>
+                  <th scope="row" className={styles.raw}>
+                    {name}
+                  </th>
+                  <td>{value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ControlledCollapse>
       </div>
     </Drawer>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  body: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  heading: css({ fontSize: theme.typography.h5.fontSize }),
+  link: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
+  url: css({
+    flex: 1,
+    minWidth: 0,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    color: theme.colors.text.link,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   table: css(tableRules(theme, 0.5), {
     wordBreak: 'break-word',
     'th, td': { verticalAlign: 'top' },
     th: { ...headerRules(theme), width: '35%' },
   }),
+  raw: css({ fontFamily: theme.typography.fontFamilyMonospace }),
+  hint: css({ color: theme.colors.text.secondary, margin: theme.spacing(0, 0, 1) }),
 });

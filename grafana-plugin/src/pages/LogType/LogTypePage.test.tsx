@@ -159,7 +159,8 @@ describe('a log type page', () => {
     const user = userEvent.setup();
     await screen.findByTestId(testIds.logTable);
     const button = detailsButton(bodyRows()[0]!);
-    expect(button).toHaveAccessibleName('Details of jane changed Policy 0');
+    // The name holds what the button shows (its time), as WCAG's label-in-name asks.
+    expect(button).toHaveAccessibleName(`Details of jane changed Policy 0 at ${cellsOf(bodyRows()[0]!)[0]}`);
     await user.click(button);
     const drawer = await screen.findByTestId(testIds.eventDrawer);
     const changes = within(drawer).getByRole('table', { name: 'Changes' });
@@ -169,24 +170,130 @@ describe('a log type page', () => {
         .slice(1)
         .map((r) => r.textContent)
     ).toEqual(['enabledtruefalse']);
+    // Fields read as the table reads them: the contract's labels, the seed's words for activity.
     const fields = within(drawer).getByRole('table', { name: 'Event fields' });
-    expect(within(fields).getByText('audit_target_name').nextSibling?.textContent).toBe('Policy 0');
-    expect(within(fields).getByText('event id').nextSibling?.textContent).toBe('activity-0000');
+    expect(within(fields).getByText('Target').nextSibling?.textContent).toBe('Policy 0');
+    expect(within(fields).getByText('Event ID').nextSibling?.textContent).toBe('activity-0000');
+    expect(
+      within(fields)
+        .getAllByRole('rowheader')
+        .map((h) => h.textContent)
+    ).toEqual([
+      'Event ID',
+      'Time (UTC)',
+      'Where',
+      'Actor',
+      'Category',
+      'Action type',
+      'Target',
+      'Target type',
+      'Outcome',
+    ]);
+    // The id once; Loki's raw names only in the folded "All fields".
+    expect(within(drawer).getAllByText('activity-0000')).toHaveLength(1);
+    expect(within(drawer).queryByText('audit_target_name')).not.toBeInTheDocument();
+    await user.click(within(drawer).getByRole('button', { name: 'All fields' }));
+    const raw = within(drawer).getByRole('table', { name: 'All fields by Loki name' });
+    expect(within(raw).getByText('audit_target_name').nextSibling?.textContent).toBe('Policy 0');
+    expect(within(raw).getByText('client_address').nextSibling?.textContent).toBe('203.0.113.1');
+    expect(within(raw).queryByText('audit_event_id')).not.toBeInTheDocument();
+  });
+
+  it('gives each event a link that opens its page with its details, and closing them leaves the URL', async () => {
+    const { service: s, events } = service();
+    const second = events.filter((e) => e.logType === 'access')[1]!;
+    const user = userEvent.setup();
+    const first = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, s);
+    await screen.findByTestId(testIds.logTable);
+    await user.click(detailsButton(bodyRows()[1]!));
+    const link = await screen.findByTestId(testIds.eventLink);
+    const at = Date.parse(second.time);
+    expect(link.textContent).toBe(
+      `http://localhost${APP_BASE_PATH}/access?from=${at}&to=${at + 1}&event=${second.id}`
+    );
+    expect(locationService.getSearchObject()['event']).toBe(second.id);
+    first.unmount();
+
+    // Someone else opens the link: one event in range, its drawer open.
+    const app = renderApp(
+      new URL(link.textContent!).pathname + new URL(link.textContent!).search,
+      PERMISSION_SETS.viewer,
+      s
+    );
+    const drawer = await screen.findByTestId(testIds.eventDrawer);
+    expect(within(drawer).getByText('Event ID').nextSibling?.textContent).toBe(second.id);
+    expect(bodyRows()).toHaveLength(1);
+    expect(logCalls(app, 'access')[0]!.params).toMatchObject({ from: String(at), to: String(at + 1) });
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(locationService.getSearchObject()['event']).toBeUndefined());
+  });
+
+  it('says so when a linked event is not in the range', async () => {
+    renderApp(`${APP_BASE_PATH}/access?event=no-such-event`, PERMISSION_SETS.viewer, service().service);
+    expect(await screen.findByText('The linked event is not in this view')).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.eventDrawer)).not.toBeInTheDocument();
   });
 
   it('charts events over time split by action, or by outcome on request', async () => {
     const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, service().service);
     const user = userEvent.setup();
     const chart = await screen.findByTestId(testIds.chart);
-    expect(
-      await within(chart).findByRole('img', { name: '150 events over time by action' })
-    ).toBeInTheDocument();
+    // Grafana's time series panel draws it (a canvas, not in jsdom); its totals are in words beside it.
+    expect(await within(chart).findByText('150 events over time by action')).toBeInTheDocument();
+    expect(chart.querySelector('[data-plugin-id="timeseries"]')).not.toBeNull();
     expect(within(chart).getByText('login (112)')).toBeInTheDocument();
     expect(within(chart).getByText('login_failed (38)')).toBeInTheDocument();
     await user.click(within(chart).getByLabelText('By outcome'));
     expect(await within(chart).findByText('failure (38)')).toBeInTheDocument();
     const stats = app.server.requests.filter((r) => r.url.endsWith('/logs/access/stats'));
     expect(stats.map((r) => r.params['by'])).toEqual(['action', 'outcome']);
+  });
+
+  it('shows the rows as soon as they are in, while the counts are still on their way', async () => {
+    const { service: s } = service();
+    const app = renderApp(`${APP_BASE_PATH}/access`, PERMISSION_SETS.viewer, s);
+    // Too late to hold the first answers: hold the counts of the next query, then filter.
+    await screen.findByTestId(testIds.logTable);
+    const release = app.server.hold('/logs/access/stats');
+    act(() => locationService.partial({ user: 'omar' }));
+    await waitFor(() => expect(cellsOf(bodyRows()[0]!)[1]).toBe('omar'));
+    const chart = screen.getByTestId(testIds.chart);
+    expect(within(chart).queryByText(/events over time by action/)).not.toBeInTheDocument();
+    release();
+    expect(await within(chart).findByText('50 events over time by action')).toBeInTheDocument();
+  });
+
+  it('asks for a filter’s values once per time range, however often its dropdown opens', async () => {
+    const app = renderApp(
+      `${APP_BASE_PATH}/access?from=now-6h&to=now`,
+      PERMISSION_SETS.viewer,
+      service().service
+    );
+    const user = userEvent.setup();
+    await screen.findByTestId(testIds.logTable);
+    const facetCalls = () => app.server.requests.filter((r) => r.url.endsWith('/logs/access/facets'));
+    for (let i = 0; i < 3; i++) {
+      await user.click(screen.getByLabelText('Username'));
+      expect(await screen.findByRole('option', { name: /^omar/ })).toBeInTheDocument();
+      await user.keyboard('{Escape}');
+    }
+    expect(facetCalls()).toHaveLength(1);
+    // Another range: the values are asked again on the next opening, and only then.
+    act(() => locationService.partial({ from: 'now-3h' }));
+    await waitFor(() => expect(logCalls(app, 'access')).toHaveLength(2));
+    expect(facetCalls()).toHaveLength(1);
+    await user.click(screen.getByLabelText('Username'));
+    expect(await screen.findByRole('option', { name: /^omar/ })).toBeInTheDocument();
+    expect(facetCalls()).toHaveLength(2);
+    expect(Number(facetCalls()[1]!.params['from'])).toBeGreaterThan(Number(facetCalls()[0]!.params['from']));
+  });
+
+  it('tells how events get here when a type has none in the range, and says the filters match nothing', async () => {
+    renderApp(`${APP_BASE_PATH}/webhook-failures`, PERMISSION_SETS.viewer, new FakeExportService([]));
+    const empty = await screen.findByTestId(testIds.emptyState);
+    expect(within(empty).getByText('No webhook failures in this time range')).toBeInTheDocument();
+    expect(within(empty).getByLabelText('Emitter example').textContent).toContain('createAuditEmitter');
+    expect(within(empty).getByLabelText('Demo producer command').textContent).toContain('scripts/demo.sh');
   });
 
   it('follows the time picker: an older range asks the service for that range', async () => {

@@ -1,53 +1,78 @@
-import { ATTR, lokiFieldName, type AuditRow, type LogType } from '@auditlens/contract';
+import {
+  ATTR,
+  SUMMARY_LABELS,
+  fieldLabel,
+  lokiFieldName,
+  type AttributeName,
+  type AuditRow,
+  type LogType,
+} from '@auditlens/contract';
 
 /** A column of a log type's results table. `when` is formatted by the table in the viewer's time zone. */
 export interface Column {
   readonly title: string;
+  /** The attributes the column shows, in the order the event drawer lists them. */
+  readonly attributes: readonly AttributeName[];
   readonly value: (row: AuditRow) => string;
 }
 
-const field =
-  (attribute: string) =>
-  (row: AuditRow): string =>
-    row.fields[lokiFieldName(attribute)] ?? '';
+/** An attribute's value in a row, or ''. */
+export const valueOf = (row: AuditRow, attribute: AttributeName): string =>
+  row.fields[lokiFieldName(attribute)] ?? '';
 
-const target = (row: AuditRow): string => {
-  const name = field(ATTR.targetName)(row);
-  const type = field(ATTR.targetType)(row);
-  return name && type ? `${name} (${type})` : name || type;
-};
+const field = (logType: LogType, attribute: AttributeName): Column => ({
+  title: fieldLabel(logType, attribute),
+  attributes: [attribute],
+  value: (row) => valueOf(row, attribute),
+});
 
-/** The seed products' columns per log type, after "When". */
+const target = (logType: LogType): Column => ({
+  title: fieldLabel(logType, ATTR.targetName),
+  attributes: [ATTR.targetName, ATTR.targetType],
+  value: (row) => {
+    const name = valueOf(row, ATTR.targetName);
+    const type = valueOf(row, ATTR.targetType);
+    return name && type ? `${name} (${type})` : name || type;
+  },
+});
+
+const summary = (logType: LogType): Column => ({
+  title: SUMMARY_LABELS[logType],
+  attributes: [],
+  value: (row) => row.summary,
+});
+
+/** The seed products' columns per log type, after "When"; titles are the contract's field labels. */
 export const COLUMNS: Readonly<Record<LogType, readonly Column[]>> = {
   activity: [
-    { title: 'Where', value: field(ATTR.clientAddress) },
-    { title: 'Actor', value: field(ATTR.userName) },
-    { title: 'Category', value: field(ATTR.category) },
-    { title: 'Action type', value: field(ATTR.action) },
-    { title: 'Target', value: target },
-    { title: 'Action description', value: (row) => row.summary },
+    field('activity', ATTR.clientAddress),
+    field('activity', ATTR.userName),
+    field('activity', ATTR.category),
+    field('activity', ATTR.action),
+    target('activity'),
+    summary('activity'),
   ],
   access: [
-    { title: 'Username', value: field(ATTR.userName) },
-    { title: 'IP address', value: field(ATTR.clientAddress) },
-    { title: 'Action', value: field(ATTR.action) },
-    { title: 'Brand', value: field(ATTR.brand) },
-    { title: 'Portal', value: field(ATTR.portal) },
-    { title: 'Login source', value: field(ATTR.loginSource) },
-    { title: 'Impersonator', value: field(ATTR.impersonatorName) },
+    field('access', ATTR.userName),
+    field('access', ATTR.clientAddress),
+    field('access', ATTR.action),
+    field('access', ATTR.brand),
+    field('access', ATTR.portal),
+    field('access', ATTR.loginSource),
+    field('access', ATTR.impersonatorName),
   ],
   webhook_failure: [
-    { title: 'Webhook', value: field(ATTR.webhookName) },
-    { title: 'URL', value: field(ATTR.urlFull) },
-    { title: 'Status', value: field(ATTR.httpStatus) },
-    { title: 'Error', value: field(ATTR.errorMessage) },
-    { title: 'Attempt', value: field(ATTR.attempt) },
+    field('webhook_failure', ATTR.webhookName),
+    field('webhook_failure', ATTR.urlFull),
+    field('webhook_failure', ATTR.httpStatus),
+    field('webhook_failure', ATTR.errorMessage),
+    field('webhook_failure', ATTR.attempt),
   ],
   integration_failure: [
-    { title: 'Integration', value: field(ATTR.integrationName) },
-    { title: 'Type', value: field(ATTR.integrationType) },
-    { title: 'Failure type', value: field(ATTR.failureType) },
-    { title: 'Details', value: (row) => row.summary },
+    field('integration_failure', ATTR.integrationName),
+    field('integration_failure', ATTR.integrationType),
+    field('integration_failure', ATTR.failureType),
+    summary('integration_failure'),
   ],
 };
 

@@ -1,0 +1,5 @@
+/** Stylesheets the harness bundle loads as text (webpack.harness.cjs: `asset/source`). */
+declare module '*.css' {
+  const source: string;
+  export default source;
+}
