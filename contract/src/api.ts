@@ -28,10 +28,33 @@ export interface LogsResponse {
   readonly nextCursor: string | null;
 }
 
-/** `GET /api/v1/logs/:slug/facets?field=<filter key>&from&to` */
+/**
+ * How `GET /api/v1/logs/:slug/facets` counts: `exact` (the default) counts the events of [from, to) per value;
+ * `suggest` answers at once with the values of a sample of the newest events of the range, for a dropdown to show
+ * while the exact counts are on their way.
+ */
+export const FACET_MODES = ['exact', 'suggest'] as const;
+export type FacetMode = (typeof FACET_MODES)[number];
+
+/** `GET /api/v1/logs/:slug/facets?field=<filter key>&from&to&mode=exact|suggest&<filters>` */
 export interface FacetsResponse {
   readonly field: string;
+  /** Most frequent first. */
   readonly values: ReadonlyArray<{ readonly value: string; readonly count: number }>;
+  /**
+   * `exact`: each count is the number of events of [from, to) with that value. `sample`: counts within a sample
+   * of the newest events of the range (`mode=suggest`), a guide to which values occur, not a total. Absent from
+   * services older than this field: exact.
+   */
+  readonly counts?: 'exact' | 'sample';
+  /** `mode=suggest`: how many events of the range the sample holds (all of them when fewer). */
+  readonly sampled?: number;
+  /**
+   * False when the field has more distinct values than Loki counts in one query (`max_query_series`, 500 by
+   * default): then only the most frequent values of a sample are listed, each counted exactly, and other values
+   * exist. Always false for `mode=suggest`. Absent from older services: true.
+   */
+  readonly complete?: boolean;
 }
 
 /** `GET /api/v1/logs/:slug/stats?from&to&step&by=action|outcome` */
@@ -105,11 +128,12 @@ export interface ExportJob {
   readonly filters: Readonly<Record<string, string>>;
   readonly timezone: string;
   readonly status: ExportStatus;
-  /** Rows written so far. */
+  /** Rows written so far (all of them once the file is written). */
   readonly rows: number;
   /**
-   * How many rows the export will have, estimated by a count query when the job starts; absent or null until
-   * the service knows (older services never send it).
+   * About how many rows the export will have, counted in Loki when it starts reading (the count that plans its
+   * parallel reads); null before that, and for exports read with one reader (no count is made). Absent from
+   * services older than this field.
    */
   readonly estimatedRows?: number | null;
   readonly bytes: number;

@@ -38,11 +38,12 @@ export {
 export type { ProxyRouteSpec } from './permissions';
 export { FILTER_FIELDS, TEXT_FILTER_KEY, STATS_SPLITS } from './filters';
 export type { FilterField, StatsSplit } from './filters';
-export { EXPORT_FORMATS, EXPORT_STATUSES, EXPORT_ACTIVE_STATUSES } from './api';
+export { EXPORT_FORMATS, EXPORT_STATUSES, EXPORT_ACTIVE_STATUSES, FACET_MODES } from './api';
 export type {
   AuditRow,
   LogsResponse,
   FacetsResponse,
+  FacetMode,
   StatsResponse,
   ExportGrantResponse,
   ExportRequest,

@@ -193,6 +193,8 @@ describe('export service app', () => {
           { value: 'bob', count: 2 },
           { value: 'jane', count: 1 },
         ],
+        counts: 'exact',
+        complete: true,
       });
       const bad = await request(h.app)
         .get('/api/v1/logs/access/facets')
@@ -210,6 +212,47 @@ describe('export service app', () => {
           .points.reduce((n: number, p: [number, number]) => n + p[1], 0);
       expect(total('login_failed')).toBe(2);
       expect(total('login')).toBe(1);
+    });
+  });
+
+  describe('facets in two steps', () => {
+    it('suggests values from a sample with mode=suggest, counts them with mode=exact, and refuses another mode', async () => {
+      h.loki.push([
+        access(ns(T), '1', { user_name: 'bob' }),
+        access(ns(T) + 1n, '2', { user_name: 'bob' }),
+        access(ns(T) + 2n, '3', { user_name: 'jane', audit_portal: 'customer' }),
+      ]);
+      const suggest = await request(h.app)
+        .get('/api/v1/logs/access/facets')
+        .query({ ...range, field: 'user', mode: 'suggest', portal: 'agent' })
+        .set(as('jane'));
+      expect(suggest.status).toBe(200);
+      expect(suggest.body).toEqual({
+        field: 'user',
+        values: [{ value: 'bob', count: 2 }],
+        counts: 'sample',
+        sampled: 2,
+        complete: false,
+      });
+      expect(h.loki.queries.at(-1)!.query).toBe(
+        '{audit_log_type="access"} | audit_portal="agent" | keep user_name'
+      );
+      const exact = await request(h.app)
+        .get('/api/v1/logs/access/facets')
+        .query({ ...range, field: 'user', mode: 'exact' })
+        .set(as('jane'));
+      expect(exact.body.values).toEqual([
+        { value: 'bob', count: 2 },
+        { value: 'jane', count: 1 },
+      ]);
+      const bad = await request(h.app)
+        .get('/api/v1/logs/access/facets')
+        .query({ ...range, field: 'user', mode: 'fast' })
+        .set(as('jane'));
+      expect(bad.status).toBe(400);
+      expect(bad.body.issues).toEqual([
+        { field: 'mode', message: expect.stringContaining('exact') as unknown as string },
+      ]);
     });
   });
 
@@ -315,7 +358,11 @@ describe('export service app', () => {
     it('reports health, readiness of Loki, and metrics', async () => {
       expect((await request(h.app).get('/healthz')).body).toEqual({ status: 'ok' });
       expect((await request(h.app).get('/readyz')).status).toBe(200);
-      await request(h.app).get('/api/v1/logs/access').set(as('jane'));
+      // Within an hour: one request (a longer range is read newest hour first).
+      await request(h.app)
+        .get('/api/v1/logs/access')
+        .query({ from: String(Date.now() - 3600_000), to: String(Date.now()) })
+        .set(as('jane'));
       const metrics = await request(h.app).get('/metrics');
       expect(metrics.text).toMatch(/auditlens_loki_requests_total\{outcome="ok"\} 1/);
       expect(metrics.text).toMatch(/auditlens_export_jobs\{state="queued"\} 0/);

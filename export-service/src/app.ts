@@ -10,7 +10,7 @@ import type { JobStore } from './db/job-store';
 import type { ExportFiles } from './files/export-files';
 import type { ExportLimits } from './jobs/export-quota';
 import { perUserRateLimit } from './limits/per-user-rate-limit';
-import { LogReader } from './logs/log-reader';
+import { LogReader, type LogReaderCaching } from './logs/log-reader';
 import type { LokiClient } from './loki/types';
 import type { ServiceMetrics } from './metrics/metrics';
 import { createExportsRouter } from './routes/exports';
@@ -54,6 +54,10 @@ export interface AppDeps {
   readonly rateBurst?: number;
   /** Loki's `max_query_length` in ns (0n: none); longer ranges are read in windows. The default value is 721h. */
   readonly maxQueryLengthNs?: bigint;
+  /** Loki's `max_query_series`. The default value is 500. */
+  readonly maxQuerySeries?: number;
+  /** Facet and chart counts and facet samples kept between requests. Default: none kept. */
+  readonly caching?: LogReaderCaching;
   /** Called when an export is queued, so the runner starts at once. */
   readonly onExportQueued?: () => void;
   /** Called when a user asks for an export's mail again, so it goes at once. */
@@ -92,6 +96,8 @@ export function createApp(deps: AppDeps): Express {
     serviceName: deps.serviceName,
     maxEntries: deps.maxEntries,
     maxQueryLengthNs: deps.maxQueryLengthNs,
+    maxQuerySeries: deps.maxQuerySeries,
+    caching: deps.caching,
   });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
   // Counted once per request, whichever router below answers it.

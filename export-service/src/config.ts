@@ -32,6 +32,7 @@ const schema = z.object({
   LOKI_TENANT: z.string().optional(),
   LOKI_SERVICE_NAME: z.string().optional(),
   LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
+  LOKI_MAX_QUERY_SERIES: positiveInt('LOKI_MAX_QUERY_SERIES', 500),
   // Loki's limits_config.max_query_length, in Loki's syntax; longer ranges are read in windows of this length.
   LOKI_MAX_QUERY_LENGTH: z
     .string()
@@ -146,6 +147,10 @@ const schema = z.object({
   LOKI_ANSWER_WITHIN_MS: positiveInt('LOKI_ANSWER_WITHIN_MS', 4000),
   LOKI_SHARE_SECONDS: nonNegativeInt('LOKI_SHARE_SECONDS', 5),
   LOKI_EXPORT_MAX_IN_FLIGHT: positiveInt('LOKI_EXPORT_MAX_IN_FLIGHT', 4),
+  // Facets and charts (see the README's "Facets, charts and caching").
+  COUNT_CACHE_VALUES: nonNegativeInt('COUNT_CACHE_VALUES', 200_000),
+  COUNT_SETTLE_MINUTES: nonNegativeInt('COUNT_SETTLE_MINUTES', 10),
+  FACET_SAMPLE_SECONDS: nonNegativeInt('FACET_SAMPLE_SECONDS', 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Tamper evidence (src/integrity/): checkpoint keys of the producers, and the key that signs export manifests.
   INTEGRITY_PUBLIC_KEYS: z.string().optional(),

@@ -44,13 +44,22 @@ async function main(): Promise<void> {
     shareMs: config.LOKI_SHARE_SECONDS * 1000,
     onOutcome: metrics.observeQuery,
   });
-  const exportLoki = new SheddingLokiClient(loki, {
-    maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
-    maxQueued: Infinity,
-    maxWaitMs: Infinity,
-    answerWithinMs: Infinity,
-    shareMs: 0,
-  });
+  // Exports wait in a queue of their own at Loki too (`X-Loki-Actor-Path`), so pages are not stuck behind them.
+  const exportLoki = new SheddingLokiClient(
+    new HttpLokiClient({
+      url: config.LOKI_URL,
+      tenant: config.LOKI_TENANT,
+      lane: 'exports',
+      onRequest: metrics.observeLoki,
+    }),
+    {
+      maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
+      maxQueued: Infinity,
+      maxWaitMs: Infinity,
+      answerWithinMs: Infinity,
+      shareMs: 0,
+    }
+  );
   const integrity = integritySettings(config, (path) => readFileSync(path, 'utf8'));
   const manifests = new ExportManifests({
     loki: exportLoki,
@@ -136,6 +145,7 @@ async function main(): Promise<void> {
     logger,
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
+    maxQuerySeries: config.LOKI_MAX_QUERY_SERIES,
     maxRangeDays: config.MAX_RANGE_DAYS,
     exportLimits: {
       perUser: config.EXPORTS_PER_USER,
@@ -152,6 +162,11 @@ async function main(): Promise<void> {
       verifications: new RangeVerifications(exportLoki, integrity.keys, integrity.verification),
       manifests,
       signingKey: integrity.signingKey,
+    },
+    caching: {
+      values: config.COUNT_CACHE_VALUES,
+      settleMs: config.COUNT_SETTLE_MINUTES * 60_000,
+      sampleTtlMs: config.FACET_SAMPLE_SECONDS * 1000,
     },
   });
   runner.start();

@@ -28,6 +28,7 @@ export interface JobRow {
   next_attempt_at: string | null;
   mail_attempts: number;
   mail_since: string | null;
+  estimated_rows: number | null;
   lease_owner: string | null;
 }
 
@@ -35,6 +36,7 @@ export interface JobRow {
 export const COLUMN_OF: Readonly<Record<keyof JobUpdate, string>> = {
   status: 'status',
   rows: 'rows',
+  estimatedRows: 'estimated_rows',
   bytes: 'bytes',
   error: 'error',
   attempts: 'attempts',
@@ -79,6 +81,7 @@ export function toStoredJob(r: JobRow, now: Date): StoredJob {
     timezone: r.timezone,
     status: r.status as ExportStatus,
     rows: r.rows,
+    estimatedRows: r.estimated_rows,
     bytes: r.bytes,
     error: r.error,
     createdAt: r.created_at,

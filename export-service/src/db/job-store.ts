@@ -53,6 +53,7 @@ export interface Admission {
 export type JobUpdate = Partial<{
   status: ExportStatus;
   rows: number;
+  estimatedRows: number | null;
   bytes: number;
   error: string | null;
   attempts: number;

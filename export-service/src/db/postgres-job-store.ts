@@ -58,6 +58,7 @@ const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly sql: string
       CREATE INDEX export_jobs_by_status ON export_jobs (status, created_at);
       CREATE INDEX export_jobs_by_lease ON export_jobs (lease_owner) WHERE lease_owner IS NOT NULL;`,
   },
+  { version: 2, sql: 'ALTER TABLE export_jobs ADD COLUMN estimated_rows BIGINT' },
 ];
 
 const ACTIVE = EXPORT_ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
@@ -65,9 +66,18 @@ const ACTIVE = EXPORT_ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
 /** A row as node-postgres hands it over (timestamps as Date, BIGINT as text, JSONB parsed). */
 type PgRow = Omit<
   JobRow,
-  'rows' | 'bytes' | 'filters' | 'expires_at' | 'created_at' | 'updated_at' | 'next_attempt_at' | 'mail_since'
+  | 'rows'
+  | 'estimated_rows'
+  | 'bytes'
+  | 'filters'
+  | 'expires_at'
+  | 'created_at'
+  | 'updated_at'
+  | 'next_attempt_at'
+  | 'mail_since'
 > & {
   rows: string;
+  estimated_rows: string | null;
   bytes: string;
   filters: Record<string, string>;
   expires_at: Date | null;
@@ -83,6 +93,7 @@ function fromPg(r: PgRow): JobRow {
   return {
     ...r,
     rows: Number(r.rows),
+    estimated_rows: r.estimated_rows === null ? null : Number(r.estimated_rows),
     bytes: Number(r.bytes),
     filters: JSON.stringify(r.filters),
     expires_at: isoOrNull(r.expires_at),

@@ -35,6 +35,7 @@ const ADDED_COLUMNS: ReadonlyArray<readonly [name: string, definition: string]> 
   ['mail_since', 'TEXT'],
   ['lease_owner', 'TEXT'],
   ['lease_until', 'TEXT'],
+  ['estimated_rows', 'INTEGER'],
 ];
 // A grant makes one export: a second job with the same grant is refused by this index.
 const AFTER_COLUMNS = [

@@ -46,10 +46,18 @@ describe('integrity settings', () => {
     expect(() => integritySettings(loadConfig(given), readFile({}))).toThrow(
       /INTEGRITY_SIGNING_KEY_FILE: cannot read .*key\.pem/
     );
-    const replicaA = integritySettings(loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'true' }), readFile({}));
-    const replicaB = integritySettings(loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'true' }), readFile({}));
+    const replicaA = integritySettings(
+      loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'true' }),
+      readFile({})
+    );
+    const replicaB = integritySettings(
+      loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'true' }),
+      readFile({})
+    );
     expect(replicaB.signingKey.keyId).toBe(replicaA.signingKey.keyId);
-    expect(integritySettings(loadConfig(given), readFile({})).signingKey.keyId).toBe(replicaA.signingKey.keyId);
+    expect(integritySettings(loadConfig(given), readFile({})).signingKey.keyId).toBe(
+      replicaA.signingKey.keyId
+    );
     expect(() => loadConfig({ ...given, INTEGRITY_SIGNING_KEY_CREATE: 'yes' })).toThrow(
       /INTEGRITY_SIGNING_KEY_CREATE must be true or false/
     );

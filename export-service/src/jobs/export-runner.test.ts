@@ -12,6 +12,7 @@ import { diskWithRoom } from '../../test/support/full-disk';
 import { waitFor } from '../../test/support/wait-for';
 import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from './export-runner';
 import type { SeedEntry } from '../../test/support/loki-double/loki-double';
+import type { LokiClient } from '../loki/types';
 import type { NewExport } from '../db/job-store';
 import { SqliteJobStore } from '../db/sqlite-job-store';
 
@@ -174,6 +175,44 @@ describe('ExportRunner', () => {
     expect(recorded[0]!.summary).toMatch(
       /jane exported 10 access logs from 2026-11-20T09:00:00.000Z to 2026-11-20T11:00:00.000Z as CSV/
     );
+  });
+
+  it('shows how many rows it expects, from the count that plans its reads, while it runs', async () => {
+    seed();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Pages wait for the gate; the count query that plans the windows does not.
+    const gated: LokiClient = {
+      queryLogs: async (p) => {
+        await gate;
+        return h.lokiClient.queryLogs(p);
+      },
+      queryMetrics: (p) => h.lokiClient.queryMetrics(p),
+      queryInstant: (p) => h.lokiClient.queryInstant(p),
+      ready: (signal) => h.lokiClient.ready(signal),
+    };
+    const j = await job();
+    const r = runner({ readConcurrency: 4 }, { loki: gated });
+    const as = { 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': 'jane' };
+    r.start();
+    try {
+      await waitFor(async () => (await h.store.get(j.id))!.estimatedRows != null);
+      const running = await request(h.app).get(`/api/v1/exports/${j.id}`).set(as);
+      expect(running.body).toMatchObject({ status: 'running', rows: 0, estimatedRows: 10 });
+      const listed = await request(h.app).get('/api/v1/exports').set(as);
+      expect(listed.body.exports[0]).toMatchObject({ id: j.id, estimatedRows: 10 });
+      release();
+      await waitFor(async () => ['done', 'failed'].includes((await h.store.get(j.id))!.status));
+    } finally {
+      release();
+      await r.stop();
+    }
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', rows: 10, estimatedRows: 10 });
+
+    // Read by one reader, an export makes no count: no estimate.
+    const single = await job();
+    await settle(runner({ readConcurrency: 1 }), single.id);
+    expect(await h.store.get(single.id)).toMatchObject({ status: 'done', rows: 10, estimatedRows: null });
   });
 
   it('writes XLSX with real date cells in the requester zone and UTC, a bold frozen header and an autofilter', async () => {

@@ -377,7 +377,7 @@ export class ExportRunner {
     for (const earlier of stagedNames(name, job.attempts - 1))
       await this.files.discard(await this.files.stagingPath(earlier));
     const partPath = await this.files.stagingPath(stagedNames(name, job.attempts).at(-1)!);
-    await this.hold(job, { status: 'running', rows: 0, bytes: 0 });
+    await this.hold(job, { status: 'running', rows: 0, estimatedRows: null, bytes: 0 });
     const budget = await this.budgetOf(job);
     const writer: ExportFileWriter = EXPORT_FORMAT_SPECS[job.format].createWriter(
       partPath,
@@ -398,6 +398,8 @@ export class ExportRunner {
         maxQueryLengthNs: this.options.maxQueryLengthNs,
         // No column shows them; Loki spends a fifth of a page's time on fields.
         dropFields: LOKI_ADDED_METADATA,
+        // The count that plans the parallel reads is the progress estimate (none with one reader).
+        onPlan: ({ counted }) => this.hold(job, { estimatedRows: counted >= 0 ? counted : null }),
       });
       for await (const page of pages) {
         if (signal.aborted) throw signal.reason;

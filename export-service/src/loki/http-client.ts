@@ -5,9 +5,21 @@ import type {
   LogQueryParams,
   LokiClient,
   LokiEntry,
+  LokiLane,
   LokiSeries,
   MetricQueryParams,
 } from './types';
+
+/**
+ * The header naming the queue a query waits in at Loki's query scheduler: one tenant's queries are divided into
+ * sub-queues by this path (`|`-separated, at most `query_scheduler.max_queue_hierarchy_levels` deep, 3 by
+ * default), taken from in turn (`LokiActorPathHeader` in Loki's `pkg/util/httpreq/headers.go`, read by the query
+ * frontend `pkg/lokifrontend/frontend/v2/frontend.go` and queued by `pkg/scheduler/scheduler.go`).
+ */
+export const LOKI_ACTOR_PATH_HEADER = 'X-Loki-Actor-Path';
+
+/** The first part of every actor path the service sends. */
+const ACTOR = 'auditlens';
 
 /** Options of {@link HttpLokiClient}. */
 export interface HttpLokiClientOptions {
@@ -17,6 +29,8 @@ export interface HttpLokiClientOptions {
   readonly tenant?: string;
   /** Per-request timeout in ms. The default value is 30000. */
   readonly timeoutMs?: number;
+  /** The queue at Loki of queries that name none (see {@link LokiLane}). Default: none (Loki's tenant queue). */
+  readonly lane?: LokiLane;
   /** Called after every request with its outcome and duration, for metrics. Default: none. */
   readonly onRequest?: (outcome: 'ok' | 'error', seconds: number) => void;
 }
@@ -61,7 +75,8 @@ export class HttpLokiClient implements LokiClient {
         limit: String(p.limit),
         direction: p.direction,
       },
-      p.signal
+      p.signal,
+      p.lane
     )) as StreamsResponse;
     if (body.data?.resultType !== 'streams')
       throw new UpstreamError('loki', 'Loki answered a log query without streams', false);
@@ -81,7 +96,8 @@ export class HttpLokiClient implements LokiClient {
     const body = (await this.get(
       '/loki/api/v1/query_range',
       { query: p.query, start: String(p.start), end: String(p.end), step: String(p.step) },
-      p.signal
+      p.signal,
+      p.lane
     )) as MatrixResponse;
     if (body.data?.resultType !== 'matrix')
       throw new UpstreamError('loki', 'Loki answered a metric query without a matrix', false);
@@ -95,7 +111,8 @@ export class HttpLokiClient implements LokiClient {
     const body = (await this.get(
       '/loki/api/v1/query',
       { query: p.query, time: String(p.time) },
-      p.signal
+      p.signal,
+      p.lane
     )) as VectorResponse;
     if (body.data?.resultType !== 'vector')
       throw new UpstreamError('loki', 'Loki answered an instant query without a vector', false);
@@ -118,13 +135,20 @@ export class HttpLokiClient implements LokiClient {
     }
   }
 
-  private headers(): Record<string, string> {
+  private headers(lane?: LokiLane): Record<string, string> {
     const h: Record<string, string> = { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' };
     if (this.options.tenant) h['X-Scope-OrgID'] = this.options.tenant;
+    const queue = lane ?? this.options.lane;
+    if (queue) h[LOKI_ACTOR_PATH_HEADER] = `${ACTOR}|${queue}`;
     return h;
   }
 
-  private async get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
+  private async get(
+    path: string,
+    params: Record<string, string>,
+    signal?: AbortSignal,
+    lane?: LokiLane
+  ): Promise<unknown> {
     const started = process.hrtime.bigint();
     const done = (outcome: 'ok' | 'error') =>
       this.options.onRequest?.(outcome, Number(process.hrtime.bigint() - started) / 1e9);
@@ -132,7 +156,7 @@ export class HttpLokiClient implements LokiClient {
     try {
       res = await httpGet(
         new URL(`${this.base}${path}?${new URLSearchParams(params)}`),
-        this.headers(),
+        this.headers(lane),
         withTimeout(signal, this.options.timeoutMs ?? 30_000)
       );
     } catch (error) {

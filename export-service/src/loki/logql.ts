@@ -87,3 +87,30 @@ export function buildCountQuery(logQuery: string, byField: string | undefined, r
   const range = ms % 1000n === 0n ? `${ms / 1000n}s` : `${ms}ms`;
   return `sum${byField ? ` by (${byField})` : ''} (count_over_time(${logQuery} [${range}]))`;
 }
+
+/** A structured-metadata or label name the service writes into LogQL itself (never user input). */
+function checkFieldName(field: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) throw new InvalidFieldError(field);
+}
+
+/**
+ * A log query for sampling the values of `field`: the events of `logQuery`, each answered with that one field only
+ * (`keep`; an event without it comes back without any), so a page of a few thousand is small for Loki to send and
+ * for the service to read. No filter on the field: without a filter Loki's frontend reads a limited query newest
+ * split first and stops when it has enough, where a filter makes it read every split at once.
+ */
+export function buildFieldSampleQuery(logQuery: string, field: string): string {
+  checkFieldName(field);
+  return `${logQuery} | keep ${field}`;
+}
+
+/**
+ * `logQuery` narrowed to the events whose `field` is one of `values` (at least one): `| f="a" or f="b"`. Equality
+ * matchers joined by `or`, not a regexp alternation: Loki 3.7 turns some label-filter regexps into substring
+ * matches (see `pipelineRegexp` in the double), equality is always exact. Every value is escaped.
+ */
+export function withFieldValues(logQuery: string, field: string, values: readonly string[]): string {
+  checkFieldName(field);
+  if (values.length === 0) throw new RangeError('at least one value is needed');
+  return `${logQuery} | ${values.map((v) => `${field}=${quoteLogQL(v)}`).join(' or ')}`;
+}

@@ -1,5 +1,11 @@
 import { DEFAULT_MAX_QUERY_LENGTH_NS, parseLokiDuration } from './query-limits';
-import { stepWindows, windowsBackward, windowsForward, type TimeWindow } from './time-windows';
+import {
+  stepWindows,
+  windowsBackward,
+  windowsForward,
+  windowsGrowingBackward,
+  type TimeWindow,
+} from './time-windows';
 
 const H = 3_600_000_000_000n;
 const S = 1_000_000_000n;
@@ -15,6 +21,26 @@ function expectTiling(windows: readonly TimeWindow[], start: bigint, end: bigint
     if (i > 0) expect(w.start).toBe(sorted[i - 1]!.end);
   }
 }
+
+describe('windowsGrowingBackward', () => {
+  it('cuts a range newest first from an hour on, each window three times all before it, within max_query_length', () => {
+    const end = T0 + 60n * 24n * H;
+    const windows = windowsGrowingBackward(T0, end, DEFAULT_MAX_QUERY_LENGTH_NS);
+    expectTiling(windows, T0, end, DEFAULT_MAX_QUERY_LENGTH_NS);
+    expect(windows.map((w) => (w.end - w.start) / H)).toEqual([1n, 3n, 12n, 48n, 192n, 721n, 463n]);
+    expect(windows[0]).toEqual({ start: end - H, end });
+    expect(windowsGrowingBackward(T0, T0 + 30n * 60n * S, 0n)).toEqual([
+      { start: T0, end: T0 + 30n * 60n * S },
+    ]);
+    expect(windowsGrowingBackward(T0, T0 + 24n * H, 0n).map((w) => (w.end - w.start) / H)).toEqual([
+      1n,
+      3n,
+      12n,
+      8n,
+    ]);
+    expect(windowsGrowingBackward(T0, T0, H)).toEqual([]);
+  });
+});
 
 describe('windowsForward and windowsBackward', () => {
   it('cut a 366-day range into consecutive windows of at most 721h, oldest or newest first', () => {

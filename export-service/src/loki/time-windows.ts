@@ -32,6 +32,32 @@ export function windowsBackward(start: bigint, end: bigint, maxLengthNs: bigint)
   return out;
 }
 
+/** The first window of {@link windowsGrowingBackward}: an hour. */
+const FIRST_WINDOW_NS = 3_600_000_000_000n;
+
+/**
+ * [start, end) cut into consecutive windows newest first, the newest an hour long and each next one three times
+ * as long as all before it together (1 h, then 3 h, 12 h, 48 h, ...), none longer than `maxLengthNs` (0n: no limit).
+ *
+ * For a page of the newest events. Loki's query frontend splits a log query with a filter into hour-long
+ * sub-queries and runs them all at once, each reading up to the page's limit, though the newest hour usually fills
+ * the page: measured on Loki 3.7.6 over 500,000 events of 24 hours, a filtered page of 100 took 0.6 to 8 s over 24
+ * hours and 0.05 to 0.3 s over its newest hour. Asking the newest hour first, then growing, bounds that waste, and a
+ * page that must look further back asks a few more requests for about the same work.
+ */
+export function windowsGrowingBackward(start: bigint, end: bigint, maxLengthNs: bigint): TimeWindow[] {
+  const out: TimeWindow[] = [];
+  let next = FIRST_WINDOW_NS;
+  for (let to = end; to > start;) {
+    const length = maxLengthNs > 0n && next > maxLengthNs ? maxLengthNs : next;
+    const from = to - length > start ? to - length : start;
+    out.push({ start: from, end: to });
+    next = (end - from) * 3n;
+    to = from;
+  }
+  return out;
+}
+
 /** The first and last evaluation times of a metric query, both inclusive, ns since the epoch. */
 export interface StepWindow {
   readonly first: bigint;

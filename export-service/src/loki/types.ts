@@ -1,3 +1,11 @@
+/**
+ * Which of the service's queues at Loki a query waits in (sent as `X-Loki-Actor-Path: auditlens|<lane>`). Loki's
+ * query scheduler takes sub-queries from the queues of one tenant in turn, so a page's rows are not stuck behind
+ * the dozens of sub-queries of a chart's counts or an export's reads. `rows`: lists and facet samples (small,
+ * someone waits for them); `counts`: facet counts and charts; `exports`: export reads.
+ */
+export type LokiLane = 'rows' | 'counts' | 'exports';
+
 /** One log entry as read from Loki's `query_range` (streams result). */
 export interface LokiEntry {
   /** Nanoseconds since the epoch. */
@@ -21,6 +29,8 @@ export interface LogQueryParams {
   readonly limit: number;
   readonly direction: 'forward' | 'backward';
   readonly signal?: AbortSignal;
+  /** The queue at Loki; default: the client's own. */
+  readonly lane?: LokiLane;
 }
 
 /** One series of a metric query (`query_range` returning a matrix). */
@@ -38,6 +48,8 @@ export interface MetricQueryParams {
   /** Step in seconds. */
   readonly step: number;
   readonly signal?: AbortSignal;
+  /** The queue at Loki; default: the client's own. */
+  readonly lane?: LokiLane;
 }
 
 /** Parameters of an instant metric query (`/loki/api/v1/query`). */
@@ -46,6 +58,8 @@ export interface InstantQueryParams {
   /** Evaluation time, ns since the epoch; a range `[d]` covers (time - d, time]. */
   readonly time: bigint;
   readonly signal?: AbortSignal;
+  /** The queue at Loki; default: the client's own. */
+  readonly lane?: LokiLane;
 }
 
 /**

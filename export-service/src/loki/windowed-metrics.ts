@@ -1,5 +1,5 @@
 import { stepWindows, windowsForward } from './time-windows';
-import type { LokiClient, LokiSeries } from './types';
+import type { LokiClient, LokiLane, LokiSeries } from './types';
 
 const S = 1_000_000_000n;
 const MS = 1_000_000n;
@@ -16,6 +16,8 @@ export interface WindowedMetricQuery {
   /** Loki's `max_query_length` in ns; 0n for none. */
   readonly maxQueryLengthNs: bigint;
   readonly signal?: AbortSignal;
+  /** The queue at Loki. Default: the client's own. */
+  readonly lane?: LokiLane;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function queryMetricsInWindows(
       end: w.last,
       step: q.stepSeconds,
       signal: q.signal,
+      lane: q.lane,
     });
     for (const s of series) {
       const key = seriesKey(s.metric);
@@ -60,6 +63,8 @@ export interface WindowedTotal {
   /** Loki's `max_query_length` in ns; 0n for none. */
   readonly maxQueryLengthNs: bigint;
   readonly signal?: AbortSignal;
+  /** The queue at Loki. Default: the client's own. */
+  readonly lane?: LokiLane;
 }
 
 /**
@@ -74,7 +79,12 @@ export async function totalsInWindows(
   const totals = new Map<string, { metric: LokiSeries['metric']; total: number }>();
   for (const w of windowsForward(q.start, q.end, q.maxQueryLengthNs)) {
     const rangeMs = (w.end - w.start + MS - 1n) / MS;
-    const series = await client.queryInstant({ query: q.query(rangeMs), time: w.end - 1n, signal: q.signal });
+    const series = await client.queryInstant({
+      query: q.query(rangeMs),
+      time: w.end - 1n,
+      signal: q.signal,
+      lane: q.lane,
+    });
     for (const s of series) {
       const key = seriesKey(s.metric);
       const into = totals.get(key) ?? { metric: s.metric, total: 0 };

@@ -153,6 +153,7 @@ export function publicJob(job: StoredJob): ExportJob {
     timezone: job.timezone,
     status: job.status,
     rows: job.rows,
+    estimatedRows: job.estimatedRows ?? null,
     bytes: job.bytes,
     error: job.error,
     createdAt: job.createdAt,

@@ -52,7 +52,7 @@ export function createLogsRouter(deps: {
 
   router.get('/:slug/facets', async (req, res) => {
     const { logType, query, range, filters } = readRequest(req.params.slug, req.query, facetsQuery);
-    res.json(await deps.reader.facets(logType, range, query.field, filters));
+    res.json(await deps.reader.facets(logType, range, query.field, filters, query.mode));
   });
 
   router.get('/:slug/stats', async (req, res) => {

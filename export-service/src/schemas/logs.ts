@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATS_SPLITS } from '@auditlens/contract';
+import { FACET_MODES, STATS_SPLITS } from '@auditlens/contract';
 import { timeInput } from './time-range';
 
 /** Query of `GET /api/v1/logs/:slug`; the remaining keys are the log type's filters. */
@@ -13,6 +13,7 @@ export const logsQuery = z.looseObject({
 /** Query of `GET /api/v1/logs/:slug/facets`. */
 export const facetsQuery = z.looseObject({
   field: z.string().min(1, 'is required'),
+  mode: z.enum(FACET_MODES).default('exact'),
   from: timeInput.optional(),
   to: timeInput.optional(),
 });

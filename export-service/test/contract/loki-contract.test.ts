@@ -360,6 +360,101 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
     expect(values.data).toEqual(expect.arrayContaining(['access', 'activity', 'webhook_failure']));
   });
 
+  it('keeps only the fields a keep stage names, stream labels included; events without them keep none', async () => {
+    const r = (await query({ query: `${sel}} | keep audit_portal`, direction: 'forward', ...range })).json();
+    expect(r.data.result).toHaveLength(1);
+    expect(r.data.result[0]!.stream).toEqual({});
+    const portal = (p: string) => ({ structuredMetadata: { audit_portal: p } });
+    // e1, the activity event, the webhook failure (neither has a portal), the three at `same`, e3.
+    expect(r.data.result[0]!.values.map((v) => v[2])).toEqual([
+      portal('agent'),
+      {},
+      {},
+      portal('customer'),
+      portal('customer'),
+      portal('customer'),
+      portal('customer'),
+    ]);
+  });
+
+  it('joins label filters with or, each an exact match', async () => {
+    const r = (
+      await query({
+        query: `${sel}, audit_log_type="access"} | audit_event_id="e1" or audit_event_id="e2-1" or audit_event_id="e"`,
+        direction: 'forward',
+        ...range,
+      })
+    ).json();
+    expect(ids(r.data.result)).toEqual(['e1', 'e2-1']);
+    const nested = (
+      await query({
+        query: `${sel}} | (user_name="jane" or user_name="bob") and audit_brand="Acme"`,
+        direction: 'forward',
+        ...range,
+      })
+    ).json();
+    expect(ids(nested.data.result)).toEqual(['e1', 'e2-0', 'e2-1', 'e2-2']);
+  });
+
+  it('answers a query sent with an actor path, the queue it waits in at the scheduler', async () => {
+    const res = await fetch(
+      `${url}/loki/api/v1/query_range?${new URLSearchParams({ query: `${sel}, audit_log_type="access"}`, direction: 'forward', ...range })}`,
+      { headers: { ...CATEGORIZE, 'X-Loki-Actor-Path': 'auditlens|rows' } }
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { result: Stream[] } };
+    expect(ids(body.data.result)).toEqual(['e1', 'e2-0', 'e2-1', 'e2-2', 'e3']);
+  });
+
+  it('refuses a metric query answering more than max_query_series (500) series, topk or not', async () => {
+    const many = `${RUN}-many`;
+    const at = base + 40n * S;
+    const records = Array.from({ length: 501 }, (_, i) => ({
+      timeUnixNano: String(at + BigInt(i)),
+      body: { stringValue: `login ${i}` },
+      attributes: attrs({ 'user.name': `user${i}`, 'audit.event_id': `m${i}` }),
+    }));
+    const push = await fetch(`${url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            resource: {
+              attributes: attrs({
+                'service.name': 'helpdesk',
+                'audit.log_type': 'access',
+                'deployment.environment.name': many,
+              }),
+            },
+            scopeLogs: [{ logRecords: records }],
+          },
+        ],
+      }),
+    });
+    expect(push.status).toBe(204);
+    const count = (pipeline: string, wrap = (q: string) => q) =>
+      fetch(
+        `${url}/loki/api/v1/query?${new URLSearchParams({
+          query: wrap(
+            `sum by (user_name) (count_over_time({deployment_environment_name="${many}"}${pipeline} [1m]))`
+          ),
+          time: String(at + S),
+        })}`
+      );
+    const message =
+      'maximum number of series (500) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()';
+    const over = await count('');
+    expect(over.status).toBe(400);
+    expect((await over.text()).trim()).toBe(message);
+    const topk = await count('', (q) => `topk(10, ${q})`);
+    expect(topk.status).toBe(400);
+    expect((await topk.text()).trim()).toBe(message);
+    const fits = await count(' | user_name!="user7"');
+    expect(fits.status).toBe(200);
+    expect(((await fits.json()) as { data: { result: unknown[] } }).data.result).toHaveLength(500);
+  });
+
   describe('limits and time grids', () => {
     const access = `${sel}, audit_log_type="access"}`;
     // The seven access entries' times: e1, three at `same`, e3.

@@ -8,6 +8,7 @@ import {
   type ExportJob,
   type ExportListResponse,
   type ExportIntegrityResponse,
+  type FacetMode,
   type FacetsResponse,
   type IntegrityReport,
   type LogsResponse,
@@ -65,19 +66,24 @@ export class AuditLensApi {
     return this.get<LogsResponse>(`${PROXY_ROUTES.logs(logType)}`, params);
   }
 
-  /** Distinct values of a filter field with their counts, under the other `filters` (default none). */
+  /**
+   * Values of a filter field under the other `filters` (default none): exact counts, or with `mode` `suggest` the
+   * values of a sample of the newest events, answered at once.
+   */
   facets(
     logType: LogType,
     field: string,
     from: number,
     to: number,
-    filters: Readonly<Record<string, string>> = {}
+    filters: Readonly<Record<string, string>> = {},
+    mode: FacetMode = 'exact'
   ): Promise<FacetsResponse> {
     return this.get<FacetsResponse>(`${PROXY_ROUTES.logs(logType)}/facets`, {
       ...nonEmpty(filters),
       field,
       from: String(from),
       to: String(to),
+      mode,
     });
   }
 

@@ -1,5 +1,12 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { FacetCache, apiFacetCounts, facetAnswers, type FacetSource, type FacetValue } from './facets';
+import {
+  FacetCache,
+  apiFacetCounts,
+  apiFacetSuggestions,
+  facetAnswers,
+  type FacetSource,
+  type FacetValue,
+} from './facets';
 import type { AuditLensApi } from '../api/client';
 
 const QUERY = { logType: 'access' as const, field: 'user', from: 1000, to: 2000, filters: {} };
@@ -95,6 +102,27 @@ describe('apiFacetCounts', () => {
     expect(await source.values(q)).toEqual([{ value: 'jane', count: 2 }]);
     await source.values(q);
     expect(facets).toHaveBeenCalledTimes(1);
-    expect(facets).toHaveBeenCalledWith('access', 'user', 1000, 2000, { action: 'login_failed' });
+    expect(facets).toHaveBeenCalledWith('access', 'user', 1000, 2000, { action: 'login_failed' }, 'exact');
+  });
+});
+
+describe('apiFacetSuggestions', () => {
+  it("asks for the newest events' values and drops the sample's counts, which are not totals", async () => {
+    const facets = jest.fn(async () => ({
+      field: 'user',
+      values: [
+        { value: 'jane', count: 40 },
+        { value: 'bob', count: 3 },
+      ],
+      counts: 'sample' as const,
+      sampled: 43,
+      complete: false,
+    }));
+    const source = apiFacetSuggestions({ facets } as unknown as AuditLensApi);
+    expect(source.exact).toBe(false);
+    expect(await source.values(QUERY)).toEqual([{ value: 'jane' }, { value: 'bob' }]);
+    await source.values(QUERY);
+    expect(facets).toHaveBeenCalledTimes(1);
+    expect(facets).toHaveBeenCalledWith('access', 'user', 1000, 2000, {}, 'suggest');
   });
 });

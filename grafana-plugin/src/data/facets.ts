@@ -90,6 +90,29 @@ export function apiFacetCounts(api: AuditLensApi, cache = new FacetCache()): Fac
   return {
     exact: true,
     values: (q) =>
-      cache.get(q, async () => (await api.facets(q.logType, q.field, q.from, q.to, q.filters)).values),
+      cache.get(
+        q,
+        async () => (await api.facets(q.logType, q.field, q.from, q.to, q.filters, 'exact')).values
+      ),
+  };
+}
+
+/**
+ * Suggestions from the facets route's `mode=suggest`: the values among the newest events of the range, most
+ * frequent first, answered in well under a second where exact counts over a day can take seconds. Their counts
+ * are within the sample, not totals, so they are left out. Remembered for a minute (the service keeps its
+ * sample as long).
+ */
+export function apiFacetSuggestions(api: AuditLensApi, cache = new FacetCache(200, 60_000)): FacetSource {
+  return {
+    exact: false,
+    values: (q) =>
+      cache.get(q, async () =>
+        (await api.facets(q.logType, q.field, q.from, q.to, q.filters, 'suggest')).values.map(
+          ({ value }) => ({
+            value,
+          })
+        )
+      ),
   };
 }

@@ -1,6 +1,6 @@
 import { concat, defer, from, map, mergeMap, of, timer, type Observable } from 'rxjs';
 import type { DataFrame } from '@grafana/data';
-import type { ExportJob } from '@auditlens/contract';
+import type { ExportIntegrityResponse, ExportJob } from '@auditlens/contract';
 import { chartStep } from '../time/when';
 import { ALERT_SOURCE_LABELS } from '../constants';
 import type { GrafanaAlert } from '../api/alerting';
@@ -77,7 +77,8 @@ export function load(
       );
     case 'facets': {
       const facetQuery = { logType: request.logType, field: request.field, ...query };
-      return defer(() => facetAnswers(sources.facets, facetQuery)).pipe(
+      const facetSources = request.exactOnly ? sources.facets.filter((s) => s.exact) : sources.facets;
+      return defer(() => facetAnswers(facetSources, facetQuery)).pipe(
         map((answer) => ({
           series: [facetsFrame(request.field, answer.values.slice(0, request.limit), answer.exact)],
           done: answer.exact,
@@ -95,10 +96,45 @@ export function load(
   }
 }
 
+/** The verification summary of one export, with its id: a row of the `exportIntegrity` frame. */
+export type ExportIntegrityRow = ExportIntegrityResponse['exports'][string] & { readonly id: string };
+
+/** Columns of an export integrity frame. */
+export const EXPORT_INTEGRITY_COLUMNS: ReadonlyArray<keyof ExportIntegrityRow & string> = [
+  'id',
+  'status',
+  'verified',
+  'total',
+  'problemCount',
+  'sha256',
+];
+
+/** The summaries of the exports that have a manifest, asked only when one is done; none when that fails. */
+async function integrityOf(
+  sources: AuditDataSources,
+  jobs: readonly ExportJob[]
+): Promise<ExportIntegrityRow[]> {
+  if (!jobs.some((j) => j.status === 'done')) return [];
+  try {
+    return Object.entries(await sources.api.exportIntegrity()).map(([id, s]) => ({ id, ...s }));
+  } catch {
+    return []; // the column stays empty; the exports themselves are unaffected
+  }
+}
+
 function pollExports(sources: AuditDataSources, pollMs: number): Observable<Loaded> {
-  return defer(() => from(sources.api.exports())).pipe(
-    mergeMap((jobs) => {
-      const loaded = { series: [recordsFrame('exports', jobs, EXPORT_COLUMNS)], done: !jobs.some(inFlight) };
+  return defer(async () => {
+    const jobs = await sources.api.exports();
+    return { jobs, integrity: await integrityOf(sources, jobs) };
+  }).pipe(
+    mergeMap(({ jobs, integrity }) => {
+      const loaded = {
+        series: [
+          recordsFrame('exports', jobs, EXPORT_COLUMNS),
+          recordsFrame('exportIntegrity', integrity, EXPORT_INTEGRITY_COLUMNS),
+        ],
+        done: !jobs.some(inFlight),
+      };
       return loaded.done
         ? of(loaded)
         : concat(of(loaded), timer(pollMs).pipe(mergeMap(() => pollExports(sources, pollMs))));

@@ -11,7 +11,14 @@ export type AuditRequest =
   /** Events over time, one time series per action or outcome, a bucket per step (zeros included). */
   | { readonly kind: 'counts'; readonly logType: LogType; readonly by: StatsSplit }
   /** The values of one filter field with their counts, most frequent first. */
-  | { readonly kind: 'facets'; readonly logType: LogType; readonly field: string; readonly limit?: number }
+  | {
+      readonly kind: 'facets';
+      readonly logType: LogType;
+      readonly field: string;
+      readonly limit?: number;
+      /** Only sources with exact counts: a ranked list must not show a sample's order first. */
+      readonly exactOnly?: boolean;
+    }
   /** AuditLens's alert rules firing now, from Grafana's alerting API. */
   | { readonly kind: 'firingAlerts' }
   /** The user's exports, asked again every `pollMs` while one is still on its way. */

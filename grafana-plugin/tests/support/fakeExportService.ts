@@ -12,6 +12,7 @@ import {
   type ExportIntegrityResponse,
   type ExportJob,
   type ExportRequest,
+  type FacetsResponse,
   type IntegrityReport,
   type LogType,
 } from '@auditlens/contract';
@@ -33,6 +34,8 @@ export interface ServiceResponse {
 }
 
 const f = lokiFieldName;
+/** Events in the service's facet sample (`SAMPLE_SIZE` in export-service `logs/log-reader.ts`). */
+const SUGGEST_SAMPLE = 2000;
 
 function event(
   logType: LogType,
@@ -153,7 +156,7 @@ export class FakeExportService {
     const to = Number(req.params['to'] ?? Date.now());
     const unknown = Object.keys(req.params).find(
       (k) =>
-        !['from', 'to', 'limit', 'cursor', 'field', 'by', 'step', TEXT_FILTER_KEY].includes(k) &&
+        !['from', 'to', 'limit', 'cursor', 'field', 'mode', 'by', 'step', TEXT_FILTER_KEY].includes(k) &&
         !FILTER_FIELDS[logType].some((ff) => ff.key === k)
     );
     if (unknown)
@@ -184,15 +187,23 @@ export class FakeExportService {
           status: 400,
           data: { error: 'invalid query', issues: [{ field: 'field', message: 'unknown' }] },
         };
+      // `mode=suggest` looks at the newest events only, as the service's sample does (facet-sample.ts).
+      const suggest = req.params['mode'] === 'suggest';
+      const looked = suggest
+        ? [...matching].sort((a, b) => Date.parse(b.time) - Date.parse(a.time)).slice(0, SUGGEST_SAMPLE)
+        : matching;
       const counts = new Map<string, number>();
-      for (const e of matching) {
+      for (const e of looked) {
         const v = e.fields[field.lokiField];
         if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
       }
       const values = [...counts]
         .map(([value, count]) => ({ value, count }))
         .sort((a, b) => b.count - a.count);
-      return { status: 200, data: { field: key, values } };
+      const data: FacetsResponse = suggest
+        ? { field: key, values, counts: 'sample', sampled: looked.length, complete: false }
+        : { field: key, values, counts: 'exact', complete: true };
+      return { status: 200, data };
     }
     if (sub === 'stats') {
       const by = req.params['by'] === 'outcome' ? 'outcome' : 'action';

@@ -80,7 +80,9 @@ describe('readInParallel', () => {
       ...RANGE,
       pageSize: 50,
       retry: fastRetry,
-      onPlan: (plan) => (windows = plan.windows),
+      onPlan: (plan) => {
+        windows = plan.windows;
+      },
       ...over,
     })) {
       pages.push(page);

@@ -45,8 +45,14 @@ export interface ParallelReadOptions {
    * stage: Loki serializes fewer fields and the reader parses fewer. Default: none.
    */
   readonly dropFields?: readonly string[];
-  /** Told the windows once they are planned, and how many entries the count query found. Default: none. */
-  readonly onPlan?: (plan: { readonly windows: readonly TimeWindow[]; readonly counted: number }) => void;
+  /**
+   * Told the windows once they are planned, and how many entries the count query found (-1: no count made);
+   * reading starts once it settles. Default: none.
+   */
+  readonly onPlan?: (plan: {
+    readonly windows: readonly TimeWindow[];
+    readonly counted: number;
+  }) => void | Promise<void>;
 }
 
 /**
@@ -70,7 +76,7 @@ export async function* readInParallel(client: LokiClient, o: ParallelReadOptions
     concurrency === 1
       ? { windows: windowsForward(o.start, o.end, maxLength), counted: -1 }
       : await planByCount(client, o, concurrency, pageSize, maxLength);
-  o.onPlan?.(plan);
+  await o.onPlan?.(plan);
   const { windows } = plan;
   if (windows.length === 0) return;
   const logQuery = withDrop(o.query, o.dropFields ?? []);

@@ -24,23 +24,40 @@ interface LineFilter {
   readonly value: string;
 }
 
+/**
+ * A label filter stage: one matcher, or two joined by `or` / `and` (also written `,` or a space), as the grammar
+ * nests them (`LabelFilter` in `@grafana/lezer-logql`; Loki's `pkg/logql/log/label_filter.go`, `BinaryLabelFilter`).
+ */
+export type LabelFilterExpr =
+  | { readonly kind: 'match'; readonly matcher: Matcher }
+  | { readonly kind: 'or' | 'and'; readonly left: LabelFilterExpr; readonly right: LabelFilterExpr };
+
 /** A parsed log query: stream selector and pipeline. */
 export interface LogQuery {
   readonly selector: readonly Matcher[];
-  readonly labelFilters: readonly Matcher[];
+  /** Every label filter stage; an entry passes when it passes all of them. */
+  readonly labelFilters: readonly LabelFilterExpr[];
   readonly lineFilters: readonly LineFilter[];
   /**
    * Labels and structured metadata removed from the answer by `| drop a, b`. The double applies them to the
    * answer only, wherever the stage stands: AuditLens never filters on a field it drops.
    */
   readonly dropped: readonly string[];
+  /**
+   * The only labels and structured metadata `| keep a, b` leaves in the answer, stream labels included
+   * (`KeepLabelsExpr`, Loki's `pkg/logql/log/keep_labels.go`); undefined without a keep stage. Applied to the answer
+   * only, as `dropped`.
+   */
+  readonly kept?: readonly string[];
 }
 
-/** A parsed `sum by (...) (count_over_time(<log query> [range]))`. */
+/** A parsed `sum by (...) (count_over_time(<log query> [range]))`, maybe inside `topk(k, ...)`. */
 export interface CountQuery {
   readonly by: readonly string[];
   readonly rangeNs: bigint;
   readonly inner: LogQuery;
+  /** `k` of an enclosing `topk`: only the k largest series of each evaluation are answered. */
+  readonly topk?: number;
 }
 
 /** A query the double rejects the way Loki does: HTTP 400 with a plain-text body. */
@@ -68,7 +85,12 @@ export function parseQuery(
   if (!expr) throw new LokiQueryError('parse error : empty query');
   const text = (n: SyntaxNode): string => query.slice(n.from, n.to);
   if (expr.name === 'LogExpr') return { kind: 'logs', logs: logQuery(expr, text) };
-  const agg = expr.getChild('VectorAggregationExpr');
+  let agg = expr.getChild('VectorAggregationExpr');
+  let topk: number | undefined;
+  if (agg?.getChild('VectorOp')?.getChild('Topk')) {
+    topk = Number(text(agg.getChild('Number')!));
+    agg = agg.getChild('MetricExpr')?.getChild('VectorAggregationExpr') ?? null;
+  }
   const range = agg?.getChild('MetricExpr')?.getChild('RangeAggregationExpr');
   if (
     !agg ||
@@ -83,14 +105,18 @@ export function parseQuery(
   const by = (agg.getChild('Grouping')?.getChild('Labels')?.getChildren('Identifier') ?? []).map(text);
   const logRange = range.getChild('LogRangeExpr')!;
   const duration = text(logRange.getChild('Range')!.getChild('Duration')!);
-  return { kind: 'count', count: { by, rangeNs: parseDuration(duration), inner: logQuery(logRange, text) } };
+  return {
+    kind: 'count',
+    count: { by, rangeNs: parseDuration(duration), inner: logQuery(logRange, text), topk },
+  };
 }
 
 function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
   const selector: Matcher[] = [];
-  const labelFilters: Matcher[] = [];
+  const labelFilters: LabelFilterExpr[] = [];
   const lineFilters: LineFilter[] = [];
   const dropped: string[] = [];
+  let kept: string[] | undefined;
   const walk = (n: SyntaxNode): void => {
     if (n.name === 'DropLabel') {
       if (n.getChild('Matcher'))
@@ -98,12 +124,19 @@ function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
       dropped.push(text(n.getChild('Identifier')!));
       return;
     }
-    if (n.name === 'KeepLabelsExpr') throw new LokiQueryError('the Loki double does not support keep');
+    if (n.name === 'KeepLabel') {
+      if (n.getChild('Matcher'))
+        throw new LokiQueryError('the Loki double supports only keep of whole labels');
+      (kept ??= []).push(text(n.getChild('Identifier')!));
+      return;
+    }
+    if (n.name === 'OffsetExpr') throw new LokiQueryError('the Loki double does not support offset');
+    if (n.name === 'LabelFilter') {
+      labelFilters.push(labelFilter(n, text));
+      return;
+    }
     if (n.name === 'Matcher') {
-      const m = matcher(n, text);
-      let p = n.parent;
-      while (p && p.name !== 'Selector' && p.name !== 'LabelFilter') p = p.parent;
-      (p?.name === 'Selector' ? selector : labelFilters).push(m);
+      selector.push(matcher(n, text));
       return;
     }
     if (n.name === 'LineFilter') {
@@ -115,7 +148,34 @@ function logQuery(node: SyntaxNode, text: (n: SyntaxNode) => string): LogQuery {
   };
   walk(node);
   if (!selector.some((m) => !emptyCompatible(m))) throw new LokiQueryError(EMPTY_COMPATIBLE);
-  return { selector, labelFilters, lineFilters, dropped };
+  return { selector, labelFilters, lineFilters, dropped, kept };
+}
+
+/** One label filter stage as the grammar nests it: a matcher, parentheses, or two filters joined by or / and. */
+function labelFilter(n: SyntaxNode, text: (n: SyntaxNode) => string): LabelFilterExpr {
+  const parts = n.getChildren('LabelFilter');
+  if (parts.length === 2) {
+    return {
+      kind: n.getChild('Or') ? 'or' : 'and',
+      left: labelFilter(parts[0]!, text),
+      right: labelFilter(parts[1]!, text),
+    };
+  }
+  if (parts.length === 1) return labelFilter(parts[0]!, text);
+  const m = n.getChild('Matcher');
+  if (!m) throw new LokiQueryError('the Loki double supports only string label filters');
+  return { kind: 'match', matcher: matcher(m, text) };
+}
+
+function passes(f: LabelFilterExpr, e: StoredEntry): boolean {
+  switch (f.kind) {
+    case 'match':
+      return matches(f.matcher, e.metadata[f.matcher.name] ?? e.labels[f.matcher.name], true);
+    case 'or':
+      return passes(f.left, e) || passes(f.right, e);
+    case 'and':
+      return passes(f.left, e) && passes(f.right, e);
+  }
 }
 
 function matcher(n: SyntaxNode, text: (n: SyntaxNode) => string): Matcher {
@@ -177,7 +237,7 @@ function pipelineRegexp(pattern: string): RegExp {
 /** True when the entry passes the selector and every pipeline stage. */
 export function entryMatches(q: LogQuery, e: StoredEntry): boolean {
   if (!q.selector.every((m) => matches(m, e.labels[m.name]))) return false;
-  if (!q.labelFilters.every((m) => matches(m, e.metadata[m.name] ?? e.labels[m.name], true))) return false;
+  if (!q.labelFilters.every((f) => passes(f, e))) return false;
   return q.lineFilters.every((f) => {
     switch (f.op) {
       case '|=':

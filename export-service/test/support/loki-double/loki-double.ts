@@ -35,6 +35,8 @@ export interface LokiDoubleOptions {
   readonly maxQueryLengthNs?: bigint;
   /** Largest answer that reaches the client (Loki's gRPC message limit). The default value is 4 MiB. */
   readonly grpcMaxMessageBytes?: number;
+  /** Loki's `max_query_series`: most series a metric query may answer. The default value is 500, Loki's default. */
+  readonly maxQuerySeries?: number;
 }
 
 const INDEXED_RESOURCE_ATTRIBUTES = new Set([
@@ -85,8 +87,10 @@ interface OtlpRequest {
  * Loki runs (neither `LOKI_BIN` nor `LOKI_URL` set). It follows the behaviour recorded in
  * shared/fixtures/loki (OTLP mapping, categorize-labels encoding, start inclusive / end exclusive, default
  * direction backward, push order kept within a timestamp, 400s with plain-text bodies) for the query shapes
- * AuditLens uses, and Loki's query limits (`max_query_length`, 11,000 points per series, the step grid of
- * metric queries; see `query-limits.ts`). Listens on 127.0.0.1 only.
+ * AuditLens uses (label filters joined by `or`, `drop` and `keep` stages, `sum by` counts, `topk`), and Loki's
+ * query limits (`max_query_length`, 11,000 points per series, the step grid of metric queries, see
+ * `query-limits.ts`; `max_query_series`). It has no query scheduler: the `X-Loki-Actor-Path` header, the queue a
+ * query waits in at Loki, is accepted and recorded with each query, and changes nothing. Listens on 127.0.0.1 only.
  */
 export class LokiDouble {
   private readonly entries: StoredEntry[] = [];
@@ -96,13 +100,14 @@ export class LokiDouble {
   private readonly server: Server;
   private failures: Array<{ status: number } | 'hang'> = [];
   private readonly hanging: ServerResponse[] = [];
-  /** Query strings of every `query_range` request, in order (for tests to inspect). */
+  /** Every `query_range` and `query` request with its parameters and headers, in order (for tests to inspect). */
   readonly queries: Array<{ query: string; params: URLSearchParams; headers: IncomingMessage['headers'] }> =
     [];
 
   private constructor(
     private readonly maxQueryLengthNs: bigint,
-    private readonly grpcMaxMessageBytes: number
+    private readonly grpcMaxMessageBytes: number,
+    private readonly maxQuerySeries: number
   ) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -111,7 +116,8 @@ export class LokiDouble {
   static async start(options: LokiDoubleOptions = {}): Promise<LokiDouble> {
     const loki = new LokiDouble(
       options.maxQueryLengthNs ?? DEFAULT_MAX_QUERY_LENGTH_NS,
-      options.grpcMaxMessageBytes ?? 4 * 1024 * 1024
+      options.grpcMaxMessageBytes ?? 4 * 1024 * 1024,
+      options.maxQuerySeries ?? 500
     );
     await new Promise<void>((resolve) => loki.server.listen(0, '127.0.0.1', resolve));
     return loki;
@@ -266,13 +272,16 @@ export class LokiDouble {
       const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
       const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
       for (let t = grid.start; t <= grid.end; t += stepNs) {
-        for (const c of countAt(parsed.count, matching, t)) {
+        const counts = countAt(parsed.count, matching, t);
+        checkSeriesLimit(counts.length, this.maxQuerySeries);
+        for (const c of topOf(parsed.count, counts)) {
           const key = JSON.stringify(c.metric);
           const s = series.get(key) ?? { metric: c.metric, values: [] };
           s.values.push([seconds(t), String(c.n)]);
           series.set(key, s);
         }
       }
+      checkSeriesLimit(series.size, this.maxQuerySeries);
       return json(res, 200, {
         status: 'success',
         data: { resultType: 'matrix', result: [...series.values()], stats: {} },
@@ -287,14 +296,15 @@ export class LokiDouble {
       'categorize-labels'
     );
     const dropped = new Set(parsed.logs.dropped);
-    if (categorize && dropped.size === 0) return this.answerCategorized(res, positions);
-    const page = positions.map((i) => withoutFields(this.entries[i]!, dropped));
+    const kept = parsed.logs.kept && new Set(parsed.logs.kept);
+    if (categorize && dropped.size === 0 && !kept) return this.answerCategorized(res, positions);
+    const page = positions.map((i) => withoutFields(this.entries[i]!, dropped, kept));
     if (categorize) {
       const streams = new Map<string, { stream: Readonly<Record<string, string>>; values: unknown[] }>();
       for (const e of page) {
         const key = streamKey(e.labels);
         const s = streams.get(key) ?? { stream: e.labels, values: [] };
-        s.values.push([String(e.ts), e.line, { structuredMetadata: e.metadata }]);
+        s.values.push([String(e.ts), e.line, categorized(e.metadata)]);
         streams.set(key, s);
       }
       const answer = JSON.stringify({
@@ -334,7 +344,9 @@ export class LokiDouble {
       throw new LokiQueryError('the Loki double answers only metric queries at /loki/api/v1/query');
     this.sortOnce();
     const matching = this.entries.filter((e) => entryMatches(parsed.count.inner, e));
-    const result = countAt(parsed.count, matching, time).map((c) => ({
+    const counts = countAt(parsed.count, matching, time);
+    checkSeriesLimit(counts.length, this.maxQuerySeries);
+    const result = topOf(parsed.count, counts).map((c) => ({
       metric: c.metric,
       value: [seconds(time), String(c.n)],
     }));
@@ -392,9 +404,7 @@ export class LokiDouble {
   private wireFormat(): Wire {
     this.sortOnce();
     if (this.wire) return this.wire;
-    const values = this.entries.map((e) =>
-      JSON.stringify([String(e.ts), e.line, { structuredMetadata: e.metadata }])
-    );
+    const values = this.entries.map((e) => JSON.stringify([String(e.ts), e.line, categorized(e.metadata)]));
     const starts = new Float64Array(values.length + 1);
     for (let i = 0; i < values.length; i++) starts[i + 1] = starts[i]! + Buffer.byteLength(values[i]!) + 1;
     const bytes = Buffer.allocUnsafe(starts[values.length]!);
@@ -477,6 +487,11 @@ function countAt(
   return [...counts.values()];
 }
 
+/** The k largest counts of an evaluation under `topk(k, ...)`, all of them otherwise. */
+function topOf<C extends { n: number }>(count: CountQuery, counts: C[]): C[] {
+  return count.topk === undefined ? counts : [...counts].sort((a, b) => b.n - a.n).slice(0, count.topk);
+}
+
 /** Index of the first entry later than `ts` in entries sorted by time. */
 function firstAfter(entries: readonly StoredEntry[], ts: bigint): number {
   let lo = 0;
@@ -494,12 +509,38 @@ function seconds(t: bigint): number {
   return Number(t / 1_000_000n) / 1000;
 }
 
-/** The entry without the labels and metadata a `| drop` stage removes. */
-function withoutFields(e: StoredEntry, dropped: ReadonlySet<string>): StoredEntry {
-  if (dropped.size === 0) return e;
+/**
+ * The third element of a value in the categorize-labels encoding: `{}` for an entry without structured metadata
+ * (Loki omits the empty `structuredMetadata`, `pkg/util/marshal/query.go`), `{structuredMetadata: {...}}` otherwise.
+ */
+function categorized(metadata: Readonly<Record<string, string>>): object {
+  return Object.keys(metadata).length === 0 ? {} : { structuredMetadata: metadata };
+}
+
+/** The entry without the labels and metadata a `| drop` stage removes or a `| keep` stage does not name. */
+function withoutFields(
+  e: StoredEntry,
+  dropped: ReadonlySet<string>,
+  kept: ReadonlySet<string> | undefined
+): StoredEntry {
+  if (dropped.size === 0 && !kept) return e;
   const keep = (o: Readonly<Record<string, string>>) =>
-    Object.fromEntries(Object.entries(o).filter(([k]) => !dropped.has(k)));
+    Object.fromEntries(Object.entries(o).filter(([k]) => !dropped.has(k) && (!kept || kept.has(k))));
   return { ...e, labels: keep(e.labels), metadata: keep(e.metadata) };
+}
+
+/**
+ * A metric query answering more than `max_query_series` series is refused with a 400, whatever the query
+ * (`JoinSampleVector` in Loki's `pkg/logql/engine.go` for the querier, `seriesLimiter` in
+ * `pkg/querier/queryrange/limits.go` for the frontend; the message is `NewSeriesLimitError` of
+ * `pkg/logqlmodel/error.go`). `topk` does not help: the inner `sum by` is what is counted.
+ */
+function checkSeriesLimit(series: number, max: number): void {
+  if (series > max) {
+    throw new LokiQueryError(
+      `maximum number of series (${max}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()`
+    );
+  }
 }
 
 const streamKeys = new WeakMap<object, string>();

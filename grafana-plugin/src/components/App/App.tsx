@@ -5,7 +5,7 @@ import { APP_BASE_PATH, LOG_TYPES } from '@auditlens/contract';
 import { ApiProvider } from '../../api/ApiContext';
 import { AuditLensApi } from '../../api/client';
 import { GrafanaAlerting } from '../../api/alerting';
-import { apiFacetCounts } from '../../data/facets';
+import { apiFacetCounts, apiFacetSuggestions } from '../../data/facets';
 import type { AuditDataSources } from '../../data/requests';
 import { appPermissions } from '../../permissions';
 import { ROUTES, prefixRoute } from '../../constants';
@@ -38,5 +38,5 @@ export function App(props: AppRootProps & { api?: AuditLensApi }): React.JSX.Ele
 
 /** The sources every runner of the app reads from; the facet counts are cached for the app's lifetime. */
 function dataSources(api: AuditLensApi): AuditDataSources {
-  return { api, alerting: new GrafanaAlerting(), facets: [apiFacetCounts(api)] };
+  return { api, alerting: new GrafanaAlerting(), facets: [apiFacetSuggestions(api), apiFacetCounts(api)] };
 }

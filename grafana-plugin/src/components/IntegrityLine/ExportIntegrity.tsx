@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 import { Badge, TextLink, type BadgeColor } from '@grafana/ui';
 import type { ExportIntegrityResponse, ExportJob, IntegrityStatus } from '@auditlens/contract';
 import { useApi } from '../../api/ApiContext';
@@ -12,28 +12,6 @@ const LABEL: Record<IntegrityStatus, { text: string; color: BadgeColor }> = {
   problems: { text: 'problems', color: 'red' },
   empty: { text: 'no records', color: 'blue' },
 };
-
-/** The verification summaries of the user's exports, loaded again when an export is done. */
-export function useExportIntegrity(jobs: readonly ExportJob[] | null): Summaries {
-  const api = useApi();
-  const [summaries, setSummaries] = useState<Summaries>({});
-  const done = (jobs ?? [])
-    .filter((j) => j.status === 'done')
-    .map((j) => j.id)
-    .join(',');
-  useEffect(() => {
-    if (!done) return;
-    let current = true;
-    api.exportIntegrity().then(
-      (s) => current && setSummaries(s),
-      () => undefined // the column stays empty; the export itself is unaffected
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, done]);
-  return summaries;
-}
 
 /** An export's verification in "My exports": what was found in its range, and its signed manifest. */
 export function ExportIntegrity({

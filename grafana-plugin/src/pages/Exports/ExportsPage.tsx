@@ -8,9 +8,9 @@ import { SceneObjectBase, type SceneComponentProps, type SceneObjectState } from
 import { useApi } from '../../api/ApiContext';
 import { errorMessage } from '../../api/errorMessage';
 import type { AuditQueryRunner } from '../../data/AuditQueryRunner';
-import { inFlight } from '../../data/load';
+import { inFlight, type ExportIntegrityRow } from '../../data/load';
 import { recordsOf } from '../../data/frames/records';
-import { ExportIntegrity, useExportIntegrity } from '../../components/IntegrityLine/ExportIntegrity';
+import { ExportIntegrity } from '../../components/IntegrityLine/ExportIntegrity';
 import { formatWhen } from '../../time/when';
 import { testIds } from '../../testIds';
 import { headerRules, tableRules } from '../../styles/table';
@@ -70,7 +70,9 @@ export function ExportsPage({ model }: SceneComponentProps<ExportsScene>): React
   const error = data?.state === LoadingState.Error ? (data.errors?.[0]?.message ?? '') : null;
   const jobs = data && !error && data.series.length > 0 ? recordsOf<ExportJob>(data.series[0]) : null;
   const timeZone = config.bootData.user.timezone || 'browser';
-  const integrity = useExportIntegrity(jobs);
+  const integrity = new Map(
+    (data && !error ? recordsOf<ExportIntegrityRow>(data.series[1]) : []).map((s) => [s.id, s])
+  );
   const [resendError, setResendError] = useState<string | null>(null);
   const runner = model.state.$data;
   const resend = useCallback(
@@ -160,7 +162,7 @@ export function ExportsPage({ model }: SceneComponentProps<ExportsScene>): React
                   ) : null}
                 </td>
                 <td>
-                  <ExportIntegrity job={job} summary={integrity[job.id]} />
+                  <ExportIntegrity job={job} summary={integrity.get(job.id)} />
                 </td>
               </tr>
             ))}

@@ -54,7 +54,7 @@ export function overviewScene(
               field: FILTER_FIELDS[logType].find((f) => f.key === top.field)!,
               filters: top.filters,
               $data: new AuditQueryRunner({
-                request: { kind: 'facets', logType, field: top.field, limit: TOP_LIMIT },
+                request: { kind: 'facets', logType, field: top.field, limit: TOP_LIMIT, exactOnly: true },
                 filters: top.filters,
                 sources,
               }),
