@@ -1,4 +1,4 @@
-import { concat, defer, from, map, mergeMap, of, timer, type Observable } from 'rxjs';
+import { concat, defer, map, mergeMap, of, timer, type Observable } from 'rxjs';
 import type { DataFrame } from '@grafana/data';
 import type { ExportIntegrityResponse, ExportJob } from '@auditlens/contract';
 import { chartStep } from '../time/when';
