@@ -299,10 +299,22 @@ describe('docker-compose.yml `ha` profile', () => {
     for (const r of replicas) {
       expect(r.build).toEqual(single.build);
       expect(r.healthcheck).toEqual(single.healthcheck);
-      const { DATA_DIR, DATABASE_URL, EXPORT_FILES_DIR, ...rest } = r.environment!;
+      const {
+        DATA_DIR,
+        DATABASE_URL,
+        EXPORT_FILES_DIR,
+        INTEGRITY_SIGNING_KEY_FILE,
+        INTEGRITY_SIGNING_KEY_CREATE,
+        ...rest
+      } = r.environment!;
       const { DATA_DIR: _single, ...singleRest } = single.environment!;
       expect(rest).toEqual(singleRest);
       expect(DATA_DIR).not.toBe(EXPORT_FILES_DIR);
+      // One manifest signing key for both, on the shared volume, made by whichever replica starts first.
+      expect(INTEGRITY_SIGNING_KEY_CREATE).toBe('true');
+      expect(
+        INTEGRITY_SIGNING_KEY_FILE!.startsWith(`${EXPORT_FILES_DIR!.split('/').slice(0, 2).join('/')}/`)
+      ).toBe(true);
       // The database of the postgres service, as its user.
       const pg = services['postgres']!.environment!;
       const url = new URL(DATABASE_URL!.replace('${POSTGRES_PASSWORD:-}', 'password'));

@@ -12,6 +12,7 @@ import {
   type AlertmanagerServer,
   type LokiServer,
   SmtpInbox,
+  waitForValue,
 } from '@auditlens/testkit';
 import { ROOT } from './repo-files';
 
@@ -46,20 +47,6 @@ function alertmanagerConfig(smarthost: string): string {
   config.global['smtp_smarthost'] = smarthost;
   config.route['group_wait'] = '1s';
   return stringify(config);
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 120_000
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 const describeReal = canRun ? describe : describe.skip;
@@ -142,7 +129,7 @@ describeReal(
         'AuditLensRepeatedLoginFailuresByIP 192.0.2.7',
         'AuditLensRepeatedLoginFailuresByUser alice',
       ];
-      await waitFor('both alerts in Alertmanager', async () => {
+      await waitForValue('both alerts in Alertmanager', async () => {
         const alerts = await alertmanager.alerts();
         return expected.every((e) => fired(alerts).includes(e)) ? alerts : undefined;
       });
@@ -150,7 +137,7 @@ describeReal(
 
       // The ruler evaluates every series of a rule at once, but wait for one more evaluation after the alerts
       // arrived before asserting that no other alert came: then bob, carol and alice's IPs were all evaluated.
-      await waitFor('a ruler evaluation after the alerts arrived', async () => {
+      await waitForValue('a ruler evaluation after the alerts arrived', async () => {
         const res = await fetch(`${loki.url}/prometheus/api/v1/rules`);
         const body = (await res.json()) as { data: { groups: Array<{ lastEvaluation: string }> } };
         return body.data.groups.every((g) => Date.parse(g.lastEvaluation) > seenAt) ? true : undefined;
@@ -168,7 +155,7 @@ describeReal(
     }, 240_000);
 
     it('Alertmanager mails each alert to the security address through the configured SMTP relay', async () => {
-      const mails = await waitFor('two alert mails', async () =>
+      const mails = await waitForValue('two alert mails', async () =>
         inbox.messages.length >= 2 ? inbox.messages : undefined
       );
       for (const mail of mails) {

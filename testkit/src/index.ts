@@ -1,4 +1,5 @@
 export { freePort } from './free-port';
+export { waitFor, waitForValue } from './wait-for';
 export { ServerProcess, answers } from './server-process';
 export type { ServerProcessSpec } from './server-process';
 export {

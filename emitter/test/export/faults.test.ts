@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { createAuditEmitter, type AuditEmitterError } from '../../src';
-import { OtlpSink, waitFor } from '../support/otlp-sink';
+import { waitFor } from '@auditlens/testkit';
+import { OtlpSink } from '../support/otlp-sink';
 import { accessEvent } from '../support/events';
 
 /** A loopback port with nothing listening on it. */
@@ -76,7 +77,7 @@ describe('when the endpoint is unreachable, failing or hanging', () => {
       100 - fastOptions.maxQueueSize - fastOptions.maxExportBatchSize
     );
     await audit.flush();
-    await waitFor(() => audit.stats().failed > 0);
+    await waitFor(() => audit.stats().failed > 0, 'a failed delivery', 5000);
 
     sink.mode = 'ok';
     audit.access(accessEvent({ user: { id: 'u-3', name: 'after-recovery' } }));

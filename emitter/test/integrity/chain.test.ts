@@ -13,7 +13,8 @@ import {
   canonicalRecord,
 } from '@auditlens/contract';
 import { createAuditEmitter, LogTypeResourceExporter, type AuditEmitterOptions } from '../../src';
-import { OtlpSink, waitFor, type OtlpLogRecord } from '../support/otlp-sink';
+import { waitFor } from '@auditlens/testkit';
+import { OtlpSink, type OtlpLogRecord } from '../support/otlp-sink';
 import { mapLikeLoki, type LokiView } from '../support/loki-otlp-mapping';
 import { accessEvent, activityEvent, webhookFailureEvent } from '../support/events';
 
@@ -176,14 +177,14 @@ describe('hash chains and checkpoints', () => {
       scheduledDelayMillis: 10,
     });
     audit.access(accessEvent());
-    await waitFor(() => sink.checkpoints().length >= 1, 10_000);
+    await waitFor(() => sink.checkpoints().length >= 1, 'a checkpoint', 10_000);
     const first = entriesOf(sink).filter(isCheckpoint)[0]!;
     expect(checkpointStatement(first)).toMatchObject({ seq: 1, final: false, keyId: 'kms-1' });
     // Idle: no new head, no new checkpoint.
     await new Promise((r) => setTimeout(r, 200));
     expect(sink.checkpoints()).toHaveLength(1);
     audit.access(accessEvent());
-    await waitFor(() => sink.checkpoints().length >= 2, 10_000);
+    await waitFor(() => sink.checkpoints().length >= 2, 'a second checkpoint', 10_000);
     await audit.shutdown();
     const statements = entriesOf(sink).filter(isCheckpoint).map(checkpointStatement);
     expect(statements.map((s) => [s.seq, s.final])).toEqual([

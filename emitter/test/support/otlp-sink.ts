@@ -140,12 +140,3 @@ export function kv(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
   }
   return out;
 }
-
-/** Resolves once `predicate` holds, polling; rejects after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

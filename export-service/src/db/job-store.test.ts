@@ -69,6 +69,7 @@ describeEachStore('JobStore', (ctx) => {
       filters: { user: 'ann' },
       timezone: 'UTC',
       rows: 0,
+      estimatedRows: null,
       bytes: 0,
       error: null,
       attempts: 0,
@@ -78,6 +79,10 @@ describeEachStore('JobStore', (ctx) => {
       requester: { uid: 'u-ann', login: 'ann', email: 'ann@acme.test', name: 'ann' },
     });
     expect(await store.get('no-such-job')).toBeUndefined();
+    // The estimate of a running export: set under its lease, read back as a number (Postgres keeps a BIGINT).
+    const claimed = (await store.claimExport())!;
+    expect(await store.updateHeld(claimed, { estimatedRows: 5_000_000_000 })).toBe(true);
+    expect(await store.get(job.id)).toMatchObject({ status: 'running', estimatedRows: 5_000_000_000 });
   });
 
   it('leaves a job queued for a later attempt until it is due', async () => {

@@ -43,13 +43,32 @@ maybe('PostgresJobStore on a real Postgres', () => {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
-      const versions = await client.query('SELECT version FROM auditlens_schema_migrations');
-      expect(versions.rows).toEqual([{ version: 1 }]);
+      const versions = await client.query('SELECT version FROM auditlens_schema_migrations ORDER BY version');
+      expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
       const jobs = await client.query('SELECT id, filters FROM export_jobs');
       expect(jobs.rows).toEqual([{ id: job.id, filters: {} }]);
     } finally {
       await client.end();
     }
+  });
+
+  it('adds the estimate column to a database made by the first release and keeps its jobs', async () => {
+    const url = await pg.createDatabase(`upgrade_${++n}`);
+    const first = await open(url);
+    const job = await first.create(at('ann'));
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      // What the first release left: schema version 1, no estimate column.
+      await client.query('ALTER TABLE export_jobs DROP COLUMN estimated_rows');
+      await client.query('DELETE FROM auditlens_schema_migrations WHERE version = 2');
+    } finally {
+      await client.end();
+    }
+    const upgraded = await open(url);
+    expect(await upgraded.get(job.id)).toMatchObject({ id: job.id, estimatedRows: null });
+    await upgraded.update(job.id, { estimatedRows: 12_345 });
+    expect(await upgraded.get(job.id)).toMatchObject({ estimatedRows: 12_345 });
   });
 
   it('does not take over a job whose holder still renews its lease', async () => {

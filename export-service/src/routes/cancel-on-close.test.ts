@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SheddingLokiClient } from '../limits/shedding-loki-client';
 import type { LogQueryParams, LokiClient } from '../loki/types';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
-import { waitFor } from '../../test/support/wait-for';
+import { waitFor } from '@auditlens/testkit';
 
 describe('a client that goes away', () => {
   let h: Harness;

@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { ApiError, ExportJob } from '@auditlens/contract';
-import { SmtpInbox } from '@auditlens/testkit';
+import { SmtpInbox, waitFor } from '@auditlens/testkit';
 import type { NewExport, StoredJob } from '../db/job-store';
 import { ExportRunner } from '../jobs/export-runner';
 import { SmtpMailer } from '../mail/mailer';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
-import { waitFor } from '../../test/support/wait-for';
 
 const as = (login: string) => ({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': login });
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };

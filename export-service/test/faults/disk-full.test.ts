@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { ExportJob } from '@auditlens/contract';
-import { SmtpInbox } from '@auditlens/testkit';
+import { SmtpInbox, waitFor } from '@auditlens/testkit';
 import { ExportRunner } from '../../src/jobs/export-runner';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { diskWithRoom } from '../support/full-disk';
 import { startHarness, SECRET, type Harness } from '../support/harness';
-import { waitFor } from '../support/wait-for';
 import { accessEvents, pushAccessEvents } from '../support/audit-events';
 import { eventIdsOf } from '../support/service-client';
 

@@ -21,9 +21,9 @@ import {
   type PostgresServer,
   SmtpInbox,
   startPostgres,
+  waitFor,
 } from '@auditlens/testkit';
 import { LokiDouble } from '../support/loki-double/loki-double';
-import { waitFor } from '../support/wait-for';
 import {
   accessEvents,
   pushAccessEvents,
