@@ -8,7 +8,8 @@ import { readdir, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { SmtpInbox, waitFor } from '@auditlens/testkit';
-import { startTestGrafana } from '../support/grafana';
+import { JANE, startTestGrafana } from '../support/grafana';
+import { serviceEnv } from '../support/service-env';
 import { LokiDouble } from '../support/loki-double/loki-double';
 import { accessEvents, pushAccessEvents } from '../support/audit-events';
 import { ServiceClient } from '../support/service-client';
@@ -36,13 +37,10 @@ describe('downloads of the service process', () => {
   beforeAll(async () => {
     loki = await LokiDouble.start();
     await pushAccessEvents(loki.url, RUN, accessEvents(20_000, now - 30 * 60_000, now - 60_000, ['bob']));
-    grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);
+    grafana = await startTestGrafana([JANE]);
     inbox = await SmtpInbox.start();
     service = await ServiceProcess.start({
-      LOKI_URL: loki.url,
-      LOKI_SERVICE_NAME: RUN,
-      GRAFANA_URL: grafana.url,
-      SMTP_URL: inbox.url,
+      ...serviceEnv({ lokiUrl: loki.url, run: RUN, grafana, inbox }),
     });
     api = new ServiceClient(service.url);
   }, 120_000);

@@ -5,7 +5,8 @@
  */
 import { startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
-import { startTestGrafana } from '../support/grafana';
+import { JANE, startTestGrafana } from '../support/grafana';
+import { serviceEnv } from '../support/service-env';
 import {
   accessEvents,
   pushAccessEvents,
@@ -38,7 +39,7 @@ if (!realLoki)
     events = accessEvents(EVENTS, now - 30 * 60_000, now - 60_000, ['bob', 'omar', 'li']);
     await pushAccessEvents(loki.url, RUN, events);
     await waitUntilQueryable(loki.url, RUN, now - 30 * 60_000, now, EVENTS);
-    grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);
+    grafana = await startTestGrafana([JANE]);
     inbox = await SmtpInbox.start();
   }, 180_000);
 
@@ -51,11 +52,8 @@ if (!realLoki)
 
   it('waits for Loki, tries the export again, and mails every event exactly once', async () => {
     service = await ServiceProcess.start({
-      LOKI_URL: loki.url,
-      LOKI_SERVICE_NAME: RUN,
+      ...serviceEnv({ lokiUrl: loki.url, run: RUN, grafana, inbox }),
       LOKI_MAX_ENTRIES: '500',
-      GRAFANA_URL: grafana.url,
-      SMTP_URL: inbox.url,
       ZIP_OVER_BYTES: String(1024 ** 3),
       ATTACHMENT_MAX_BYTES: String(1024 ** 3),
       EXPORT_RETRY_SECONDS: '1',

@@ -7,7 +7,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lokiForTests, type LokiTarget, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
-import { startTestGrafana } from '../support/grafana';
+import { JANE, startTestGrafana } from '../support/grafana';
+import { serviceEnv } from '../support/service-env';
 import { LokiDouble } from '../support/loki-double/loki-double';
 import {
   accessEvents,
@@ -41,7 +42,7 @@ describe('the service killed mid-export', () => {
     events = accessEvents(EVENTS, now - 30 * 60_000, now - 60_000, ['bob', 'omar', 'li']);
     await pushAccessEvents(lokiUrl, RUN, events);
     if (target.kind === 'real') await waitUntilQueryable(lokiUrl, RUN, now - 30 * 60_000, now, EVENTS);
-    grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);
+    grafana = await startTestGrafana([JANE]);
     inbox = await SmtpInbox.start();
   }, 180_000);
 
@@ -55,11 +56,8 @@ describe('the service killed mid-export', () => {
 
   it('ends with one mail holding every event exactly once', async () => {
     service = await ServiceProcess.start({
-      LOKI_URL: lokiUrl,
-      LOKI_SERVICE_NAME: RUN,
+      ...serviceEnv({ lokiUrl: lokiUrl, run: RUN, grafana, inbox }),
       LOKI_MAX_ENTRIES: '500',
-      GRAFANA_URL: grafana.url,
-      SMTP_URL: inbox.url,
       ZIP_OVER_BYTES: String(1024 ** 3),
       ATTACHMENT_MAX_BYTES: String(1024 ** 3),
     });

@@ -5,7 +5,8 @@
  */
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { SmtpInbox } from '@auditlens/testkit';
-import { startTestGrafana } from '../support/grafana';
+import { JANE, startTestGrafana } from '../support/grafana';
+import { serviceEnv } from '../support/service-env';
 import { LokiDouble } from '../support/loki-double/loki-double';
 import { accessEvents, pushAccessEvents, type AccessEvent } from '../support/audit-events';
 import { eventIdsOf, ServiceClient } from '../support/service-client';
@@ -27,7 +28,7 @@ describe('the mail server down when the file is ready', () => {
     loki = await LokiDouble.start();
     events = accessEvents(EVENTS, now - 30 * 60_000, now - 60_000, ['bob', 'omar']);
     await pushAccessEvents(loki.url, RUN, events);
-    grafana = await startTestGrafana([{ login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' }]);
+    grafana = await startTestGrafana([JANE]);
     inbox = await SmtpInbox.start();
   }, 60_000);
 
@@ -41,10 +42,7 @@ describe('the mail server down when the file is ready', () => {
   it('waits for it with the file kept, then mails the export once', async () => {
     const port = inbox.port;
     service = await ServiceProcess.start({
-      LOKI_URL: loki.url,
-      LOKI_SERVICE_NAME: RUN,
-      GRAFANA_URL: grafana.url,
-      SMTP_URL: inbox.url,
+      ...serviceEnv({ lokiUrl: loki.url, run: RUN, grafana, inbox }),
       MAIL_RETRY_FIRST_SECONDS: '1',
     });
     const api = new ServiceClient(service.url);

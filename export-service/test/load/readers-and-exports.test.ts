@@ -11,6 +11,7 @@
  */
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana, type TestGrafanaUser } from '../support/grafana';
+import { serviceEnv } from '../support/service-env';
 import { startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import type { ExportJob, LogsResponse } from '@auditlens/contract';
 import {
@@ -84,10 +85,7 @@ const percentile = (sorted: readonly number[], p: number): number =>
 
   it('answers every reader without a 5xx and completes every export exactly once', async () => {
     service = await ServiceProcess.start({
-      LOKI_URL: loki.url,
-      LOKI_SERVICE_NAME: RUN,
-      GRAFANA_URL: grafana.url,
-      SMTP_URL: inbox.url,
+      ...serviceEnv({ lokiUrl: loki.url, run: RUN, grafana, inbox }),
       ZIP_OVER_BYTES: String(1024 ** 3),
       ATTACHMENT_MAX_BYTES: String(1024 ** 3),
       LOG_LEVEL: 'warn',

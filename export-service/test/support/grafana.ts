@@ -9,6 +9,9 @@ export interface TestGrafanaUser {
   readonly name: string;
 }
 
+/** The one requester of most service-process tests. */
+export const JANE: TestGrafanaUser = { login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };
+
 /**
  * The Grafana double the service talks to in fault, load and long-range tests: these users as org Admins,
  * and the service's org-Admin service account with `token` (SERVICE_GRAFANA_TOKEN by default).
