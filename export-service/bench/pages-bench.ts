@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { startLoki, type LokiServer } from '@auditlens/testkit';
+import type { LokiServer } from '@auditlens/testkit';
+import { startBenchLoki } from './bench-loki';
 import { createApp } from '../src/app';
 import type { UserDirectory } from '../src/auth/grafana-users';
 import { SqliteJobStore } from '../src/db/sqlite-job-store';
@@ -170,17 +171,7 @@ async function main(): Promise<void> {
     console.log('pages benchmark skipped: LOKI_BIN is not set (source scripts/use-test-servers.sh)');
     return;
   }
-  // Ingestion limits are raised only so that seeding is quick; every query limit stays Loki's default.
-  const loki: LokiServer = await startLoki({
-    overrides: {
-      limits_config: {
-        ingestion_rate_mb: 1024,
-        ingestion_burst_size_mb: 1024,
-        per_stream_rate_limit: '1GB',
-        per_stream_rate_limit_burst: '1GB',
-      },
-    },
-  });
+  const loki: LokiServer = await startBenchLoki();
   const dir = await mkdtemp(join(tmpdir(), 'auditlens-pages-bench-'));
   try {
     const toMs = Date.now() - 60_000;

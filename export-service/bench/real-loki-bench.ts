@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLoki, type LokiServer } from '@auditlens/testkit';
+import type { LokiServer } from '@auditlens/testkit';
+import { startBenchLoki } from './bench-loki';
 import { buildLogQuery } from '../src/loki/logql';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
 import type { CaseResult, CaseSpec } from './export-case';
@@ -192,17 +193,7 @@ async function main(): Promise<void> {
     console.log('real-Loki benchmark skipped: LOKI_BIN is not set (source scripts/use-test-servers.sh)');
     return;
   }
-  // Ingestion limits are raised only so that seeding is quick; every query limit stays Loki's default.
-  const loki: LokiServer = await startLoki({
-    overrides: {
-      limits_config: {
-        ingestion_rate_mb: 1024,
-        ingestion_burst_size_mb: 1024,
-        per_stream_rate_limit: '1GB',
-        per_stream_rate_limit_burst: '1GB',
-      },
-    },
-  });
+  const loki: LokiServer = await startBenchLoki();
   const dir = await mkdtemp(join(tmpdir(), 'auditlens-loki-bench-'));
   try {
     const toMs = Date.now() - 60_000;

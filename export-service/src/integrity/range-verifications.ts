@@ -1,4 +1,5 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
+import { TooManyRequestsError } from '../errors';
 import type { LokiClient } from '../loki/types';
 import type { KeyRing } from './key-ring';
 import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './range-verification';
@@ -8,9 +9,18 @@ const OPEN_RANGE_TTL_MS = 30_000;
 const CLOSED_RANGE_TTL_MS = 600_000;
 const MAX_CACHED = 64;
 
+/** Options of {@link RangeVerifications}. */
+export interface RangeVerificationsOptions extends RangeVerificationOptions {
+  /** Verifications running at once. The default value is 2. */
+  readonly concurrency?: number;
+  /** Verifications waiting for one of those; one more is refused with a 429. The default value is 8. */
+  readonly maxWaiting?: number;
+}
+
 /**
  * Verifications asked by the app's pages: the same range asked again (several viewers, a reload) is verified
- * once, while it runs and for a while after; at most `concurrency` run at once, so pages cannot swamp Loki.
+ * once, while it runs and for a while after; at most `concurrency` run at once and `maxWaiting` wait, so pages
+ * cannot swamp Loki or the exports' queue at Loki (a verification reads its whole range, as an export does).
  */
 export class RangeVerifications {
   private readonly cache = new Map<
@@ -23,7 +33,7 @@ export class RangeVerifications {
   constructor(
     private readonly loki: LokiClient,
     private readonly keys: KeyRing,
-    private readonly options: RangeVerificationOptions & { readonly concurrency?: number } = {}
+    private readonly options: RangeVerificationsOptions = {}
   ) {}
 
   /** The report of `logType` over [from, to). */
@@ -41,8 +51,11 @@ export class RangeVerifications {
   }
 
   private async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= (this.options.concurrency ?? 2))
+    if (this.running >= (this.options.concurrency ?? 2)) {
+      if (this.waiting.length >= (this.options.maxWaiting ?? 8))
+        throw new TooManyRequestsError('too many integrity verifications are running; try again shortly', 10);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
     this.running++;
     try {
       return await task();

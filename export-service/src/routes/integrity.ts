@@ -10,6 +10,13 @@ import type { ServiceSigningKey } from '../integrity/service-key';
 import { integrityQuery } from '../schemas/integrity';
 import { parseInput } from '../schemas/parse';
 import { checkRange } from '../schemas/time-range';
+import { alignRecentRange } from './recent-range';
+
+/**
+ * Ranges ending now are verified up to the last multiple of this, so that a page refreshed or opened by several
+ * viewers within it shares one verification (its report is then at most this old).
+ */
+const RECENT_VERIFICATION_MS = 30_000;
 
 /**
  * `GET /api/v1/logs/:slug/integrity?from&to`: the verification of every record of the log type in the range.
@@ -24,7 +31,7 @@ export function createLogIntegrityRouter(deps: {
     const logType = logTypeFromSlug(req.params.slug);
     if (!logType) throw new NotFoundError('no such log type');
     const q = parseInput(integrityQuery, req.query);
-    const range = checkRange(q.from, q.to, deps.maxRangeDays);
+    const range = alignRecentRange(checkRange(q.from, q.to, deps.maxRangeDays), RECENT_VERIFICATION_MS);
     res.json(await deps.verifications.verify(logType, range.from, range.to));
   });
   return router;
