@@ -109,35 +109,55 @@ export const EXPORT_INTEGRITY_COLUMNS: ReadonlyArray<keyof ExportIntegrityRow & 
   'sha256',
 ];
 
-/** The summaries of the exports that have a manifest, asked only when one is done; none when that fails. */
+/** What one poll of the exports learnt about their integrity: the summaries, and which done exports they cover. */
+interface KnownIntegrity {
+  readonly doneIds: string;
+  readonly rows: readonly ExportIntegrityRow[];
+}
+
+/**
+ * The summaries of the exports that have a manifest, asked again only when the set of done exports changed (a
+ * summary never changes once made); none while no export is done, or when asking fails.
+ */
 async function integrityOf(
   sources: AuditDataSources,
-  jobs: readonly ExportJob[]
-): Promise<ExportIntegrityRow[]> {
-  if (!jobs.some((j) => j.status === 'done')) return [];
+  jobs: readonly ExportJob[],
+  known: KnownIntegrity
+): Promise<KnownIntegrity> {
+  const doneIds = jobs
+    .filter((j) => j.status === 'done')
+    .map((j) => j.id)
+    .join(',');
+  if (doneIds === known.doneIds) return known;
+  if (!doneIds) return { doneIds, rows: [] };
   try {
-    return Object.entries(await sources.api.exportIntegrity()).map(([id, s]) => ({ id, ...s }));
+    const summaries = await sources.api.exportIntegrity();
+    return { doneIds, rows: Object.entries(summaries).map(([id, s]) => ({ id, ...s })) };
   } catch {
-    return []; // the column stays empty; the exports themselves are unaffected
+    return { doneIds: '', rows: [] }; // the column stays empty and is asked again; the exports are unaffected
   }
 }
 
-function pollExports(sources: AuditDataSources, pollMs: number): Observable<Loaded> {
+function pollExports(
+  sources: AuditDataSources,
+  pollMs: number,
+  known: KnownIntegrity = { doneIds: '', rows: [] }
+): Observable<Loaded> {
   return defer(async () => {
     const jobs = await sources.api.exports();
-    return { jobs, integrity: await integrityOf(sources, jobs) };
+    return { jobs, integrity: await integrityOf(sources, jobs, known) };
   }).pipe(
     mergeMap(({ jobs, integrity }) => {
       const loaded = {
         series: [
           recordsFrame('exports', jobs, EXPORT_COLUMNS),
-          recordsFrame('exportIntegrity', integrity, EXPORT_INTEGRITY_COLUMNS),
+          recordsFrame('exportIntegrity', integrity.rows, EXPORT_INTEGRITY_COLUMNS),
         ],
         done: !jobs.some(inFlight),
       };
       return loaded.done
         ? of(loaded)
-        : concat(of(loaded), timer(pollMs).pipe(mergeMap(() => pollExports(sources, pollMs))));
+        : concat(of(loaded), timer(pollMs).pipe(mergeMap(() => pollExports(sources, pollMs, integrity))));
     })
   );
 }

@@ -130,6 +130,49 @@ describe('My exports', () => {
     expect(within(done).getByTestId(testIds.resendMail('exp-1'))).toHaveTextContent('Send again');
   });
 
+  it('shows the integrity of done exports, asked again only when another export is done', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const service = serviceWithExport();
+    service.handle({
+      method: 'POST',
+      path: '/exports',
+      login: 'jane',
+      params: {},
+      data: {
+        grant: 'grant:jane:access',
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-02T00:00:00.000Z',
+        format: 'csv',
+      },
+    });
+    service.advance('exp-1', { status: 'done', rows: 10, downloadable: true });
+    service.advance('exp-2', { status: 'running', rows: 5 });
+    const summary = { verified: 10, total: 10, problemCount: 0, sha256: 'ab'.repeat(32) };
+    service.exportIntegrity = { 'exp-1': { status: 'intact', ...summary } };
+    const app = renderApp(`${APP_BASE_PATH}/exports`, PERMISSION_SETS.exporter, service);
+    const integrityCalls = () => app.server.proxyCalls().filter((c) => c.path === 'exports/integrity');
+
+    const first = await screen.findByTestId(testIds.exportIntegrity('exp-1'));
+    expect(within(first).getByText('verified')).toBeInTheDocument();
+    expect(within(first).getByRole('link', { name: /Manifest/ })).toHaveAttribute(
+      'href',
+      `/api/plugin-proxy/${PLUGIN_ID}/exports/exp-1/manifest`
+    );
+    // Polled while exp-2 runs: the list again, the summaries not (nothing new is done).
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS * 2));
+    expect(integrityCalls()).toHaveLength(1);
+
+    service.advance('exp-2', { status: 'done', rows: 12, downloadable: true });
+    service.exportIntegrity = {
+      ...service.exportIntegrity,
+      'exp-2': { status: 'problems', ...summary, verified: 11, total: 12, problemCount: 1 },
+    };
+    await act(() => jest.advanceTimersByTimeAsync(POLL_MS));
+    const second = await screen.findByTestId(testIds.exportIntegrity('exp-2'));
+    expect(within(second).getByText('problems')).toBeInTheDocument();
+    expect(integrityCalls()).toHaveLength(2);
+  });
+
   it('offers no mail once the file expired', async () => {
     const service = serviceWithExport();
     service.advance('exp-1', { status: 'done', downloadable: false, expiresAt: '2026-11-01T00:00:00.000Z' });
