@@ -81,8 +81,7 @@ export function buildLogQuery(
  * structured-metadata field when `byField` is given: `sum by (<field>) (count_over_time(<log query> [<range>]))`.
  */
 export function buildCountQuery(logQuery: string, byField: string | undefined, rangeMs: bigint): string {
-  if (byField !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(byField))
-    throw new InvalidFieldError(byField);
+  if (byField !== undefined) checkFieldName(byField);
   const ms = rangeMs > 0n ? rangeMs : 1n;
   const range = ms % 1000n === 0n ? `${ms / 1000n}s` : `${ms}ms`;
   return `sum${byField ? ` by (${byField})` : ''} (count_over_time(${logQuery} [${range}]))`;

@@ -295,6 +295,23 @@ export class FakeExportService {
     return job ? { status: 200, data: job } : { status: 404, data: { error: 'no such export' } };
   }
 
+  /** Queues a CSV export of a day of `login`'s access log, as the export dialog would; answers its id. */
+  queueExport(login = 'jane'): string {
+    const res = this.handle({
+      method: 'POST',
+      path: '/exports',
+      login,
+      params: {},
+      data: {
+        grant: `grant:${login}:access`,
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-02T00:00:00.000Z',
+        format: 'csv',
+      },
+    });
+    return (res.data as ExportJob).id;
+  }
+
   /** Moves an export on, as the runner would. */
   advance(id: string, change: Partial<ExportJob>): void {
     const i = this.exports.findIndex((j) => j.id === id);

@@ -92,18 +92,7 @@ describe('integrity summaries', () => {
 describe('My exports', () => {
   it('shows each export’s verification and links its signed manifest', async () => {
     const service = new FakeExportService([]);
-    service.handle({
-      method: 'POST',
-      path: '/exports',
-      login: 'jane',
-      params: {},
-      data: {
-        grant: 'grant:jane:access',
-        from: '2026-11-01T00:00:00.000Z',
-        to: '2026-11-02T00:00:00.000Z',
-        format: 'csv',
-      },
-    });
+    service.queueExport();
     service.advance('exp-1', { status: 'done', rows: 10, bytes: 900, downloadable: true });
     service.exportIntegrity = {
       'exp-1': { status: 'problems', verified: 9, total: 10, problemCount: 1, sha256: 'ab'.repeat(32) },

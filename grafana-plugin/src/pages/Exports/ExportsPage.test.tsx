@@ -8,18 +8,7 @@ import { POLL_MS } from './ExportsPage';
 
 function serviceWithExport(): FakeExportService {
   const service = new FakeExportService([]);
-  service.handle({
-    method: 'POST',
-    path: '/exports',
-    login: 'jane',
-    params: {},
-    data: {
-      grant: 'grant:jane:access',
-      from: '2026-11-01T00:00:00.000Z',
-      to: '2026-11-02T00:00:00.000Z',
-      format: 'csv',
-    },
-  });
+  service.queueExport();
   return service;
 }
 
@@ -133,18 +122,7 @@ describe('My exports', () => {
   it('shows the integrity of done exports, asked again only when another export is done', async () => {
     jest.useFakeTimers({ advanceTimers: true });
     const service = serviceWithExport();
-    service.handle({
-      method: 'POST',
-      path: '/exports',
-      login: 'jane',
-      params: {},
-      data: {
-        grant: 'grant:jane:access',
-        from: '2026-11-01T00:00:00.000Z',
-        to: '2026-11-02T00:00:00.000Z',
-        format: 'csv',
-      },
-    });
+    service.queueExport();
     service.advance('exp-1', { status: 'done', rows: 10, downloadable: true });
     service.advance('exp-2', { status: 'running', rows: 5 });
     const summary = { verified: 10, total: 10, problemCount: 0, sha256: 'ab'.repeat(32) };
