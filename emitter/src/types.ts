@@ -101,7 +101,10 @@ export interface IntegrityOptions {
 
 /** The Ed25519 key of checkpoint signatures: exactly one of `privateKeyFile`, `privateKey` or `sign`. */
 export interface CheckpointSigningKey {
-  /** Names the key in each checkpoint, so verifiers pick the public key (`INTEGRITY_PUBLIC_KEYS` of the export service). */
+  /**
+   * Names the key in each checkpoint, so verifiers pick the public key (`INTEGRITY_PUBLIC_KEYS` of the export
+   * service), where it is bound to this emitter's `serviceName`: it verifies no other producer's chains.
+   */
   readonly keyId: string;
   /** A PEM file holding the private key (PKCS#8), e.g. from `openssl genpkey -algorithm ed25519`. */
   readonly privateKeyFile?: string;
