@@ -1,4 +1,4 @@
-import { REDACTED, isSecretKey } from './secret-keys';
+import { REDACTED, isSecretKey, mayNameSecret } from './secret-keys';
 import { redactSecretShapes } from './secret-values';
 import { redactUrlIfNeeded } from './url';
 
@@ -18,9 +18,12 @@ const AUTHORIZATION = new RegExp(
 // `Bearer <token>`, `Basic <base64>` anywhere else (a header pasted into an error).
 const SCHEME_CREDENTIAL = /\b(bearer|basic)(\s+)(?!\[REDACTED\])([A-Za-z0-9._~+/-]+=*)/gi;
 
-// `password=…`, `api_key: …`, `"client_secret": "…"`, `token='…'`: a name, `:` or `=`, and a value.
+// `password=…`, `api_key: …`, `"client_secret": "…"`, `token='…'`: a name, `:` or `=`, and a value. An unquoted
+// value is matched up to the next `:` or `=` (and quoted ones up to 256 characters), so reading again after a name
+// that is not secret stays cheap; a secret value is then redacted to the end of its token, `:` and `=` included.
 const NAME_VALUE =
-  /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*[:=]\s*)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s,;&"'<>)}\]]+)/g;
+  /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*[:=]\s*)(?!\[REDACTED\])("[^"]{0,256}"|'[^']{0,256}'|[^\s,;&"'<>)}\]:=]+)/g;
+const VALUE_CHAR = /[^\s,;&"'<>)}\]]/;
 
 // Free text says `status code: 502`; an OAuth `code` travels in URLs, where the URL rule takes it.
 const NOT_SECRET_IN_TEXT = new Set(['code']);
@@ -42,12 +45,13 @@ export function redactText(text: string): string {
     .replace(SCHEME_CREDENTIAL, (match, scheme: string, space: string, credential: string) =>
       looksLikeCredential(credential) ? `${scheme}${space}${REDACTED}` : match
     );
-  return redactNamedValues(out);
+  return mayNameSecret(out) ? redactNamedValues(out) : out;
 }
 
 /** The values after secret-looking names (`password=…`, `"api_key": "…"`). */
 function redactNamedValues(text: string): string {
-  const pattern = new RegExp(NAME_VALUE);
+  const pattern = NAME_VALUE;
+  pattern.lastIndex = 0;
   let out = '';
   let done = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
@@ -60,6 +64,8 @@ function redactNamedValues(text: string): string {
     const valueQuote = value.startsWith('"') || value.startsWith("'") ? value[0]! : '';
     out += `${text.slice(done, m.index)}${quote}${name}${quote}${separator}${valueQuote}${REDACTED}${valueQuote}`;
     done = m.index + match.length;
+    if (!valueQuote) while (done < text.length && VALUE_CHAR.test(text[done]!)) done++;
+    pattern.lastIndex = done;
   }
   return out + text.slice(done);
 }
