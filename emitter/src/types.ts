@@ -207,10 +207,11 @@ export interface AccessEvent extends CommonFields {
 /** A failed webhook delivery. */
 export interface WebhookFailureEvent extends CommonFields {
   readonly webhookName: string;
-  /** Credentials and secret query parameters are redacted. */
+  /** Credentials, a known webhook host's secret path, secret-looking path segments and parameters are redacted. */
   readonly url: string;
   readonly method?: string;
   readonly statusCode?: number;
+  /** `error.message`; credentials in it (URLs, `Authorization`, `password=`, tokens) are redacted. */
   readonly error: string;
   readonly attempt?: number;
   readonly summary?: string;
@@ -221,6 +222,7 @@ export interface IntegrationFailureEvent extends CommonFields {
   readonly integrationName: string;
   readonly integrationType: string;
   readonly failureType: string;
+  /** `error.message`; credentials in it (URLs, `Authorization`, `password=`, tokens) are redacted. */
   readonly details: string;
   readonly summary?: string;
 }
