@@ -54,6 +54,8 @@ export interface GrafanaDoubleUser {
   readonly orgRole?: OrgRole;
   /** Roles in the other orgs the user is a member of, by org id (each org must be in the options' `orgs`). */
   readonly orgs?: Readonly<Record<number, OrgRole>>;
+  /** False for a user who is a member of other orgs only. The default value is true. */
+  readonly inAppOrg?: boolean;
   /** A Grafana server admin (`Grafana Admin` basic role). */
   readonly isGrafanaAdmin?: boolean;
   readonly emailVerified?: boolean;
@@ -237,7 +239,7 @@ export class GrafanaDouble {
       login: spec.login,
       email: spec.email ?? `${spec.login}@example.test`,
       name: spec.name ?? spec.login,
-      orgRole: spec.orgRole ?? 'Viewer',
+      orgRole: spec.inAppOrg === false ? undefined : (spec.orgRole ?? 'Viewer'),
       memberships,
       isGrafanaAdmin: spec.isGrafanaAdmin ?? false,
       emailVerified: spec.emailVerified ?? false,
