@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import {
   GrafanaAppDashboardsDouble,
   GrafanaRuleError,
@@ -136,7 +137,7 @@ export class GrafanaBootstrapApiDouble {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
-    const body = await readBody(req);
+    const body = await text(req);
     if (method === 'GET' && path === '/api/health') return send(res, 200, { database: 'ok' });
     const expected = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return send(res, 401, { message: 'Unauthorized' });
@@ -328,15 +329,6 @@ export class GrafanaBootstrapApiDouble {
     }
     return send(res, 404, { message: 'Not found' });
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -18,6 +18,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { text } from 'node:stream/consumers';
 import {
   decidePluginProxyRequest,
   proxyPathOf,
@@ -448,7 +449,7 @@ export class GrafanaDouble {
       });
     const route = `${method} ${url.pathname}`;
     if (route === 'POST /api/ds/query') {
-      const answer = await answerDataSourceQuery(await readBody(req), {
+      const answer = await answerDataSourceQuery(await text(req), {
         orgId: identity.orgId,
         permissions: held,
         dataSources: this.dataSources,
@@ -658,15 +659,6 @@ export class GrafanaDouble {
       req.pipe(upstream);
     });
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function avatar(user: UserRecord): string {
