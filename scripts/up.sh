@@ -1,5 +1,6 @@
 #!/bin/sh
-# Starts the AuditLens stack: `sh scripts/up.sh` (arguments go to `docker compose up`, e.g. `-d` or `--profile ha`).
+# Starts the AuditLens stack: `sh scripts/up.sh` (arguments go to `docker compose up`, e.g. `-d`; profiles through
+# COMPOSE_PROFILES, e.g. `COMPOSE_PROFILES=ha sh scripts/up.sh --scale export-service=0`).
 # On the first run it writes .env from .env.example with a fresh random value for every secret the stack uses, so
 # no secret anyone else knows is ever in use; later runs keep .env as it is and only fill secrets still empty.
 # It refuses a secret that still holds a placeholder (`change-me...`), saying which. Grafana's admin login is
