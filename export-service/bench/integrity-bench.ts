@@ -12,10 +12,10 @@ import { startLoki, type LokiServer } from '@auditlens/testkit';
 import { createCsvWriter } from '../src/export/csv-writer';
 import { KeyRing } from '../src/integrity/key-ring';
 import { verifyRange } from '../src/integrity/range-verification';
-import { LokiDouble } from '../test/support/loki-double/loki-double';
-import { HttpLokiClient } from '../src/loki/http-client';
-import { readAllEntries } from '../src/loki/pager';
-import type { LokiEntry } from '../src/loki/types';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
+import { readAllEntries } from '@auditlens/loki';
+import type { LokiEntry } from '@auditlens/loki';
 import { checkpointEntry, entryHash, type FixtureKey } from '../test/support/chain-fixture';
 
 const SHORT = process.env['BENCH_SHORT'] === '1';

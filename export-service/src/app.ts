@@ -11,7 +11,7 @@ import type { ExportFiles } from './files/export-files';
 import type { ExportLimits } from './jobs/export-quota';
 import { perUserRateLimit } from './limits/per-user-rate-limit';
 import { LogReader, type LogReaderCaching } from './logs/log-reader';
-import type { LokiClient } from './loki/types';
+import type { LokiClient } from '@auditlens/loki';
 import type { ServiceMetrics } from './metrics/metrics';
 import { createExportsRouter } from './routes/exports';
 import { cancelOnClose } from './routes/cancel-on-close';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseLokiDuration } from './loki/query-limits';
+import { parseLokiDuration } from '@auditlens/loki';
 
 const url = (name: string) => z.url({ error: `${name} must be a URL, e.g. http://loki:3100` });
 const positiveInt = (name: string, def: number) =>

@@ -11,7 +11,7 @@ import { openJobStore } from './db/open-job-store';
 import { openExportFiles } from './files/open-export-files';
 import { ExportRunner } from './jobs/export-runner';
 import type { AuditRecorder } from './jobs/audit-recorder';
-import { HttpLokiClient } from './loki/http-client';
+import { HttpLokiClient } from '@auditlens/loki';
 import { SheddingLokiClient } from './limits/shedding-loki-client';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';

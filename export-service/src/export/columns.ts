@@ -1,5 +1,5 @@
 import { ATTR, lokiFieldName, type LogType } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 
 /** One column of an export: its header, width (characters) and cell value. */
 export interface Column {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 import { diskWithRoom } from '../../test/support/full-disk';
 import { useTempDir } from '../../test/support/temp-dir';
 import { createCsvWriter } from './csv-writer';

@@ -1,5 +1,5 @@
 import type { LogType } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 import { COLUMNS } from './columns';
 import { zoneClock } from './zone-clock';
 import { csvCell, csvRecord } from './csv-encoder';

@@ -1,4 +1,4 @@
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 
 /** Streams export rows to a file. */
 export interface RowWriter {

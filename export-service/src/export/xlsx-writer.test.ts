@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 import { useTempDir } from '../../test/support/temp-dir';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../../test/support/xlsx-reader';
 import { diskWithRoom } from '../../test/support/full-disk';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 import { COLUMNS } from './columns';
 import { zoneClock } from './zone-clock';
 import { FileSink, type OpenFile } from './file-sink';

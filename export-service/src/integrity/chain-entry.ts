@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { ATTR, INTEGRITY_FIELDS, LOG_TYPE_LABEL, canonicalRecord, lokiFieldName } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 
 const EVENT_ID = lokiFieldName(ATTR.eventId);
 const HEX64 = /^[0-9a-f]{64}$/;

@@ -1,5 +1,5 @@
 import type { IntegrityProblem, IntegrityReport, LogType } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 import { parseChainEntry, type ChainEntry } from './chain-entry';
 import { ChainState, type FoundProblem, type VersionsBySeq } from './chain-state';
 import { parseCheckpoint, type Checkpoint } from './checkpoint-entry';

@@ -1,6 +1,6 @@
 import { verify } from 'node:crypto';
 import { INTEGRITY_FIELDS, canonicalCheckpoint, type CheckpointStatement } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 import type { KeyRing } from './key-ring';
 
 /** Whether a checkpoint can be trusted. */

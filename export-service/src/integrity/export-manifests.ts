@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ExportManifest } from '@auditlens/contract';
 import type { StoredJob } from '../db/job-store';
 import type { ExportFiles } from '../files/export-files';
-import type { LokiClient } from '../loki/types';
+import type { LokiClient } from '@auditlens/loki';
 import type { KeyRing } from './key-ring';
 import { fileDigest, signManifest } from './manifest';
 import { verifyRange, type RangeVerificationOptions } from './range-verification';

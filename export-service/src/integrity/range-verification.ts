@@ -1,6 +1,6 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
-import { readAllEntries, type RetryPolicy } from '../loki/pager';
-import type { LokiClient } from '../loki/types';
+import { readAllEntries, type RetryPolicy } from '@auditlens/loki';
+import type { LokiClient } from '@auditlens/loki';
 import { parseChainEntry, type ChainEntry } from './chain-entry';
 import { ChainVerifier } from './chain-verifier';
 import { checkpointsQuery, ofChain, ofSeqs, recordsQuery } from './integrity-queries';

@@ -1,7 +1,7 @@
 import { waitFor } from '@auditlens/testkit';
 import { TooManyRequestsError } from '../errors';
-import { HttpLokiClient } from '../loki/http-client';
-import { LokiDouble } from '../../test/support/loki-double/loki-double';
+import { HttpLokiClient } from '@auditlens/loki';
+import { LokiDouble } from '@auditlens/loki/double';
 import { KeyRing } from './key-ring';
 import { RangeVerifications } from './range-verifications';
 

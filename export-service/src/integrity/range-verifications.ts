@@ -1,6 +1,6 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
 import { TooManyRequestsError } from '../errors';
-import type { LokiClient } from '../loki/types';
+import type { LokiClient } from '@auditlens/loki';
 import type { KeyRing } from './key-ring';
 import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './range-verification';
 

@@ -10,8 +10,8 @@ import { SmtpMailer, type Mailer } from '../mail/mailer';
 import { UpstreamError } from '../errors';
 import { diskWithRoom } from '../../test/support/full-disk';
 import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from './export-runner';
-import type { SeedEntry } from '../../test/support/loki-double/loki-double';
-import type { LokiClient } from '../loki/types';
+import type { SeedEntry } from '@auditlens/loki/double';
+import type { LokiClient } from '@auditlens/loki';
 import type { NewExport } from '../db/job-store';
 import { SqliteJobStore } from '../db/sqlite-job-store';
 

@@ -1,7 +1,7 @@
 import { ClientGoneError, TooManyRequestsError } from '../errors';
 import { runWithRequestSignal, withoutRequestSignal } from '../routes/request-signal';
 import { SheddingLokiClient } from './shedding-loki-client';
-import type { LogQueryParams, LokiClient, LokiEntry } from '../loki/types';
+import type { LogQueryParams, LokiClient, LokiEntry } from '@auditlens/loki';
 
 /** A LokiClient whose queries wait until the test answers them, recording each call and its signal. */
 class GatedLoki implements LokiClient {

@@ -7,7 +7,7 @@ import type {
   LokiEntry,
   LokiSeries,
   MetricQueryParams,
-} from '../loki/types';
+} from '@auditlens/loki';
 
 /** Options of {@link SheddingLokiClient}. */
 export interface SheddingOptions {

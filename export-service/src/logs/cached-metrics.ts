@@ -1,5 +1,5 @@
-import { queryMetricsInWindows, type WindowedMetricQuery } from '../loki/windowed-metrics';
-import type { LokiClient, LokiSeries } from '../loki/types';
+import { queryMetricsInWindows, type WindowedMetricQuery } from '@auditlens/loki';
+import type { LokiClient, LokiSeries } from '@auditlens/loki';
 import type { CountCache } from './count-cache';
 
 const S = 1_000_000_000n;

@@ -1,4 +1,4 @@
-import { windowsForward } from '../loki/time-windows';
+import { windowsForward } from '@auditlens/loki';
 
 const HOUR = 3_600_000_000_000n;
 const DAY = 24n * HOUR;

@@ -1,7 +1,7 @@
 import { UpstreamError } from '../errors';
-import { buildCountQuery, withFieldValues } from '../loki/logql';
-import { windowsForward } from '../loki/time-windows';
-import type { LokiClient } from '../loki/types';
+import { buildCountQuery, withFieldValues } from '@auditlens/loki';
+import { windowsForward } from '@auditlens/loki';
+import type { LokiClient } from '@auditlens/loki';
 import { planCountPieces, type CountPiece } from './count-buckets';
 import type { CountCache, CountCell } from './count-cache';
 

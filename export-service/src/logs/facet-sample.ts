@@ -1,6 +1,6 @@
-import { buildFieldSampleQuery } from '../loki/logql';
-import { windowsGrowingBackward } from '../loki/time-windows';
-import type { LokiClient } from '../loki/types';
+import { buildFieldSampleQuery } from '@auditlens/loki';
+import { windowsGrowingBackward } from '@auditlens/loki';
+import type { LokiClient } from '@auditlens/loki';
 
 /** Values of a field among the newest events of a range, most frequent first. */
 export interface FieldSample {

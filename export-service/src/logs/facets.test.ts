@@ -1,6 +1,6 @@
 import type { FacetsResponse } from '@auditlens/contract';
-import { LokiDouble, type SeedEntry } from '../../test/support/loki-double/loki-double';
-import { HttpLokiClient } from '../loki/http-client';
+import { LokiDouble, type SeedEntry } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import type { NsRange } from '../schemas/time-range';
 import { LogReader, type LogReaderCaching } from './log-reader';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { AuditRow, FacetsResponse, LogsResponse, StatsResponse } from '@auditlens/contract';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
-import type { SeedEntry } from '../../test/support/loki-double/loki-double';
+import type { SeedEntry } from '@auditlens/loki/double';
 
 const MS = 1_000_000n;
 const HOUR_MS = 3_600_000;

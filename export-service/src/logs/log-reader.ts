@@ -11,11 +11,11 @@ import {
   type StatsSplit,
 } from '@auditlens/contract';
 import { BadRequestError } from '../errors';
-import { buildCountQuery, buildLogQuery, type QueryOptions } from '../loki/logql';
-import { entryIdentity } from '../loki/pager';
-import { DEFAULT_MAX_QUERY_LENGTH_NS } from '../loki/query-limits';
-import { windowsGrowingBackward } from '../loki/time-windows';
-import type { LokiClient, LokiEntry } from '../loki/types';
+import { buildCountQuery, buildLogQuery, type QueryOptions } from '@auditlens/loki';
+import { entryIdentity } from '@auditlens/loki';
+import { DEFAULT_MAX_QUERY_LENGTH_NS } from '@auditlens/loki';
+import { windowsGrowingBackward } from '@auditlens/loki';
+import type { LokiClient, LokiEntry } from '@auditlens/loki';
 import type { NsRange } from '../schemas/time-range';
 import { queryMetricsKept } from './cached-metrics';
 import { CountCache } from './count-cache';

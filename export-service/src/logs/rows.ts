@@ -6,7 +6,7 @@ import {
   type AuditRow,
   type LogType,
 } from '@auditlens/contract';
-import type { LokiEntry } from '../loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 
 // What Loki adds to every OTLP record says nothing about the event; exports leave it out too.
 const HIDDEN: ReadonlySet<string> = new Set(LOKI_ADDED_METADATA);

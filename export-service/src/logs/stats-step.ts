@@ -1,5 +1,5 @@
 import { BadRequestError } from '../errors';
-import { MAX_POINTS_PER_SERIES } from '../loki/query-limits';
+import { MAX_POINTS_PER_SERIES } from '@auditlens/loki';
 
 const S = 1_000_000_000n;
 

@@ -1,7 +1,7 @@
 import { get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SheddingLokiClient } from '../limits/shedding-loki-client';
-import type { LogQueryParams, LokiClient } from '../loki/types';
+import type { LogQueryParams, LokiClient } from '@auditlens/loki';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
 import { waitFor } from '@auditlens/testkit';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { ApiError } from '@auditlens/contract';
 import { UpstreamError } from '../errors';
-import type { LokiClient } from '../loki/types';
+import type { LokiClient } from '@auditlens/loki';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
 
 const as = (login: string) => ({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': login });

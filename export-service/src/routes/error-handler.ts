@@ -13,7 +13,7 @@ import {
   UnsupportedMediaTypeError,
   UpstreamError,
 } from '../errors';
-import { InvalidFieldError } from '../loki/logql';
+import { InvalidFieldError } from '@auditlens/loki';
 
 /** The part of an http-errors error (thrown by body-parser and express's router) that says what went wrong. */
 interface HttpErrorLike {

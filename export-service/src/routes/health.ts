@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ConnectionCheck } from '@auditlens/contract';
 import { requesterOf } from '../auth/resolve-requester';
-import type { LokiClient } from '../loki/types';
+import type { LokiClient } from '@auditlens/loki';
 import type { ServiceMetrics } from '../metrics/metrics';
 
 /** `/healthz` (the process is up), `/readyz` (Loki answers) and `/metrics` (Prometheus text). */

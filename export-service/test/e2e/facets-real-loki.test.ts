@@ -9,8 +9,8 @@
 import { ATTR, SERVICE_NAME_ATTR, type FacetsResponse } from '@auditlens/contract';
 import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
 import { LogReader } from '../../src/logs/log-reader';
-import { LokiDouble } from '../support/loki-double/loki-double';
-import { HttpLokiClient } from '../../src/loki/http-client';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import type { NsRange } from '../../src/schemas/time-range';
 
 const MS = 1_000_000n;

@@ -37,8 +37,8 @@ import type { JobStore } from '../../src/db/job-store';
 import { SqliteJobStore } from '../../src/db/sqlite-job-store';
 import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import { ExportRunner } from '../../src/jobs/export-runner';
-import { LokiDouble } from '../support/loki-double/loki-double';
-import { HttpLokiClient } from '../../src/loki/http-client';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import { SmtpMailer } from '../../src/mail/mailer';
 import { ServiceMetrics } from '../../src/metrics/metrics';
 

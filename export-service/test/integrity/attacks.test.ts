@@ -13,8 +13,8 @@ import {
   type LokiTarget,
 } from '@auditlens/testkit';
 import { CHECKPOINT_LOG_TYPE, canonicalCheckpoint, type IntegrityReport } from '@auditlens/contract';
-import { LokiDouble } from '../support/loki-double/loki-double';
-import { HttpLokiClient } from '../../src/loki/http-client';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import {
   countEntries,
   deletionRequests,

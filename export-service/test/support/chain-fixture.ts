@@ -9,7 +9,7 @@ import {
   canonicalRecord,
   type LogType,
 } from '@auditlens/contract';
-import type { LokiEntry } from '../../src/loki/types';
+import type { LokiEntry } from '@auditlens/loki';
 
 /** A signing key with its id. */
 export interface FixtureKey {

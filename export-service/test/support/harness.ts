@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/app';
-import type { LokiClient } from '../../src/loki/types';
+import type { LokiClient } from '@auditlens/loki';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrafanaDouble, loadPluginJson, type GrafanaDoubleOptions } from '@auditlens/testkit';
@@ -16,8 +16,8 @@ import type { JobStore } from '../../src/db/job-store';
 import { SqliteJobStore } from '../../src/db/sqlite-job-store';
 import { DirectoryExportFiles } from '../../src/files/directory-export-files';
 import type { ExportFiles } from '../../src/files/export-files';
-import { LokiDouble } from './loki-double/loki-double';
-import { HttpLokiClient } from '../../src/loki/http-client';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import { ServiceMetrics } from '../../src/metrics/metrics';
 
 /** The shared secret tests send. */

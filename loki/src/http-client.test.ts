@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LokiDouble } from '../../test/support/loki-double/loki-double';
+import { LokiDouble } from '../test/loki-double/loki-double';
 import { HttpLokiClient } from './http-client';
-import { UpstreamError } from '../errors';
+import { UpstreamError } from './errors';
 
 const T0 = 1_795_000_000_000_000_000n;
 const QUERY = '{audit_log_type="access"}';

@@ -1,4 +1,4 @@
-import { LokiDouble, type SeedEntry } from '../../test/support/loki-double/loki-double';
+import { LokiDouble, type SeedEntry } from '../test/loki-double/loki-double';
 import { HttpLokiClient } from './http-client';
 import { buildCountQuery } from './logql';
 import { queryMetricsInWindows, totalsInWindows } from './windowed-metrics';

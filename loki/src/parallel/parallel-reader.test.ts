@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UpstreamError } from '../../errors';
-import { LokiDouble, type SeedEntry } from '../../../test/support/loki-double/loki-double';
+import { UpstreamError } from '../errors';
+import { LokiDouble, type SeedEntry } from '../../test/loki-double/loki-double';
 import { HttpLokiClient } from '../http-client';
 import { readAllEntries, type Page } from '../pager';
 import { readInParallel, type ParallelReadOptions } from './parallel-reader';

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../errors';
+import { UpstreamError } from './errors';
 import { httpGet, NoResponseError, type RawResponse } from './http-get';
 import type {
   InstantQueryParams,

@@ -1,8 +1,8 @@
-import { LokiDouble, type SeedEntry } from '../../test/support/loki-double/loki-double';
+import { LokiDouble, type SeedEntry } from '../test/loki-double/loki-double';
 import { HttpLokiClient } from './http-client';
 import { PageSizer } from './page-sizer';
 import { readAllEntries, type Page, type PagerCheckpoint } from './pager';
-import { UpstreamError } from '../errors';
+import { UpstreamError } from './errors';
 
 const LABELS = { service_name: 'helpdesk', audit_log_type: 'access' };
 const QUERY = '{audit_log_type="access"}';

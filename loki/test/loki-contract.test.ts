@@ -5,7 +5,7 @@
  * fixtures' push-otlp-request.py, at fresh timestamps.
  */
 import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
-import { LokiDouble } from '../support/loki-double/loki-double';
+import { LokiDouble } from './loki-double/loki-double';
 
 const S = 1_000_000_000n;
 const CATEGORIZE = { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' };
@@ -156,7 +156,7 @@ describe(`Loki HTTP API contract (${hasRealLoki() ? 'real Loki' : 'Loki double'}
     // Loki's defaults for max_query_length and the gRPC message cap (4 MiB), whatever collector-config/loki.yaml
     // says, so the limits below hold: the service must work against a Loki with its defaults, and the double
     // follows them. (The shipped loki.yaml raises the cap; a page of large events then comes back.)
-    target = await lokiForTests('export-service Loki contract suite', {
+    target = await lokiForTests('loki contract suite', {
       overrides: {
         limits_config: { max_query_length: '721h' },
         server: { grpc_server_max_recv_msg_size: 4 * 1024 * 1024 },

@@ -1,5 +1,5 @@
 import { ATTR, lokiFieldName } from '@auditlens/contract';
-import { UpstreamError } from '../errors';
+import { UpstreamError } from './errors';
 import { quoteLogQL } from './logql';
 import { PageSizer } from './page-sizer';
 import type { LokiClient, LokiEntry } from './types';
