@@ -13,6 +13,7 @@ import { ExportRunner } from './jobs/export-runner';
 import type { AuditRecorder } from './jobs/audit-recorder';
 import { HttpLokiClient } from '@auditlens/loki';
 import { SheddingLokiClient } from './limits/shedding-loki-client';
+import { requestSignal } from './routes/request-signal';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';
 import { ExportManifests } from './integrity/export-manifests';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     answerWithinMs: config.LOKI_ANSWER_WITHIN_MS,
     shareMs: config.LOKI_SHARE_SECONDS * 1000,
     onOutcome: metrics.observeQuery,
+    ambientSignal: requestSignal,
   });
   // Exports wait in a queue of their own at Loki too (`X-Loki-Actor-Path`), so pages are not stuck behind them.
   const exportLoki = new SheddingLokiClient(
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
       maxWaitMs: Infinity,
       answerWithinMs: Infinity,
       shareMs: 0,
+      ambientSignal: requestSignal,
     }
   );
   const integrity = integritySettings(config, (path) => readFileSync(path, 'utf8'));

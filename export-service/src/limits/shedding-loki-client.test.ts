@@ -1,5 +1,5 @@
 import { ClientGoneError, TooManyRequestsError } from '../errors';
-import { runWithRequestSignal, withoutRequestSignal } from '../routes/request-signal';
+import { requestSignal, runWithRequestSignal, withoutRequestSignal } from '../routes/request-signal';
 import { SheddingLokiClient } from './shedding-loki-client';
 import type { LogQueryParams, LokiClient, LokiEntry } from '@auditlens/loki';
 
@@ -169,7 +169,7 @@ describe('SheddingLokiClient', () => {
 
   it('leaves the queue when its caller goes, and takes the signal of the request being served', async () => {
     const loki = new GatedLoki();
-    const client = new SheddingLokiClient(loki, { maxInFlight: 1, shareMs: 0 });
+    const client = new SheddingLokiClient(loki, { maxInFlight: 1, shareMs: 0, ambientSignal: requestSignal });
     const request = new AbortController();
     const running = runWithRequestSignal(request.signal, () => settled(client.queryLogs(params('a'))));
     const queuedCaller = new AbortController();
@@ -189,7 +189,7 @@ describe('SheddingLokiClient', () => {
 describe('request signal', () => {
   it('is not seen by work started outside the request, such as an export the request woke', async () => {
     const loki = new GatedLoki();
-    const client = new SheddingLokiClient(loki, { shareMs: 0 });
+    const client = new SheddingLokiClient(loki, { shareMs: 0, ambientSignal: requestSignal });
     const request = new AbortController();
     const work = runWithRequestSignal(request.signal, () =>
       withoutRequestSignal(() => settled(client.queryLogs(params('export page'))))

@@ -1,5 +1,4 @@
 import { ClientGoneError, TooManyRequestsError } from '../errors';
-import { requestSignal } from '../routes/request-signal';
 import type {
   InstantQueryParams,
   LogQueryParams,
@@ -34,6 +33,11 @@ export interface SheddingOptions {
   readonly now?: () => number;
   /** Seconds a refused client is told to wait (`Retry-After`). The default value is 2. */
   readonly retryAfterSeconds?: number;
+  /**
+   * The signal of the work the caller is doing now (the HTTP request being served), joined with each query's
+   * own; the service passes `requestSignal` of `routes/request-signal.ts`. Default: none (only the query's own).
+   */
+  readonly ambientSignal?: () => AbortSignal | undefined;
   /** Called for each query: run at Loki, shared with another, or refused. Default: none. */
   readonly onOutcome?: (outcome: 'queried' | 'shared' | 'shed') => void;
 }
@@ -54,7 +58,7 @@ interface Shared<T> {
  * at once, a short queue, and past it (or after `maxWaitMs` in the queue, less when Loki's recent answers
  * leave less of `answerWithinMs`) a 429 with `Retry-After` instead of a request that would time out. Identical queries share one Loki query while it runs and for `shareMs` after
  * it answered. A query is cancelled at Loki (its HTTP request aborted) once every client waiting for it has
- * gone: the signal is the query's own, or else the signal of the request being served (`routes/request-signal.ts`).
+ * gone: the signal is the query's own, or else the one `ambientSignal` gives (the request being served).
  */
 export class SheddingLokiClient implements LokiClient {
   private inFlight = 0;
@@ -101,7 +105,7 @@ export class SheddingLokiClient implements LokiClient {
     own: AbortSignal | undefined,
     call: (signal: AbortSignal) => Promise<T>
   ): Promise<T> {
-    const signal = callerSignal(own);
+    const signal = callerSignal(own, this.options.ambientSignal);
     if ((this.options.shareMs ?? 5000) <= 0) {
       const controller = new AbortController();
       const forward = () => controller.abort(signal?.reason);
@@ -256,8 +260,11 @@ export class SheddingLokiClient implements LokiClient {
   }
 }
 
-function callerSignal(own: AbortSignal | undefined): AbortSignal | undefined {
-  const request = requestSignal();
+function callerSignal(
+  own: AbortSignal | undefined,
+  ambient: (() => AbortSignal | undefined) | undefined
+): AbortSignal | undefined {
+  const request = ambient?.();
   if (own && request) return AbortSignal.any([own, request]);
   return own ?? request;
 }
