@@ -19,6 +19,7 @@ import { SqliteJobStore } from '../src/db/sqlite-job-store';
 import { DirectoryExportFiles } from '../src/files/directory-export-files';
 import { HttpLokiClient } from '@auditlens/loki';
 import { SheddingLokiClient } from '../src/limits/shedding-loki-client';
+import { requestSignal } from '../src/routes/request-signal';
 import type { LokiClient } from '@auditlens/loki';
 import { ServiceMetrics } from '../src/metrics/metrics';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
@@ -65,7 +66,10 @@ async function startService(
 ): Promise<Service> {
   const store = new SqliteJobStore(join(dir, `jobs-${Date.now()}-${Math.random()}.sqlite`));
   const http = new HttpLokiClient({ url: lokiUrl });
-  const loki = new SheddingLokiClient(o.lanes ? http : new WithoutLanes(http), { shareMs: SHARE_MS });
+  const loki = new SheddingLokiClient(o.lanes ? http : new WithoutLanes(http), {
+    shareMs: SHARE_MS,
+    ambientSignal: requestSignal,
+  });
   const app = createApp({
     secret: SECRET,
     loki,
