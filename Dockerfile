@@ -6,6 +6,7 @@ COPY package.json package-lock.json tsconfig.base.json ./
 COPY contract/package.json contract/
 COPY testkit/package.json testkit/
 COPY loki/package.json loki/
+COPY integrity/package.json integrity/
 COPY emitter/package.json emitter/
 COPY dashboards/package.json dashboards/
 COPY export-service/package.json export-service/
@@ -13,13 +14,14 @@ COPY grafana-plugin/package.json grafana-plugin/
 COPY test/package.json test/
 
 FROM manifests AS build
-RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w loki -w emitter -w export-service --include-workspace-root
+RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w loki -w integrity -w emitter -w export-service --include-workspace-root
 COPY contract contract
 COPY loki loki
+COPY integrity integrity
 COPY emitter emitter
 COPY export-service export-service
-RUN npm run build -w contract -w loki -w emitter -w export-service \
- && npm prune --omit=dev -w contract -w loki -w emitter -w export-service
+RUN npm run build -w contract -w loki -w integrity -w emitter -w export-service \
+ && npm prune --omit=dev -w contract -w loki -w integrity -w emitter -w export-service
 
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
@@ -29,6 +31,8 @@ COPY --from=build /src/contract/package.json contract/
 COPY --from=build /src/contract/dist contract/dist
 COPY --from=build /src/loki/package.json loki/
 COPY --from=build /src/loki/dist loki/dist
+COPY --from=build /src/integrity/package.json integrity/
+COPY --from=build /src/integrity/dist integrity/dist
 COPY --from=build /src/emitter/package.json emitter/
 COPY --from=build /src/emitter/dist emitter/dist
 USER node

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { INTEGRITY_FIELDS, GENESIS_HASH } from '@auditlens/contract';
 import { startLoki, type LokiServer } from '@auditlens/testkit';
 import { createCsvWriter } from '../src/export/csv-writer';
-import { KeyRing } from '../src/integrity/key-ring';
+import { KeyRing } from '@auditlens/integrity';
 import { verifyRange } from '../src/integrity/range-verification';
 import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
 import { readAllEntries } from '@auditlens/loki';
 import type { LokiEntry } from '@auditlens/loki';
-import { checkpointEntry, entryHash, type FixtureKey } from '../test/support/chain-fixture';
+import { checkpointEntry, entryHash, type FixtureKey } from '@auditlens/integrity/fixture';
 
 const SHORT = process.env['BENCH_SHORT'] === '1';
 const EVENTS = Number(process.env['BENCH_INTEGRITY_EVENTS'] ?? (SHORT ? 20_000 : 200_000));

@@ -21,7 +21,7 @@ import { createLogsRouter } from './routes/logs';
 import { createExportIntegrityRouter, createLogIntegrityRouter } from './routes/integrity';
 import type { ExportManifests } from './integrity/export-manifests';
 import type { RangeVerifications } from './integrity/range-verifications';
-import type { ServiceSigningKey } from './integrity/service-key';
+import type { ServiceSigningKey } from '@auditlens/integrity';
 
 /** Everything the app is built from; `server.ts` makes the real ones, tests make their own. */
 export interface AppDeps {

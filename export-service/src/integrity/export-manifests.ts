@@ -4,11 +4,11 @@ import type { ExportManifest } from '@auditlens/contract';
 import type { StoredJob } from '../db/job-store';
 import type { ExportFiles } from '../files/export-files';
 import type { LokiClient } from '@auditlens/loki';
-import type { KeyRing } from './key-ring';
-import { fileDigest, signManifest } from './manifest';
+import type { KeyRing } from '@auditlens/integrity';
+import { fileDigest, signManifest } from '@auditlens/integrity';
 import { verifyRange, type RangeVerificationOptions } from './range-verification';
-import type { ServiceSigningKey } from './service-key';
-import { integrityMailLines } from './report-text';
+import type { ServiceSigningKey } from '@auditlens/integrity';
+import { integrityMailLines } from '@auditlens/integrity';
 
 /** What an export mail carries about integrity: lines for its text, and the manifest to attach. */
 export interface ExportIntegrity {

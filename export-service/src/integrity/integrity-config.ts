@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ConfigError, type Config } from '../config';
-import { parseKeyRing, type KeyRing } from './key-ring';
+import { parseKeyRing, type KeyRing } from '@auditlens/integrity';
 import type { RangeVerificationOptions } from './range-verification';
-import { loadServiceSigningKey, type ServiceSigningKey } from './service-key';
+import { loadServiceSigningKey, type ServiceSigningKey } from '@auditlens/integrity';
 
 /** The integrity settings of the configuration, read and checked. */
 export interface IntegritySettings {

@@ -1,10 +1,10 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
 import { readAllEntries, type RetryPolicy } from '@auditlens/loki';
 import type { LokiClient } from '@auditlens/loki';
-import { parseChainEntry, type ChainEntry } from './chain-entry';
-import { ChainVerifier } from './chain-verifier';
+import { parseChainEntry, type ChainEntry } from '@auditlens/integrity';
+import { ChainVerifier } from '@auditlens/integrity';
 import { checkpointsQuery, ofChain, ofSeqs, recordsQuery } from './integrity-queries';
-import type { KeyRing } from './key-ring';
+import type { KeyRing } from '@auditlens/integrity';
 
 /** How a range is verified. */
 export interface RangeVerificationOptions {

@@ -2,7 +2,7 @@ import { waitFor } from '@auditlens/testkit';
 import { TooManyRequestsError } from '../errors';
 import { HttpLokiClient } from '@auditlens/loki';
 import { LokiDouble } from '@auditlens/loki/double';
-import { KeyRing } from './key-ring';
+import { KeyRing } from '@auditlens/integrity';
 import { RangeVerifications } from './range-verifications';
 
 const HOUR = 3_600_000;

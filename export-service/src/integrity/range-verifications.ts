@@ -1,7 +1,7 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
 import { TooManyRequestsError } from '../errors';
 import type { LokiClient } from '@auditlens/loki';
-import type { KeyRing } from './key-ring';
+import type { KeyRing } from '@auditlens/integrity';
 import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './range-verification';
 
 /** How long a report is reused: a range still open to new records or checkpoints changes, a closed one does not. */

@@ -6,7 +6,7 @@ import { NotFoundError } from '../errors';
 import { exportFileName } from '../export/formats';
 import { ExportManifests } from '../integrity/export-manifests';
 import type { RangeVerifications } from '../integrity/range-verifications';
-import type { ServiceSigningKey } from '../integrity/service-key';
+import type { ServiceSigningKey } from '@auditlens/integrity';
 import { integrityQuery } from '../schemas/integrity';
 import { parseInput } from '../schemas/parse';
 import { checkRange } from '../schemas/time-range';

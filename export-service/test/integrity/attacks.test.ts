@@ -29,8 +29,8 @@ import {
   type OtlpRecord,
   type OtlpRequest,
 } from '../support/tampering-otlp-proxy';
-import { entryHash } from '../support/chain-fixture';
-import { KeyRing } from '../../src/integrity/key-ring';
+import { entryHash } from '@auditlens/integrity/fixture';
+import { KeyRing } from '@auditlens/integrity';
 import { verifyRange } from '../../src/integrity/range-verification';
 
 jest.setTimeout(120_000);

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import type { ExportManifest } from '@auditlens/contract';
-import { ed25519PublicKey } from '../integrity/key-ring';
-import { checkAgainstManifest, fileDigest } from '../integrity/manifest';
-import { integritySentence } from '../integrity/report-text';
+import { ed25519PublicKey } from '../key-ring';
+import { checkAgainstManifest, fileDigest } from '../manifest';
+import { integritySentence } from '../report-text';
 
 const USAGE = `usage: auditlens-verify <file> <manifest.json> [--public-key <PEM file | base64>] [--json]
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { INTEGRITY_FIELDS, type IntegrityReport } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
-import { buildChain, checkpointEntry, rehash, type FixtureKey } from '../../test/support/chain-fixture';
+import { buildChain, checkpointEntry, rehash, type FixtureKey } from '../test/chain-fixture';
 import { parseChainEntry, type ChainEntry } from './chain-entry';
 import { ChainVerifier } from './chain-verifier';
 import { KeyRing } from './key-ring';
