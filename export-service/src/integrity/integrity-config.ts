@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ConfigError, type Config } from '../config';
 import { parseKeyRing, type KeyRing } from '@auditlens/integrity';
-import type { RangeVerificationOptions } from './range-verification';
+import type { RangeVerificationOptions } from './verify-range';
 import { loadServiceSigningKey, type ServiceSigningKey } from '@auditlens/integrity';
 
 /** The integrity settings of the configuration, read and checked. */

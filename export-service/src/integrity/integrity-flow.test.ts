@@ -14,14 +14,14 @@ import {
   type IntegrityReport,
   type SigningKeyResponse,
 } from '@auditlens/contract';
-import type { NewExport } from '../db/job-store';
-import { ExportRunner } from '../jobs/export-runner';
-import { SmtpMailer } from '../mail/mailer';
+import type { NewExport } from '../exports/store/job-store';
+import { ExportRunner } from '../exports/export-runner';
+import { SmtpMailer } from '../exports/mail/mailer';
 import { SmtpInbox } from '@auditlens/testkit';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
 import { buildChain, type FixtureKey } from '@auditlens/integrity/fixture';
 import { main as verifyCli } from '@auditlens/integrity/cli';
-import { ExportManifests } from './export-manifests';
+import { ExportManifests } from '../exports/export-manifests';
 import { KeyRing } from '@auditlens/integrity';
 import { RangeVerifications } from './range-verifications';
 import { serviceSigningKey } from '@auditlens/integrity';

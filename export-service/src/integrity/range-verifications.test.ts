@@ -1,5 +1,5 @@
 import { waitFor } from '@auditlens/testkit';
-import { TooManyRequestsError } from '../errors';
+import { TooManyRequestsError } from '../http/errors';
 import { HttpLokiClient } from '@auditlens/loki';
 import { LokiDouble } from '@auditlens/loki/double';
 import { KeyRing } from '@auditlens/integrity';

@@ -1,8 +1,8 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
-import { TooManyRequestsError } from '../errors';
+import { TooManyRequestsError } from '../http/errors';
 import type { LokiClient } from '@auditlens/loki';
 import type { KeyRing } from '@auditlens/integrity';
-import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './range-verification';
+import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './verify-range';
 
 /** How long a report is reused: a range still open to new records or checkpoints changes, a closed one does not. */
 const OPEN_RANGE_TTL_MS = 30_000;

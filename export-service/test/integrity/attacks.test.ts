@@ -31,7 +31,7 @@ import {
 } from '../support/tampering-otlp-proxy';
 import { entryHash } from '@auditlens/integrity/fixture';
 import { KeyRing } from '@auditlens/integrity';
-import { verifyRange } from '../../src/integrity/range-verification';
+import { verifyRange } from '../../src/integrity/verify-range';
 
 jest.setTimeout(120_000);
 

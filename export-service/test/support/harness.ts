@@ -12,13 +12,13 @@ import { APP_JSON_DATA, APP_SECURE_JSON_DATA } from '@auditlens/contract';
 import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
-import type { JobStore } from '../../src/db/job-store';
-import { SqliteJobStore } from '../../src/db/sqlite-job-store';
-import { DirectoryExportFiles } from '../../src/files/directory-export-files';
-import type { ExportFiles } from '../../src/files/export-files';
+import type { JobStore } from '../../src/exports/store/job-store';
+import { SqliteJobStore } from '../../src/exports/store/sqlite-job-store';
+import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
+import type { ExportFiles } from '../../src/exports/files/export-files';
 import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
-import { ServiceMetrics } from '../../src/metrics/metrics';
+import { ServiceMetrics } from '../../src/http/metrics';
 
 /** The shared secret tests send. */
 export const SECRET = 'test-shared-secret-0123456789';
