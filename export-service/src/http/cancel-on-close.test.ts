@@ -1,5 +1,6 @@
 import { get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestSignal } from './request-signal';
 import { SheddingLokiClient } from './shedding-loki-client';
 import type { LogQueryParams, LokiClient } from '@auditlens/loki';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
@@ -32,7 +33,7 @@ describe('a client that goes away', () => {
           queryInstant: (p) => lokiClient.queryInstant(p),
           ready: (s) => lokiClient.ready(s),
         };
-        return { loki: new SheddingLokiClient(recording) };
+        return { loki: new SheddingLokiClient(recording, { ambientSignal: requestSignal }) };
       },
     });
     h.loki.hangNext(1);
