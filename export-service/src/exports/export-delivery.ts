@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { JobStore, JobUpdate, StoredJob } from './store/job-store';
-import { UpstreamError } from '../http/errors';
+import { UpstreamError } from '../domain-errors';
 import { EXPORT_FORMAT_SPECS, exportFileName } from './writers/formats';
 import { zipFile } from './writers/zip-file';
 import { storedName, type ExportFiles, type LocalFile } from './files/export-files';

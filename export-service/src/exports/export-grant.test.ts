@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../http/errors';
+import { NotAllowedError } from '../domain-errors';
 import { GRANT_TTL_MS, issueGrant, verifyGrant } from './export-grant';
 
 describe('export grants', () => {
@@ -8,8 +8,8 @@ describe('export grants', () => {
   it('binds the user and the log type, and expires', () => {
     const { grant } = issueGrant(secret, 'u-jane', 'access', now);
     expect(verifyGrant(secret, grant, 'u-jane', now)).toMatchObject({ uid: 'u-jane', logType: 'access' });
-    expect(() => verifyGrant(secret, grant, 'u-bob', now)).toThrow(ForbiddenError);
-    expect(() => verifyGrant('another-secret-of-16+', grant, 'u-jane', now)).toThrow(ForbiddenError);
+    expect(() => verifyGrant(secret, grant, 'u-bob', now)).toThrow(NotAllowedError);
+    expect(() => verifyGrant('another-secret-of-16+', grant, 'u-jane', now)).toThrow(NotAllowedError);
     expect(() => verifyGrant(secret, grant, 'u-jane', now + GRANT_TTL_MS + 1)).toThrow(/expired/);
   });
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isLogType, type LogType } from '@auditlens/contract';
-import { ForbiddenError } from '../http/errors';
+import { NotAllowedError } from '../domain-errors';
 
 /** What a grant proves: this Grafana user may read this log type (Grafana checked it on the read route). */
 export interface ExportGrant {
@@ -34,18 +34,18 @@ export function issueGrant(
   return { grant: `${payload}.${sig}`, expiresAt: new Date(now + GRANT_TTL_MS).toISOString() };
 }
 
-/** The grant's content if it is authentic, unexpired and issued to the user `uid`; otherwise ForbiddenError. */
+/** The grant's content if it is authentic, unexpired and issued to the user `uid`; otherwise NotAllowedError. */
 export function verifyGrant(secret: string, grant: string, uid: string, now = Date.now()): ExportGrant {
   const [payload, sig] = grant.split('.');
-  if (!payload || !sig) throw new ForbiddenError('invalid export grant');
+  if (!payload || !sig) throw new NotAllowedError('invalid export grant');
   const expected = createHmac('sha256', keyOf(secret)).update(payload).digest();
   const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new ForbiddenError('invalid export grant');
+    throw new NotAllowedError('invalid export grant');
   const content = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<ExportGrant>;
   if (content.uid !== uid || !isLogType(content.logType) || typeof content.exp !== 'number') {
-    throw new ForbiddenError('export grant was issued to someone else');
+    throw new NotAllowedError('export grant was issued to someone else');
   }
-  if (content.exp < now) throw new ForbiddenError('export grant has expired; ask again');
+  if (content.exp < now) throw new NotAllowedError('export grant has expired; ask again');
   return { uid: content.uid, logType: content.logType, exp: content.exp };
 }

@@ -1,5 +1,5 @@
 import type { Admission, Usage } from './store/job-store';
-import { TooManyRequestsError } from '../http/errors';
+import { LimitReachedError } from '../domain-errors';
 
 /** Per-user limits on exports. */
 export interface ExportLimits {
@@ -31,7 +31,7 @@ export function exportAdmission(limits: ExportLimits, now = new Date()): Admissi
 
 function checkExportQuota(active: number, used: Usage, limits: ExportLimits, now: Date): void {
   if (active >= limits.perUser) {
-    throw new TooManyRequestsError(
+    throw new LimitReachedError(
       `you have ${active} exports on their way (at most ${limits.perUser}); wait until one is done`,
       BUSY_RETRY_SECONDS
     );
@@ -42,7 +42,7 @@ function checkExportQuota(active: number, used: Usage, limits: ExportLimits, now
       used.rows >= limits.dailyRows
         ? `${limits.dailyRows} rows`
         : `${Math.round(limits.dailyBytes / 1024 ** 2)} MB`;
-    throw new TooManyRequestsError(
+    throw new LimitReachedError(
       `you have exported ${what} in the last 24 hours, your limit; try again later`,
       Math.max(1, Math.ceil(frees / 1000))
     );

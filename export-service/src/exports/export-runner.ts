@@ -3,7 +3,7 @@ import { LOKI_ADDED_METADATA } from '@auditlens/contract';
 import type { Logger } from 'pino';
 import { PermissionRevokedError, type ExportAuthorizer } from '../auth/export-permissions';
 import type { JobStore, JobUpdate, StoredJob } from './store/job-store';
-import { UpstreamError } from '../http/errors';
+import { UpstreamError } from '../domain-errors';
 import { DirectoryExportFiles } from './files/directory-export-files';
 import { storedName, type ExportFiles } from './files/export-files';
 import type { OpenFile } from './writers/file-sink';

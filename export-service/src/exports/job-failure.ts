@@ -1,4 +1,4 @@
-import { UpstreamError } from '../http/errors';
+import { UpstreamError } from '../domain-errors';
 
 /** A job that cannot succeed; its message is what the user sees, so it names no host, port or path. */
 export class JobFailure extends Error {

@@ -7,6 +7,7 @@ import {
   BadRequestError,
   ClientGoneError,
   ClientRequestError,
+  ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   TooManyRequestsError,
@@ -14,6 +15,7 @@ import {
   UpstreamError,
 } from './errors';
 import { InvalidFieldError } from '@auditlens/loki';
+import { InvalidInputError, LimitReachedError, NotAllowedError } from '../domain-errors';
 
 /** The part of an http-errors error (thrown by body-parser and express's router) that says what went wrong. */
 interface HttpErrorLike {
@@ -63,6 +65,9 @@ function fromHttpError(error: unknown): AppError | undefined {
 /** The errors of the layers below the routes, which know nothing of HTTP, as typed errors. */
 function fromDomainError(error: unknown): AppError | undefined {
   if (error instanceof UpstreamError) return new BadGatewayError(error.publicMessage);
+  if (error instanceof InvalidInputError) return new BadRequestError(error.message, error.issues);
+  if (error instanceof LimitReachedError) return new TooManyRequestsError(error.message, error.retryAfterSeconds);
+  if (error instanceof NotAllowedError) return new ForbiddenError(error.message);
   if (error instanceof InvalidFieldError)
     return new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
   return undefined;

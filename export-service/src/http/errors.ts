@@ -10,11 +10,9 @@ export abstract class AppError extends Error {
   }
 }
 
-/** One problem with one input field. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly message: string;
-}
+import type { FieldIssue } from '../domain-errors';
+
+export type { FieldIssue } from '../domain-errors';
 
 /** 400: the input is invalid; `issues` names each field and what is wrong with it. */
 export class BadRequestError extends AppError {
@@ -137,4 +135,4 @@ export class BadGatewayError extends AppError {
 }
 
 // The Loki client raises it too, so it lives with that client; re-exported for the service's other upstreams.
-export { UpstreamError } from '@auditlens/loki';
+export { UpstreamError } from '../domain-errors';

@@ -1,4 +1,4 @@
-import { BadRequestError } from '../http/errors';
+import { InvalidInputError } from '../domain-errors';
 
 /** Position of a newest-first listing: the oldest timestamp shown and the events shown at it. */
 export interface ListCursor {
@@ -25,7 +25,7 @@ export function decodeCursor(raw: string): ListCursor {
     }
     return { ts: BigInt(v.ts), seen: v.seen as string[] };
   } catch {
-    throw new BadRequestError('invalid cursor', [
+    throw new InvalidInputError('invalid cursor', [
       { field: 'cursor', message: 'is not a cursor this service issued' },
     ]);
   }

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../http/errors';
+import { UpstreamError } from '../domain-errors';
 import { buildCountQuery, withFieldValues } from '@auditlens/loki';
 import { windowsForward } from '@auditlens/loki';
 import type { LokiClient } from '@auditlens/loki';

@@ -10,7 +10,7 @@ import {
   type StatsResponse,
   type StatsSplit,
 } from '@auditlens/contract';
-import { BadRequestError } from '../http/errors';
+import { InvalidInputError } from '../domain-errors';
 import { buildCountQuery, buildLogQuery, type QueryOptions } from '@auditlens/loki';
 import { entryIdentity } from '@auditlens/loki';
 import { DEFAULT_MAX_QUERY_LENGTH_NS } from '@auditlens/loki';
@@ -305,7 +305,7 @@ export class LogReader {
 function filterField(logType: LogType, key: string): FilterField {
   const field = FILTER_FIELDS[logType].find((f) => f.key === key);
   if (!field) {
-    throw new BadRequestError('invalid field', [
+    throw new InvalidInputError('invalid field', [
       { field: 'field', message: `must be one of ${FILTER_FIELDS[logType].map((f) => f.key).join(', ')}` },
     ]);
   }

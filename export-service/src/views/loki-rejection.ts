@@ -1,4 +1,4 @@
-import { BadRequestError, UpstreamError } from '../http/errors';
+import { InvalidInputError, UpstreamError } from '../domain-errors';
 
 /**
  * A Loki 4xx (429 aside, which is Loki being busy) says what is wrong with the query the user asked for, so it
@@ -8,7 +8,7 @@ export function lokiRejectionAsBadRequest(error: unknown): unknown {
   const status =
     error instanceof UpstreamError && error.upstream === 'loki' ? error.upstreamStatus : undefined;
   if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-    return new BadRequestError(`Loki rejected the query: ${(error as UpstreamError).message}`);
+    return new InvalidInputError(`Loki rejected the query: ${(error as UpstreamError).message}`);
   }
   return error;
 }

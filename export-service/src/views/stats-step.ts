@@ -1,4 +1,4 @@
-import { BadRequestError } from '../http/errors';
+import { InvalidInputError } from '../domain-errors';
 import { MAX_POINTS_PER_SERIES } from '@auditlens/loki';
 
 const S = 1_000_000_000n;
@@ -22,7 +22,7 @@ export function chooseStatsStep(
   const largest = maxQueryLengthNs > 0n ? Number((maxQueryLengthNs - 1n) / S) : Number.MAX_SAFE_INTEGER;
   if (requested !== undefined) {
     if (requested < smallest) {
-      throw new BadRequestError('invalid step', [
+      throw new InvalidInputError('invalid step', [
         {
           field: 'step',
           message: `must be at least ${smallest} seconds for this range: Loki answers at most ${MAX_POINTS_PER_SERIES.toLocaleString('en')} points per series`,
@@ -30,7 +30,7 @@ export function chooseStatsStep(
       ]);
     }
     if (requested > largest) {
-      throw new BadRequestError('invalid step', [
+      throw new InvalidInputError('invalid step', [
         { field: 'step', message: `must be at most ${largest} seconds: Loki's max_query_length is shorter` },
       ]);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequestError, type FieldIssue } from '../http/errors';
+import { InvalidInputError, type FieldIssue } from '../domain-errors';
 
 const MAX_LOKI_MS = Number(2n ** 63n / 1_000_000n);
 
@@ -39,7 +39,7 @@ export function checkRange(
   if (start.getTime() >= end.getTime()) issues.push({ field: 'from', message: 'must be before to' });
   if (end.getTime() - start.getTime() > maxDays * 86_400_000)
     issues.push({ field: 'to', message: `the range may span at most ${maxDays} days` });
-  if (issues.length) throw new BadRequestError('invalid time range', issues);
+  if (issues.length) throw new InvalidInputError('invalid time range', issues);
   return {
     from: start,
     to: end,

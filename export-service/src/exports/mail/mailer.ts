@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { UpstreamError } from '../../http/errors';
+import { UpstreamError } from '../../domain-errors';
 
 /** One mail to send. */
 export interface Mail {
