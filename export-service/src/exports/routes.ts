@@ -14,6 +14,7 @@ import { FILTERS } from '../views/filters';
 import { parseInput } from '../http/parse';
 import { checkRange } from '../views/time-range';
 import { withoutRequestSignal } from '../http/request-signal';
+import { MAIL_BEING_SENT, mailAgainRefusal } from './lifecycle';
 
 /** Routes under `/api/v1/exports`, reached through the plugin-proxy route that requires exports:create. */
 export function createExportsRouter(deps: {
@@ -94,18 +95,12 @@ export function createExportsRouter(deps: {
   // The file is mailed again (after a failed mail, or a lost one), while it lives.
   router.post('/:id/mail', async (req, res) => {
     const job = await own(req.params.id, requesterOf(res).uid);
-    if (job.status === 'sending') throw new ConflictError('the mail is being sent right now');
-    if (!job.filePath && !job.expiresAt) {
-      throw new ConflictError(
-        job.status === 'failed'
-          ? 'this export has no file to mail; export again'
-          : 'the export is not ready yet; it is mailed when it is'
-      );
-    }
-    if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
+    const refusal = mailAgainRefusal(job);
+    if (refusal)
+      throw refusal.kind === 'gone' ? new GoneError(refusal.message) : new ConflictError(refusal.message);
     // Checked again as it changes: another replica may have started sending it meanwhile.
     const asked = await deps.store.requestMail(job.id);
-    if (!asked) throw new ConflictError('the mail is being sent right now');
+    if (!asked) throw new ConflictError(MAIL_BEING_SENT);
     if (deps.onMailRequested) withoutRequestSignal(deps.onMailRequested);
     res.status(202).json(publicJob(asked));
   });

@@ -5,6 +5,7 @@ import type { JobStore } from '../exports/store/job-store';
 import { NotFoundError } from '../http/errors';
 import { exportFileName } from '../exports/writers/formats';
 import { ExportManifests } from '../exports/export-manifests';
+import { isMailed } from '../exports/lifecycle';
 import type { RangeVerifications } from './range-verifications';
 import type { ServiceSigningKey } from '@auditlens/integrity';
 import { integrityQuery } from './schemas';
@@ -53,8 +54,7 @@ export function createExportIntegrityRouter(deps: {
     const exports: Record<string, ExportIntegrityResponse['exports'][string]> = {};
     for (const job of await deps.store.listFor(requesterOf(res).uid)) {
       // A manifest is made as the file is first mailed.
-      const mailed = job.status === 'done' || job.status === 'sending' || job.status === 'waiting_for_mail';
-      const manifest = mailed ? await deps.manifests.read(job.id) : undefined;
+      const manifest = isMailed(job.status) ? await deps.manifests.read(job.id) : undefined;
       if (!manifest) continue;
       const r = manifest.integrity;
       exports[job.id] = {

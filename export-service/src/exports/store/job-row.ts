@@ -47,14 +47,6 @@ export const COLUMN_OF: Readonly<Record<keyof JobUpdate, string>> = {
   mailSince: 'mail_since',
 };
 
-/** Statuses in which a job is held by a lease; any other ends it. */
-export const HELD_STATUSES: readonly ExportStatus[] = ['running', 'sending'];
-
-/** True when `fields` move a job out of the held statuses, so its lease ends with the update. */
-export function endsLease(fields: JobUpdate): boolean {
-  return fields.status !== undefined && !HELD_STATUSES.includes(fields.status);
-}
-
 /**
  * The holder name of this process's claims: host and pid tell an operator (and the HA tests) which replica runs
  * a job; the random part keeps a restarted process with the same pid from passing for its predecessor.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
-import { EXPORT_ACTIVE_STATUSES } from '@auditlens/contract';
-import { COLUMN_OF, endsLease, newHolder, newLease, toStoredJob, type JobRow } from './job-row';
+import { ACTIVE_STATUSES, endsLease } from '../lifecycle';
+import { COLUMN_OF, newHolder, newLease, toStoredJob, type JobRow } from './job-row';
 import type { Admission, HeldJob, JobStore, JobUpdate, NewExport, StoredJob, Usage } from './job-store';
 import type { JobStoreOptions } from './sqlite-job-store';
 
@@ -61,7 +61,7 @@ const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly sql: string
   { version: 2, sql: 'ALTER TABLE export_jobs ADD COLUMN estimated_rows BIGINT' },
 ];
 
-const ACTIVE = EXPORT_ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
+const ACTIVE = ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
 
 /** A row as node-postgres hands it over (timestamps as Date, BIGINT as text, JSONB parsed). */
 type PgRow = Omit<

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { EXPORT_ACTIVE_STATUSES } from '@auditlens/contract';
-import { COLUMN_OF, endsLease, newHolder, newLease, toStoredJob, type JobRow } from './job-row';
+import { ACTIVE_STATUSES, endsLease } from '../lifecycle';
+import { COLUMN_OF, newHolder, newLease, toStoredJob, type JobRow } from './job-row';
 import type { Admission, HeldJob, JobStore, JobUpdate, NewExport, StoredJob, Usage } from './job-store';
 
 /** Options of the job stores. */
@@ -43,7 +43,7 @@ const AFTER_COLUMNS = [
   'CREATE INDEX IF NOT EXISTS jobs_by_uid ON jobs (uid, created_at)',
 ];
 
-const ACTIVE = EXPORT_ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
+const ACTIVE = ACTIVE_STATUSES.map((st) => `'${st}'`).join(', ');
 
 /**
  * Export jobs in an embedded SQLite database (`node:sqlite`): survives restarts of the service, needs no setup,
