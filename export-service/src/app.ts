@@ -22,6 +22,8 @@ import { createExportIntegrityRouter, createLogIntegrityRouter } from './integri
 import type { ExportManifests } from './exports/export-manifests';
 import type { RangeVerifications } from './integrity/range-verifications';
 import type { ServiceSigningKey } from '@auditlens/integrity';
+import { DEFAULTS } from './config';
+import { DEFAULT_EXPORT_LIMITS } from './exports/export-quota';
 
 /** Everything the app is built from; `server.ts` makes the real ones, tests make their own. */
 export interface AppDeps {
@@ -70,13 +72,6 @@ export interface AppDeps {
   };
 }
 
-/** The export limits when none are given. */
-export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
-  perUser: 3,
-  dailyRows: 10_000_000,
-  dailyBytes: 2 * 1024 ** 3,
-};
-
 /** Builds the express app without listening. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -91,7 +86,10 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use(express.json({ limit: '64kb' }));
   api.use(cancelOnClose());
-  const perUser = perUserRateLimit({ perSecond: deps.ratePerSecond ?? 10, burst: deps.rateBurst ?? 20 });
+  const perUser = perUserRateLimit({
+    perSecond: deps.ratePerSecond ?? DEFAULTS.RATE_LIMIT_PER_SECOND,
+    burst: deps.rateBurst ?? DEFAULTS.RATE_LIMIT_BURST,
+  });
   const reader = new LogReader(deps.loki, {
     serviceName: deps.serviceName,
     maxEntries: deps.maxEntries,

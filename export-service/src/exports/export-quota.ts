@@ -1,5 +1,13 @@
 import type { Admission, Usage } from './store/job-store';
 import { LimitReachedError } from '../domain-errors';
+import { DEFAULTS } from '../config';
+
+/** The export limits when none are given. */
+export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
+  perUser: DEFAULTS.EXPORTS_PER_USER,
+  dailyRows: DEFAULTS.EXPORT_DAILY_ROWS_PER_USER,
+  dailyBytes: DEFAULTS.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
+};
 
 /** Per-user limits on exports. */
 export interface ExportLimits {

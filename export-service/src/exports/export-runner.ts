@@ -18,6 +18,8 @@ import type { AuditRecorder } from './audit-recorder';
 import { ExportDelivery, type ExportDeliveryOptions } from './export-delivery';
 import { JobFailure, visibleReason } from './job-failure';
 import { ExportManifests } from './export-manifests';
+import { DEFAULTS } from '../config';
+import { DEFAULT_EXPORT_LIMITS } from './export-quota';
 
 /** Settings of the export runner. */
 export interface ExportRunnerOptions extends ExportDeliveryOptions {
@@ -157,7 +159,9 @@ export class ExportRunner {
    * deletes expired files. For tests and tools; `start()` runs jobs by itself.
    */
   async runOnce(): Promise<boolean> {
-    const job = await this.deps.store.claimExport(this.options.workersPerUser ?? 1);
+    const job = await this.deps.store.claimExport(
+      this.options.workersPerUser ?? DEFAULTS.EXPORT_WORKERS_PER_USER
+    );
     if (job) {
       await this.track(job);
       return true;
@@ -208,11 +212,11 @@ export class ExportRunner {
   }
 
   private get maxAttempts(): number {
-    return this.options.maxAttempts ?? 3;
+    return this.options.maxAttempts ?? DEFAULTS.EXPORT_MAX_ATTEMPTS;
   }
 
   private get leaseMs(): number {
-    return this.options.leaseMs ?? 30_000;
+    return this.options.leaseMs ?? DEFAULTS.EXPORT_LEASE_SECONDS * 1000;
   }
 
   private now(): Date {
@@ -247,8 +251,8 @@ export class ExportRunner {
       for (const id of await store.recoverInterrupted(this.maxAttempts))
         logger.warn({ job: id }, 'export failed: interrupted too often');
     }
-    while (!this.stopped && this.exporting.size < (this.options.workers ?? 2)) {
-      const job = await store.claimExport(this.options.workersPerUser ?? 1);
+    while (!this.stopped && this.exporting.size < (this.options.workers ?? DEFAULTS.EXPORT_WORKERS)) {
+      const job = await store.claimExport(this.options.workersPerUser ?? DEFAULTS.EXPORT_WORKERS_PER_USER);
       if (!job) break;
       if (this.stopped) {
         // Claimed as the service stops: handed back at once, the attempt not counted.
@@ -337,7 +341,8 @@ export class ExportRunner {
       const down = error instanceof UpstreamError && error.retryable && error.upstream !== 'smtp';
       const lokiDown = down && error.upstream === 'loki';
       if (down && job.attempts < this.maxAttempts) {
-        const delay = (this.options.retryDelayMs ?? 30_000) * 2 ** (job.attempts - 1);
+        const delay =
+          (this.options.retryDelayMs ?? DEFAULTS.EXPORT_RETRY_SECONDS * 1000) * 2 ** (job.attempts - 1);
         const next = new Date(this.now().getTime() + delay);
         await store.updateHeld(job, {
           status: 'queued',
@@ -446,8 +451,8 @@ export class ExportRunner {
 
   /** What is left of the requester's daily row and byte budgets for this export, and what to say past them. */
   private async budgetOf(job: StoredJob) {
-    const dailyRows = this.options.dailyRows ?? 10_000_000;
-    const dailyBytes = this.options.dailyBytes ?? 2 * 1024 ** 3;
+    const dailyRows = this.options.dailyRows ?? DEFAULT_EXPORT_LIMITS.dailyRows;
+    const dailyBytes = this.options.dailyBytes ?? DEFAULT_EXPORT_LIMITS.dailyBytes;
     // This job's own rows were reset to 0 above, so they are not counted twice.
     const used = await this.deps.store.usageSince(
       job.requester.uid ?? '',
