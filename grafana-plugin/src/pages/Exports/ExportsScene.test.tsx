@@ -4,7 +4,7 @@ import { renderApp } from '../../../tests/support/renderApp';
 import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
 import { FakeExportService } from '../../../tests/support/fakeExportService';
 import { testIds } from '../../testIds';
-import { POLL_MS } from './ExportsPage';
+import { POLL_MS } from './ExportsScene';
 
 function serviceWithExport(): FakeExportService {
   const service = new FakeExportService([]);
