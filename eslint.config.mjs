@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
-    files: ['grafana-plugin/tests/jest/*.js'],
+    files: ['grafana-plugin/test/jest/*.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: { 'no-redeclare': 'off' },
   },

@@ -1,8 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { APP_BASE_PATH, PLUGIN_ID } from '@auditlens/contract';
-import { renderApp } from '../../../tests/support/renderApp';
-import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
-import { FakeExportService } from '../../../tests/support/fakeExportService';
+import { renderApp } from '../../../test/support/renderApp';
+import { PERMISSION_SETS } from '../../../test/support/grafanaBoot';
+import { FakeExportService } from '../../../test/support/fakeExportService';
 import { testIds } from '../../testIds';
 import { POLL_MS } from './ExportsScene';
 
