@@ -26,5 +26,3 @@ export type { RequestContext } from './request/request-context';
 export { redactUrl } from './redact/url';
 export { redactChanges } from './redact/changes';
 export { EMITTER_NAME, EMITTER_VERSION } from './version';
-export { DemoTraffic } from './demo/generator';
-export type { DemoCall } from './demo/generator';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createAuditEmitter } from '../emitter';
+import { createAuditEmitter } from '@auditlens/emitter';
 import { DemoTraffic } from './generator';
 
 const USAGE = `auditlens-demo: simulated multi-brand help-desk audit traffic over OTLP/HTTP

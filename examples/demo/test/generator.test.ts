@@ -1,4 +1,5 @@
-import { createAuditEmitter, DemoTraffic, InMemoryAuditExporter } from '../../src';
+import { createAuditEmitter, InMemoryAuditExporter } from '@auditlens/emitter';
+import { DemoTraffic } from '../src/generator';
 
 async function run(seed: number, calls: number): Promise<InMemoryAuditExporter> {
   const exporter = new InMemoryAuditExporter();

@@ -1,4 +1,4 @@
-import type { Actor } from '../types';
+import type { Actor } from '@auditlens/emitter';
 
 /** The simulated help desk: brands, people and the modules whose settings change. */
 export const BRANDS = ['Acme', 'Globex', 'Initech'] as const;

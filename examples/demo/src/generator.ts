@@ -1,4 +1,4 @@
-import type { AuditEmitter } from '../types';
+import type { AuditEmitter } from '@auditlens/emitter';
 import { Random } from './random';
 import {
   AGENTS,
