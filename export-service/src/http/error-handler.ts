@@ -66,7 +66,8 @@ function fromHttpError(error: unknown): AppError | undefined {
 function fromDomainError(error: unknown): AppError | undefined {
   if (error instanceof UpstreamError) return new BadGatewayError(error.publicMessage);
   if (error instanceof InvalidInputError) return new BadRequestError(error.message, error.issues);
-  if (error instanceof LimitReachedError) return new TooManyRequestsError(error.message, error.retryAfterSeconds);
+  if (error instanceof LimitReachedError)
+    return new TooManyRequestsError(error.message, error.retryAfterSeconds);
   if (error instanceof NotAllowedError) return new ForbiddenError(error.message);
   if (error instanceof InvalidFieldError)
     return new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
