@@ -5,19 +5,25 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY contract/package.json contract/
 COPY testkit/package.json testkit/
+COPY loki/package.json loki/
+COPY integrity/package.json integrity/
 COPY emitter/package.json emitter/
+COPY examples/demo/package.json examples/demo/
 COPY dashboards/package.json dashboards/
 COPY export-service/package.json export-service/
 COPY grafana-plugin/package.json grafana-plugin/
 COPY test/package.json test/
 
 FROM manifests AS build
-RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w emitter -w export-service --include-workspace-root
+RUN npm ci --ignore-scripts --no-audit --no-fund -w contract -w loki -w integrity -w emitter -w examples/demo -w export-service --include-workspace-root
 COPY contract contract
+COPY loki loki
+COPY integrity integrity
 COPY emitter emitter
+COPY examples/demo examples/demo
 COPY export-service export-service
-RUN npm run build -w contract -w emitter -w export-service \
- && npm prune --omit=dev -w contract -w emitter -w export-service
+RUN npm run build -w contract -w loki -w integrity -w emitter -w examples/demo -w export-service \
+ && npm prune --omit=dev -w contract -w loki -w integrity -w emitter -w examples/demo -w export-service
 
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
@@ -25,6 +31,10 @@ COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/package.json ./
 COPY --from=build /src/contract/package.json contract/
 COPY --from=build /src/contract/dist contract/dist
+COPY --from=build /src/loki/package.json loki/
+COPY --from=build /src/loki/dist loki/dist
+COPY --from=build /src/integrity/package.json integrity/
+COPY --from=build /src/integrity/dist integrity/dist
 COPY --from=build /src/emitter/package.json emitter/
 COPY --from=build /src/emitter/dist emitter/dist
 # The export service's DATA_DIR. Created here, before USER node, so that it belongs to node: a new named volume
@@ -34,7 +44,9 @@ USER node
 
 # Simulated help-desk audit traffic (arguments: see `--help`).
 FROM runtime AS demo
-ENTRYPOINT ["node", "emitter/dist/demo/cli.js"]
+COPY --from=build /src/examples/demo/package.json examples/demo/
+COPY --from=build /src/examples/demo/dist examples/demo/dist
+ENTRYPOINT ["node", "examples/demo/dist/src/cli.js"]
 
 FROM runtime AS export-service
 ENV NODE_ENV=production

@@ -37,9 +37,36 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
-    files: ['grafana-plugin/tests/jest/*.js'],
+    files: ['grafana-plugin/test/jest/*.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: { 'no-redeclare': 'off' },
+  },
+  {
+    // export-service: below the routes, only domain errors (src/domain-errors.ts); HTTP statuses are chosen in
+    // src/http/ (errors and their one mapping), by the routes and by the auth middleware, nowhere else.
+    files: ['export-service/src/**/*.ts'],
+    ignores: [
+      'export-service/src/http/**',
+      'export-service/src/auth/**',
+      'export-service/src/**/routes.ts',
+      'export-service/src/app.ts',
+      'export-service/src/server.ts',
+      'export-service/src/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/http/errors', '**/http/error-handler'],
+              message:
+                'Below the routes throw the errors of src/domain-errors.ts; src/http maps them to HTTP.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.cjs', '**/*.js'],

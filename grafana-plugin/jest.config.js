@@ -47,8 +47,8 @@ module.exports = {
       transform: { '^.+\\.tsx?$': swc },
       testMatch: [
         '<rootDir>/src/**/*.test.ts',
-        '<rootDir>/tests/*.test.ts',
-        '<rootDir>/tests/browser/*.test.ts',
+        '<rootDir>/test/*.test.ts',
+        '<rootDir>/test/browser/*.test.ts',
       ],
     },
     {
@@ -56,9 +56,9 @@ module.exports = {
       testEnvironment: 'jsdom',
       transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.m?js$': swc },
       transformIgnorePatterns: [`node_modules/(?!(${esmDependencies.join('|')})/)`],
-      moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/tests/jest/style-stub.js' },
-      setupFiles: ['<rootDir>/tests/jest/jsdom-gaps.js'],
-      setupFilesAfterEnv: ['<rootDir>/tests/jest/after-env.ts'],
+      moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/test/jest/style-stub.js' },
+      setupFiles: ['<rootDir>/test/jest/jsdom-gaps.js'],
+      setupFilesAfterEnv: ['<rootDir>/test/jest/after-env.ts'],
       testMatch: ['<rootDir>/src/**/*.test.tsx'],
     },
   ],

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/use-node24.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
-npm run build -w contract -w emitter >/dev/null
-exec node emitter/dist/demo/cli.js "$@"
+npm run build -w contract -w emitter -w examples/demo >/dev/null
+exec node examples/demo/dist/src/cli.js "$@"

@@ -10,7 +10,7 @@ import {
   loadPlugin,
   type LoadedPlugin,
   type OrgDataSource,
-} from './grafana-plugin-loader-double';
+} from '@auditlens/testkit';
 import { builtPlugin } from './plugin-dist';
 import { readJson, readYaml, ROOT } from './repo-files';
 

@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PLUGIN_ID } from '@auditlens/contract';
-import { GrafanaBootstrapApiDouble, type OrgState } from './grafana-bootstrap-api-double';
-import { GrafanaAppDashboardsDouble, loadPlugin, type LoadedPlugin } from './grafana-plugin-loader-double';
+import {
+  GrafanaAppDashboardsDouble,
+  GrafanaBootstrapApiDouble,
+  type OrgState,
+  loadPlugin,
+  type LoadedPlugin,
+} from '@auditlens/testkit';
 import { builtPlugin } from './plugin-dist';
 import { readJson, readYaml, ROOT } from './repo-files';
 

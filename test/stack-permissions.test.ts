@@ -12,9 +12,12 @@ import {
   type GrafanaDoubleDataSource,
   type LokiTarget,
   type PluginJson,
+  GrafanaBootstrapApiDouble,
+  type OrgState,
+  GrafanaAppDashboardsDouble,
+  loadPlugin,
+  type LoadedPlugin,
 } from '@auditlens/testkit';
-import { GrafanaBootstrapApiDouble, type OrgState } from './grafana-bootstrap-api-double';
-import { GrafanaAppDashboardsDouble, loadPlugin, type LoadedPlugin } from './grafana-plugin-loader-double';
 import { withDashboardDefaults } from './logql-check';
 import { builtPlugin } from './plugin-dist';
 import { readYaml, ROOT } from './repo-files';

@@ -27,5 +27,3 @@ export { redactUrl } from './redact/url';
 export { redactChanges } from './redact/changes';
 export { redactText } from './redact/text';
 export { EMITTER_NAME, EMITTER_VERSION } from './version';
-export { DemoTraffic } from './demo/generator';
-export type { DemoCall } from './demo/generator';

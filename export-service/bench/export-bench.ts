@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LokiDouble, type SeedEntry } from '../test/support/loki-double/loki-double';
-import { HttpLokiClient } from '../src/loki/http-client';
+import { LokiDouble, type SeedEntry } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import type { CaseResult } from './export-case';
 import { runCase } from './run-case';
 

@@ -2,12 +2,12 @@
 // a real one) and writes them as CSV, XLSX, plain lines through a bare fs.WriteStream, or nothing (read only).
 import { createWriteStream, readFileSync } from 'node:fs';
 import { LOKI_ADDED_METADATA } from '@auditlens/contract';
-import { EXPORT_FORMAT_SPECS } from '../src/export/formats';
-import type { RowWriter } from '../src/export/row-writer';
-import { HttpLokiClient } from '../src/loki/http-client';
-import { readAllEntries } from '../src/loki/pager';
-import { readInParallel } from '../src/loki/parallel/parallel-reader';
-import type { LokiEntry } from '../src/loki/types';
+import { EXPORT_FORMAT_SPECS } from '../src/exports/writers/formats';
+import type { RowWriter } from '../src/exports/writers/row-writer';
+import { HttpLokiClient } from '@auditlens/loki';
+import { readAllEntries } from '@auditlens/loki';
+import { readInParallel } from '@auditlens/loki';
+import type { LokiEntry } from '@auditlens/loki';
 
 /** What the parent asks a case to do. */
 export interface CaseSpec {

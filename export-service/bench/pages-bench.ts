@@ -15,12 +15,13 @@ import type { LokiServer } from '@auditlens/testkit';
 import { startBenchLoki } from './bench-loki';
 import { createApp } from '../src/app';
 import type { UserDirectory } from '../src/auth/grafana-users';
-import { SqliteJobStore } from '../src/db/sqlite-job-store';
-import { DirectoryExportFiles } from '../src/files/directory-export-files';
-import { HttpLokiClient } from '../src/loki/http-client';
-import { SheddingLokiClient } from '../src/limits/shedding-loki-client';
-import type { LokiClient } from '../src/loki/types';
-import { ServiceMetrics } from '../src/metrics/metrics';
+import { SqliteJobStore } from '../src/exports/store/sqlite-job-store';
+import { DirectoryExportFiles } from '../src/exports/files/directory-export-files';
+import { HttpLokiClient } from '@auditlens/loki';
+import { SheddingLokiClient } from '../src/http/shedding-loki-client';
+import { requestSignal } from '../src/http/request-signal';
+import type { LokiClient } from '@auditlens/loki';
+import { ServiceMetrics } from '../src/http/metrics';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
 import { seedAccessOtlp } from './seed-otlp';
 
@@ -65,7 +66,10 @@ async function startService(
 ): Promise<Service> {
   const store = new SqliteJobStore(join(dir, `jobs-${Date.now()}-${Math.random()}.sqlite`));
   const http = new HttpLokiClient({ url: lokiUrl });
-  const loki = new SheddingLokiClient(o.lanes ? http : new WithoutLanes(http), { shareMs: SHARE_MS });
+  const loki = new SheddingLokiClient(o.lanes ? http : new WithoutLanes(http), {
+    shareMs: SHARE_MS,
+    ambientSignal: requestSignal,
+  });
   const app = createApp({
     secret: SECRET,
     loki,

@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LokiServer } from '@auditlens/testkit';
 import { startBenchLoki } from './bench-loki';
-import { buildLogQuery } from '../src/loki/logql';
+import { buildLogQuery } from '@auditlens/loki';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
 import type { CaseResult, CaseSpec } from './export-case';
 import { runCase } from './run-case';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { FILTER_FIELDS, type AuditRow, type LogsResponse } from '@auditlens/contract';
 import { startHarness, SECRET, type Harness } from '../test/support/harness';
-import type { SeedEntry } from '../test/support/loki-double/loki-double';
+import type { SeedEntry } from '@auditlens/loki/double';
 
 const MS = 1_000_000n;
 const T = Date.parse('2026-11-20T10:00:00Z');

@@ -6,22 +6,24 @@ import { resolveRequester } from './auth/resolve-requester';
 import type { ExportAuthorizer } from './auth/export-permissions';
 import type { UserDirectory } from './auth/grafana-users';
 import type { IdTokenVerifier } from './auth/id-token';
-import type { JobStore } from './db/job-store';
-import type { ExportFiles } from './files/export-files';
-import type { ExportLimits } from './jobs/export-quota';
-import { perUserRateLimit } from './limits/per-user-rate-limit';
-import { LogReader, type LogReaderCaching } from './logs/log-reader';
-import type { LokiClient } from './loki/types';
-import type { ServiceMetrics } from './metrics/metrics';
-import { createExportsRouter } from './routes/exports';
-import { cancelOnClose } from './routes/cancel-on-close';
-import { errorHandler, notFound } from './routes/error-handler';
-import { createConnectionCheckRouter, createHealthRouter } from './routes/health';
-import { createLogsRouter } from './routes/logs';
-import { createExportIntegrityRouter, createLogIntegrityRouter } from './routes/integrity';
-import type { ExportManifests } from './integrity/export-manifests';
+import type { JobStore } from './exports/store/job-store';
+import type { ExportFiles } from './exports/files/export-files';
+import type { ExportLimits } from './exports/export-quota';
+import { perUserRateLimit } from './http/per-user-rate-limit';
+import { LogReader, type LogReaderCaching } from './views/log-reader';
+import type { LokiClient } from '@auditlens/loki';
+import type { ServiceMetrics } from './http/metrics';
+import { createExportsRouter } from './exports/routes';
+import { cancelOnClose } from './http/cancel-on-close';
+import { errorHandler, notFound } from './http/error-handler';
+import { createConnectionCheckRouter, createHealthRouter } from './http/health';
+import { createLogsRouter } from './views/routes';
+import { createExportIntegrityRouter, createLogIntegrityRouter } from './integrity/routes';
+import type { ExportManifests } from './exports/export-manifests';
 import type { RangeVerifications } from './integrity/range-verifications';
-import type { ServiceSigningKey } from './integrity/service-key';
+import type { ServiceSigningKey } from '@auditlens/integrity';
+import { DEFAULTS } from './config';
+import { DEFAULT_EXPORT_LIMITS } from './exports/export-quota';
 
 /** Everything the app is built from; `server.ts` makes the real ones, tests make their own. */
 export interface AppDeps {
@@ -70,13 +72,6 @@ export interface AppDeps {
   };
 }
 
-/** The export limits when none are given. */
-export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
-  perUser: 3,
-  dailyRows: 10_000_000,
-  dailyBytes: 2 * 1024 ** 3,
-};
-
 /** Builds the express app without listening. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -91,7 +86,10 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use(express.json({ limit: '64kb' }));
   api.use(cancelOnClose());
-  const perUser = perUserRateLimit({ perSecond: deps.ratePerSecond ?? 10, burst: deps.rateBurst ?? 20 });
+  const perUser = perUserRateLimit({
+    perSecond: deps.ratePerSecond ?? DEFAULTS.RATE_LIMIT_PER_SECOND,
+    burst: deps.rateBurst ?? DEFAULTS.RATE_LIMIT_BURST,
+  });
   const reader = new LogReader(deps.loki, {
     serviceName: deps.serviceName,
     maxEntries: deps.maxEntries,

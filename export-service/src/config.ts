@@ -1,7 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseLokiDuration } from './loki/query-limits';
+import { parseLokiDuration } from '@auditlens/loki';
 import { SECRET_ADVICE, isPlaceholder, weakSecretReason } from './secret-strength';
+
+/**
+ * Defaults that the app and the export runner fall back to as well when they are built without a Config (tests,
+ * benchmarks): kept here, once, and read by the schema below.
+ */
+export const DEFAULTS = {
+  EXPORT_LEASE_SECONDS: 30,
+  EXPORT_WORKERS: 2,
+  EXPORT_WORKERS_PER_USER: 1,
+  EXPORTS_PER_USER: 3,
+  EXPORT_MAX_ATTEMPTS: 3,
+  EXPORT_RETRY_SECONDS: 30,
+  EXPORT_DAILY_ROWS_PER_USER: 10_000_000,
+  EXPORT_DAILY_MB_PER_USER: 2048,
+  RATE_LIMIT_PER_SECOND: 10,
+  RATE_LIMIT_BURST: 20,
+} as const;
 
 const url = (name: string) => z.url({ error: `${name} must be a URL, e.g. http://loki:3100` });
 const positiveInt = (name: string, def: number) =>
@@ -93,7 +110,7 @@ const schema = z.object({
     .number({ error: 'EXPORT_LEASE_SECONDS must be a number' })
     .int('EXPORT_LEASE_SECONDS must be a whole number')
     .min(3, 'EXPORT_LEASE_SECONDS must be at least 3')
-    .default(30),
+    .default(DEFAULTS.EXPORT_LEASE_SECONDS),
   // Export files: a folder (default DATA_DIR/files; a volume every replica mounts) or an S3 bucket.
   EXPORT_FILES_DIR: z.string().min(1).optional(),
   EXPORT_S3_BUCKET: z.string().min(3, 'EXPORT_S3_BUCKET must be a bucket name').optional(),
@@ -137,17 +154,17 @@ const schema = z.object({
   FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
   USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
   // Fair use and faults (see the README's "Reliability and fair use").
-  EXPORT_WORKERS: positiveInt('EXPORT_WORKERS', 2),
-  EXPORT_WORKERS_PER_USER: positiveInt('EXPORT_WORKERS_PER_USER', 1),
-  EXPORTS_PER_USER: positiveInt('EXPORTS_PER_USER', 3),
-  EXPORT_MAX_ATTEMPTS: positiveInt('EXPORT_MAX_ATTEMPTS', 3),
-  EXPORT_RETRY_SECONDS: positiveInt('EXPORT_RETRY_SECONDS', 30),
-  EXPORT_DAILY_ROWS_PER_USER: positiveInt('EXPORT_DAILY_ROWS_PER_USER', 10_000_000),
-  EXPORT_DAILY_MB_PER_USER: positiveInt('EXPORT_DAILY_MB_PER_USER', 2048),
+  EXPORT_WORKERS: positiveInt('EXPORT_WORKERS', DEFAULTS.EXPORT_WORKERS),
+  EXPORT_WORKERS_PER_USER: positiveInt('EXPORT_WORKERS_PER_USER', DEFAULTS.EXPORT_WORKERS_PER_USER),
+  EXPORTS_PER_USER: positiveInt('EXPORTS_PER_USER', DEFAULTS.EXPORTS_PER_USER),
+  EXPORT_MAX_ATTEMPTS: positiveInt('EXPORT_MAX_ATTEMPTS', DEFAULTS.EXPORT_MAX_ATTEMPTS),
+  EXPORT_RETRY_SECONDS: positiveInt('EXPORT_RETRY_SECONDS', DEFAULTS.EXPORT_RETRY_SECONDS),
+  EXPORT_DAILY_ROWS_PER_USER: positiveInt('EXPORT_DAILY_ROWS_PER_USER', DEFAULTS.EXPORT_DAILY_ROWS_PER_USER),
+  EXPORT_DAILY_MB_PER_USER: positiveInt('EXPORT_DAILY_MB_PER_USER', DEFAULTS.EXPORT_DAILY_MB_PER_USER),
   MAIL_RETRY_MINUTES: positiveInt('MAIL_RETRY_MINUTES', 60),
   MAIL_RETRY_FIRST_SECONDS: positiveInt('MAIL_RETRY_FIRST_SECONDS', 30),
-  RATE_LIMIT_PER_SECOND: positiveInt('RATE_LIMIT_PER_SECOND', 10),
-  RATE_LIMIT_BURST: positiveInt('RATE_LIMIT_BURST', 20),
+  RATE_LIMIT_PER_SECOND: positiveInt('RATE_LIMIT_PER_SECOND', DEFAULTS.RATE_LIMIT_PER_SECOND),
+  RATE_LIMIT_BURST: positiveInt('RATE_LIMIT_BURST', DEFAULTS.RATE_LIMIT_BURST),
   LOKI_MAX_IN_FLIGHT: positiveInt('LOKI_MAX_IN_FLIGHT', 8),
   LOKI_QUEUE: nonNegativeInt('LOKI_QUEUE', 32),
   LOKI_QUEUE_WAIT_MS: positiveInt('LOKI_QUEUE_WAIT_MS', 2000),

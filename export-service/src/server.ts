@@ -7,15 +7,15 @@ import { GrafanaExportPermissions } from './auth/export-permissions';
 import { GrafanaUserDirectory } from './auth/grafana-users';
 import { GrafanaIdTokenVerifier } from './auth/id-token';
 import { auditOtlpOptions, loadConfig } from './config';
-import { openJobStore } from './db/open-job-store';
-import { openExportFiles } from './files/open-export-files';
-import { ExportRunner } from './jobs/export-runner';
-import type { AuditRecorder } from './jobs/audit-recorder';
-import { HttpLokiClient } from './loki/http-client';
-import { SheddingLokiClient } from './limits/shedding-loki-client';
-import { SmtpMailer } from './mail/mailer';
-import { ServiceMetrics } from './metrics/metrics';
-import { ExportManifests } from './integrity/export-manifests';
+import { openJobStore } from './exports/store/open-job-store';
+import { openExportFiles } from './exports/files/open-export-files';
+import { ExportRunner } from './exports/export-runner';
+import type { AuditRecorder } from './exports/audit-recorder';
+import { lokiLanes } from './http/loki-lanes';
+import { exportLimits, exportRunnerOptions } from './exports/export-settings';
+import { SmtpMailer } from './exports/mail/mailer';
+import { ServiceMetrics } from './http/metrics';
+import { ExportManifests } from './exports/export-manifests';
 import { integritySettings } from './integrity/integrity-config';
 import { RangeVerifications } from './integrity/range-verifications';
 
@@ -30,36 +30,8 @@ async function main(): Promise<void> {
   const store = await openJobStore(config, logger);
   const files = await openExportFiles(config);
   const metrics = new ServiceMetrics(() => store.countsByStatus());
-  const loki = new HttpLokiClient({
-    url: config.LOKI_URL,
-    tenant: config.LOKI_TENANT,
-    onRequest: metrics.observeLoki,
-  });
-  // The pages' queries are bounded, shared and shed; exports wait their turn in a lane of their own.
-  const readLoki = new SheddingLokiClient(loki, {
-    maxInFlight: config.LOKI_MAX_IN_FLIGHT,
-    maxQueued: config.LOKI_QUEUE,
-    maxWaitMs: config.LOKI_QUEUE_WAIT_MS,
-    answerWithinMs: config.LOKI_ANSWER_WITHIN_MS,
-    shareMs: config.LOKI_SHARE_SECONDS * 1000,
-    onOutcome: metrics.observeQuery,
-  });
-  // Exports wait in a queue of their own at Loki too (`X-Loki-Actor-Path`), so pages are not stuck behind them.
-  const exportLoki = new SheddingLokiClient(
-    new HttpLokiClient({
-      url: config.LOKI_URL,
-      tenant: config.LOKI_TENANT,
-      lane: 'exports',
-      onRequest: metrics.observeLoki,
-    }),
-    {
-      maxInFlight: config.LOKI_EXPORT_MAX_IN_FLIGHT,
-      maxQueued: Infinity,
-      maxWaitMs: Infinity,
-      answerWithinMs: Infinity,
-      shareMs: 0,
-    }
-  );
+  const lanes = lokiLanes(config, metrics);
+  const exportLoki = lanes.exports;
   const integrity = integritySettings(config, (path) => readFileSync(path, 'utf8'));
   const manifests = new ExportManifests({
     loki: exportLoki,
@@ -102,31 +74,11 @@ async function main(): Promise<void> {
       onRows: (n) => metrics.rowsExported.inc(n),
       manifests,
     },
-    {
-      dataDir: config.DATA_DIR,
-      grafanaUrl: config.GRAFANA_URL,
-      serviceName: config.LOKI_SERVICE_NAME,
-      pageSize: config.LOKI_MAX_ENTRIES,
-      readConcurrency: config.EXPORT_READ_CONCURRENCY,
-      maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
-      maxRows: config.MAX_ROWS,
-      attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
-      zipOverBytes: config.ZIP_OVER_BYTES,
-      fileTtlHours: config.FILE_TTL_HOURS,
-      workers: config.EXPORT_WORKERS,
-      workersPerUser: config.EXPORT_WORKERS_PER_USER,
-      maxAttempts: config.EXPORT_MAX_ATTEMPTS,
-      retryDelayMs: config.EXPORT_RETRY_SECONDS * 1000,
-      dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
-      dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
-      leaseMs: config.EXPORT_LEASE_SECONDS * 1000,
-      mailRetryMs: config.MAIL_RETRY_MINUTES * 60_000,
-      mailRetryDelayMs: config.MAIL_RETRY_FIRST_SECONDS * 1000,
-    }
+    exportRunnerOptions(config)
   );
   const app = createApp({
     secret: config.AUDITLENS_SHARED_SECRET,
-    loki: readLoki,
+    loki: lanes.pages,
     users: new GrafanaUserDirectory({
       grafanaUrl: config.GRAFANA_URL,
       token: config.GRAFANA_TOKEN,
@@ -147,11 +99,7 @@ async function main(): Promise<void> {
     maxEntries: config.LOKI_MAX_ENTRIES,
     maxQuerySeries: config.LOKI_MAX_QUERY_SERIES,
     maxRangeDays: config.MAX_RANGE_DAYS,
-    exportLimits: {
-      perUser: config.EXPORTS_PER_USER,
-      dailyRows: config.EXPORT_DAILY_ROWS_PER_USER,
-      dailyBytes: config.EXPORT_DAILY_MB_PER_USER * 1024 ** 2,
-    },
+    exportLimits: exportLimits(config),
     shareWindowMs: config.LOKI_SHARE_SECONDS * 1000,
     ratePerSecond: config.RATE_LIMIT_PER_SECOND,
     rateBurst: config.RATE_LIMIT_BURST,

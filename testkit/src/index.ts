@@ -75,3 +75,20 @@ export type {
 } from './grafana/routing';
 export { startPostgres, hasPostgres, postgresBinDir } from './postgres';
 export type { PostgresServer } from './postgres';
+export {
+  GrafanaAppDashboardsDouble,
+  GrafanaRuleError,
+  loadPlugin,
+  cleanRelativePath,
+  slugify,
+} from './grafana/grafana-plugin-loader-double';
+export type {
+  PluginInclude,
+  LoadedPlugin,
+  LoaderSettings,
+  StoredDashboard,
+  PluginDashboard,
+  OrgDataSource,
+} from './grafana/grafana-plugin-loader-double';
+export { GrafanaBootstrapApiDouble } from './grafana/grafana-bootstrap-api-double';
+export type { OrgState, StoredDataSource, StoredRuleGroup } from './grafana/grafana-bootstrap-api-double';

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { errorHandler } from '../routes/error-handler';
+import { errorHandler } from '../http/error-handler';
 import { requireCanonicalPath } from './canonical-path';
 import pino from 'pino';
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { BadRequestError, NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError } from '../http/errors';
 
 /**
  * Refuses (404) a path with a `.` or `..` segment, an empty one, or an encoded "/" in a segment (and a

@@ -1,5 +1,5 @@
 import { EXPORT_ACTION, LOG_TYPE_TITLES, PLUGIN_ID, readAction, type LogType } from '@auditlens/contract';
-import { ForbiddenError, UpstreamError } from '../errors';
+import { ForbiddenError, UpstreamError } from '../http/errors';
 import type { JobRequester } from './requester';
 
 /** Refused because the user's Grafana permissions changed since the export was asked for; says why. */

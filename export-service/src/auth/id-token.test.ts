@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { GrafanaDouble, loadPluginJson, type GrafanaIdTokenClaims } from '@auditlens/testkit';
-import { ForbiddenError, UnauthorizedError, UpstreamError } from '../errors';
+import { ForbiddenError, UnauthorizedError, UpstreamError } from '../http/errors';
 import { GrafanaIdTokenVerifier } from './id-token';
 
 type Claims = GrafanaIdTokenClaims;

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { ForbiddenError, UnauthorizedError, UpstreamError } from '../errors';
+import { ForbiddenError, UnauthorizedError, UpstreamError } from '../http/errors';
 import { audienceOf, namespaceOf, type GrafanaOrg } from './grafana-org';
 
 /** Who a verified Grafana ID token names (grafana/authlib `authn.IDTokenClaims`). */

@@ -4,8 +4,8 @@ import pino from 'pino';
 import request from 'supertest';
 import { SmtpInbox } from '@auditlens/testkit';
 import { startHarness, GRAFANA_TOKEN, SECRET, type Harness } from '../../test/support/harness';
-import { SmtpMailer } from '../mail/mailer';
-import { ExportRunner } from '../jobs/export-runner';
+import { SmtpMailer } from '../exports/mail/mailer';
+import { ExportRunner } from '../exports/export-runner';
 import { GrafanaExportPermissions, PermissionRevokedError } from './export-permissions';
 import type { Requester } from './requester';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { GRAFANA_ID_TOKEN_HEADER, GRAFANA_USER_HEADER } from '@auditlens/contract';
-import { UnauthorizedError } from '../errors';
+import { UnauthorizedError } from '../http/errors';
 import type { UserDirectory } from './grafana-users';
 import type { IdTokenVerifier } from './id-token';
 import type { Requester } from './requester';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { SECRET_HEADER } from '@auditlens/contract';
-import { UnauthorizedError } from '../errors';
+import { UnauthorizedError } from '../http/errors';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { FILTER_FIELDS, LOG_TYPES, LOG_TYPE_SLUGS, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
 import { startHarness, type Harness, type HarnessOptions } from '../../test/support/harness';
-import type { SeedEntry } from '../../test/support/loki-double/loki-double';
+import type { SeedEntry } from '@auditlens/loki/double';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const range = { from: String(T - 3600_000), to: String(T + 3600_000) };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { useTempDir } from '../../test/support/temp-dir';
 import { integritySettings } from './integrity-config';
-import { maySign } from './key-ring';
+import { maySign } from '@auditlens/integrity';
 
 const BASE = {
   LOKI_URL: 'http://loki:3100',

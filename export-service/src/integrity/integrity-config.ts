@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { LogType } from '@auditlens/contract';
 import { ConfigError, type Config } from '../config';
-import { parseKeyRing, type KeyRing } from './key-ring';
-import type { RangeVerificationOptions } from './range-verification';
-import { loadServiceSigningKey, type ServiceSigningKey } from './service-key';
+import { parseKeyRing, type KeyRing } from '@auditlens/integrity';
+import type { RangeVerificationOptions } from './verify-range';
+import { loadServiceSigningKey, type ServiceSigningKey } from '@auditlens/integrity';
 
 /** The log type of the service's own audit events (`jobs/audit-recorder.ts` records activity only): the only chains its key signs. */
 export const SERVICE_OWN_LOG_TYPE = 'activity' satisfies LogType;

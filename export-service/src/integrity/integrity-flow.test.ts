@@ -14,17 +14,17 @@ import {
   type IntegrityReport,
   type SigningKeyResponse,
 } from '@auditlens/contract';
-import type { NewExport } from '../db/job-store';
-import { ExportRunner } from '../jobs/export-runner';
-import { SmtpMailer } from '../mail/mailer';
+import type { NewExport } from '../exports/store/job-store';
+import { ExportRunner } from '../exports/export-runner';
+import { SmtpMailer } from '../exports/mail/mailer';
 import { SmtpInbox } from '@auditlens/testkit';
 import { startHarness, SECRET, type Harness } from '../../test/support/harness';
-import { buildChain, type FixtureKey } from '../../test/support/chain-fixture';
-import { main as verifyCli } from '../cli/verify-export';
-import { ExportManifests } from './export-manifests';
-import { KeyRing } from './key-ring';
+import { buildChain, type FixtureKey } from '@auditlens/integrity/fixture';
+import { main as verifyCli } from '@auditlens/integrity/cli';
+import { ExportManifests } from '../exports/export-manifests';
+import { KeyRing } from '@auditlens/integrity';
 import { RangeVerifications } from './range-verifications';
-import { serviceSigningKey } from './service-key';
+import { serviceSigningKey } from '@auditlens/integrity';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;

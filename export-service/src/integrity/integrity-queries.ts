@@ -1,5 +1,5 @@
 import { CHECKPOINT_LOG_TYPE, INTEGRITY_FIELDS, LOG_TYPE_LABEL, type LogType } from '@auditlens/contract';
-import { buildSelector, quoteLogQL, type QueryOptions } from '../loki/logql';
+import { buildSelector, quoteLogQL, type QueryOptions } from '@auditlens/loki';
 
 /** Every record of a log type, unfiltered: verification reads all of them. */
 export function recordsQuery(logType: LogType, options: QueryOptions): string {

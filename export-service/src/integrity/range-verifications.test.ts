@@ -1,8 +1,8 @@
 import { waitFor } from '@auditlens/testkit';
-import { TooManyRequestsError } from '../errors';
-import { HttpLokiClient } from '../loki/http-client';
-import { LokiDouble } from '../../test/support/loki-double/loki-double';
-import { KeyRing } from './key-ring';
+import { LimitReachedError } from '../domain-errors';
+import { HttpLokiClient } from '@auditlens/loki';
+import { LokiDouble } from '@auditlens/loki/double';
+import { KeyRing } from '@auditlens/integrity';
 import { RangeVerifications } from './range-verifications';
 
 const HOUR = 3_600_000;
@@ -28,9 +28,9 @@ describe('RangeVerifications', () => {
     const waiting = verifications.verify('access', ...range(2));
     // The same range again shares the running one: it neither runs nor waits.
     expect(verifications.verify('access', ...range(1))).toBe(running);
-    await expect(verifications.verify('access', ...range(3))).rejects.toBeInstanceOf(TooManyRequestsError);
+    await expect(verifications.verify('access', ...range(3))).rejects.toBeInstanceOf(LimitReachedError);
     await expect(verifications.verify('activity', ...range(3))).rejects.toMatchObject({
-      status: 429,
+      name: 'LimitReachedError',
       retryAfterSeconds: 10,
     });
     // Loki goes away: the held query fails; the waiting one runs then and fails too. Neither is kept.

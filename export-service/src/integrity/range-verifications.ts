@@ -1,8 +1,8 @@
 import type { IntegrityReport, LogType } from '@auditlens/contract';
-import { TooManyRequestsError } from '../errors';
-import type { LokiClient } from '../loki/types';
-import type { KeyRing } from './key-ring';
-import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './range-verification';
+import { LimitReachedError } from '../domain-errors';
+import type { LokiClient } from '@auditlens/loki';
+import type { KeyRing } from '@auditlens/integrity';
+import { VERIFICATION_DEFAULTS, verifyRange, type RangeVerificationOptions } from './verify-range';
 
 /** How long a report is reused: a range still open to new records or checkpoints changes, a closed one does not. */
 const OPEN_RANGE_TTL_MS = 30_000;
@@ -53,7 +53,7 @@ export class RangeVerifications {
   private async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= (this.options.concurrency ?? 2)) {
       if (this.waiting.length >= (this.options.maxWaiting ?? 8))
-        throw new TooManyRequestsError('too many integrity verifications are running; try again shortly', 10);
+        throw new LimitReachedError('too many integrity verifications are running; try again shortly', 10);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.running++;

@@ -8,10 +8,10 @@
  */
 import { ATTR, SERVICE_NAME_ATTR, type FacetsResponse } from '@auditlens/contract';
 import { hasRealLoki, lokiForTests, type LokiTarget } from '@auditlens/testkit';
-import { LogReader } from '../../src/logs/log-reader';
-import { LokiDouble } from '../support/loki-double/loki-double';
-import { HttpLokiClient } from '../../src/loki/http-client';
-import type { NsRange } from '../../src/schemas/time-range';
+import { LogReader } from '../../src/views/log-reader';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
+import type { NsRange } from '../../src/views/time-range';
 
 const MS = 1_000_000n;
 const HOUR_MS = 3_600_000;

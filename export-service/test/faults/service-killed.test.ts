@@ -9,7 +9,7 @@ import { lokiForTests, type LokiTarget, SmtpInbox } from '@auditlens/testkit';
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { JANE, startTestGrafana } from '../support/grafana';
 import { serviceEnv } from '../support/service-env';
-import { LokiDouble } from '../support/loki-double/loki-double';
+import { LokiDouble } from '@auditlens/loki/double';
 import {
   accessEvents,
   pushAccessEvents,

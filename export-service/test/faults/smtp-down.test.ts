@@ -7,7 +7,7 @@ import type { GrafanaDouble } from '@auditlens/testkit';
 import { SmtpInbox } from '@auditlens/testkit';
 import { JANE, startTestGrafana } from '../support/grafana';
 import { serviceEnv } from '../support/service-env';
-import { LokiDouble } from '../support/loki-double/loki-double';
+import { LokiDouble } from '@auditlens/loki/double';
 import { accessEvents, pushAccessEvents, type AccessEvent } from '../support/audit-events';
 import { eventIdsOf, ServiceClient } from '../support/service-client';
 import { ServiceProcess } from '../support/service-process';

@@ -23,7 +23,7 @@ import {
   startPostgres,
   waitFor,
 } from '@auditlens/testkit';
-import { LokiDouble } from '../support/loki-double/loki-double';
+import { LokiDouble } from '@auditlens/loki/double';
 import {
   accessEvents,
   pushAccessEvents,

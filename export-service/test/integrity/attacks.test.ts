@@ -13,8 +13,8 @@ import {
   type LokiTarget,
 } from '@auditlens/testkit';
 import { CHECKPOINT_LOG_TYPE, canonicalCheckpoint, type IntegrityReport } from '@auditlens/contract';
-import { LokiDouble } from '../support/loki-double/loki-double';
-import { HttpLokiClient } from '../../src/loki/http-client';
+import { LokiDouble } from '@auditlens/loki/double';
+import { HttpLokiClient } from '@auditlens/loki';
 import {
   countEntries,
   deletionRequests,
@@ -29,9 +29,9 @@ import {
   type OtlpRecord,
   type OtlpRequest,
 } from '../support/tampering-otlp-proxy';
-import { entryHash } from '../support/chain-fixture';
-import { ANY_SERVICE, KeyRing } from '../../src/integrity/key-ring';
-import { verifyRange } from '../../src/integrity/range-verification';
+import { entryHash } from '@auditlens/integrity/fixture';
+import { ANY_SERVICE, KeyRing } from '@auditlens/integrity';
+import { verifyRange } from '../../src/integrity/verify-range';
 
 jest.setTimeout(120_000);
 

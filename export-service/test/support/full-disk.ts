@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
-import type { OpenFile } from '../../src/export/file-sink';
+import type { OpenFile } from '../../src/exports/writers/file-sink';
 
 /** The error a write on a full disk fails with, as node's fs reports it. */
 export function noSpaceError(): NodeJS.ErrnoException {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { announce, hasPostgres, startPostgres, type PostgresServer } from '@auditlens/testkit';
-import type { JobStore } from '../../src/db/job-store';
-import { PostgresJobStore } from '../../src/db/postgres-job-store';
-import { SqliteJobStore, type JobStoreOptions } from '../../src/db/sqlite-job-store';
+import type { JobStore } from '../../src/exports/store/job-store';
+import { PostgresJobStore } from '../../src/exports/store/postgres-job-store';
+import { SqliteJobStore, type JobStoreOptions } from '../../src/exports/store/sqlite-job-store';
 
 /** The stores a shared suite runs against. */
 export type StoreKind = 'sqlite' | 'postgres';

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { APP_BASE_PATH, LOG_TYPES, LOG_TYPE_SLUGS, PROXY_ROUTES, type LogType } from '@auditlens/contract';
-import { renderApp, type RenderedApp } from '../../../tests/support/renderApp';
-import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
+import { renderApp, type RenderedApp } from '../../../test/support/renderApp';
+import { PERMISSION_SETS } from '../../../test/support/grafanaBoot';
 import { testIds } from '../../testIds';
 
 const page = (slug: string) => `${APP_BASE_PATH}/${slug}`;

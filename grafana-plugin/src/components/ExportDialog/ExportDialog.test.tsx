@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { APP_BASE_PATH, PROXY_ROUTES, type ExportRequest } from '@auditlens/contract';
-import { renderApp } from '../../../tests/support/renderApp';
-import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
+import { renderApp } from '../../../test/support/renderApp';
+import { PERMISSION_SETS } from '../../../test/support/grafanaBoot';
 import { testIds } from '../../testIds';
 
 async function openDialog(path: string) {

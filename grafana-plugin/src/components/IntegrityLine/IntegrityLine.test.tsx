@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { APP_BASE_PATH, PLUGIN_ID, type IntegrityReport } from '@auditlens/contract';
-import { renderApp } from '../../../tests/support/renderApp';
-import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
-import { FakeExportService, intactReport, sampleEvents } from '../../../tests/support/fakeExportService';
+import { renderApp } from '../../../test/support/renderApp';
+import { PERMISSION_SETS } from '../../../test/support/grafanaBoot';
+import { FakeExportService, intactReport, sampleEvents } from '../../../test/support/fakeExportService';
 import { testIds } from '../../testIds';
 import { integrityText, problemWindow } from './integritySummary';
 

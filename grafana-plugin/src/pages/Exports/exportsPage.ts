@@ -2,7 +2,7 @@ import { PageLayoutType } from '@grafana/data';
 import { SceneAppPage } from '@grafana/scenes';
 import { ROUTES, prefixRoute } from '../../constants';
 import type { AuditDataSources } from '../../data/requests';
-import { exportsScene } from './exportsScene';
+import { exportsScene } from './embeddedExportsScene';
 
 /** "My exports"; the app lists it only for users with the export action. */
 export function exportsPage(sources: AuditDataSources): SceneAppPage {

@@ -2,9 +2,9 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { locationService } from '@grafana/runtime';
 import { APP_BASE_PATH, type AuditRow } from '@auditlens/contract';
-import { renderApp } from '../../../tests/support/renderApp';
-import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
-import { FakeExportService, sampleEvents } from '../../../tests/support/fakeExportService';
+import { renderApp } from '../../../test/support/renderApp';
+import { PERMISSION_SETS } from '../../../test/support/grafanaBoot';
+import { FakeExportService, sampleEvents } from '../../../test/support/fakeExportService';
 import { testIds } from '../../testIds';
 
 const NOW = Date.now();

@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { APP_BASE_PATH, LOG_TYPES, LOG_TYPE_SLUGS, PROXY_ROUTES, readAction } from '@auditlens/contract';
-import { renderApp } from '../../../tests/support/renderApp';
-import { PERMISSION_SETS } from '../../../tests/support/grafanaBoot';
-import { FakeExportService, sampleEvents } from '../../../tests/support/fakeExportService';
+import { renderApp } from '../../../test/support/renderApp';
+import { PERMISSION_SETS } from '../../../test/support/grafanaBoot';
+import { FakeExportService, sampleEvents } from '../../../test/support/fakeExportService';
 import type { GrafanaAlert } from '../../api/alerting';
 import { GRAFANA_ALERTS_URL } from '../../api/alerting';
 import { testIds } from '../../testIds';

@@ -2,7 +2,7 @@ import { PageLayoutType } from '@grafana/data';
 import { SceneAppPage } from '@grafana/scenes';
 import { ROUTES, prefixRoute } from '../../constants';
 import type { AuditDataSources } from '../../data/requests';
-import { overviewScene, type OverviewAccess } from './overviewScene';
+import { overviewScene, type OverviewAccess } from './embeddedOverviewScene';
 
 /** The overview page: what is unusual across the log types the user may read. */
 export function overviewPage(access: OverviewAccess, sources: AuditDataSources): SceneAppPage {

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { ConnectionCheck } from '@auditlens/contract';
+import { requesterOf } from '../auth/resolve-requester';
+import type { LokiClient } from '@auditlens/loki';
+import type { ServiceMetrics } from './metrics';
+
+/** `/healthz` (the process is up), `/readyz` (Loki answers) and `/metrics` (Prometheus text). */
+export function createHealthRouter(deps: { loki: LokiClient; metrics: ServiceMetrics }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const ready = await deps.loki.ready();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'loki unreachable' });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}
+
+/**
+ * `GET /api/v1/health` behind the shared secret and the requester lookup: what the plugin's "test
+ * connection" button calls, so a pass proves the secret, the Grafana token and Loki all work.
+ */
+export function createConnectionCheckRouter(deps: { loki: LokiClient }): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const lokiReady = await deps.loki.ready();
+    const body: ConnectionCheck = {
+      status: lokiReady ? 'ok' : 'loki unreachable',
+      user: requesterOf(res).login,
+    };
+    res.status(lokiReady ? 200 : 503).json(body);
+  });
+  return router;
+}
