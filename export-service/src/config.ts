@@ -128,7 +128,6 @@ const schema = z.object({
   ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
   ZIP_OVER_BYTES: positiveInt('ZIP_OVER_BYTES', 256 * 1024),
   FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
-  USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
   // Fair use and faults (see the README's "Reliability and fair use").
   EXPORT_WORKERS: positiveInt('EXPORT_WORKERS', 2),
   EXPORT_WORKERS_PER_USER: positiveInt('EXPORT_WORKERS_PER_USER', 1),

@@ -127,11 +127,7 @@ async function main(): Promise<void> {
   const app = createApp({
     secret: config.AUDITLENS_SHARED_SECRET,
     loki: readLoki,
-    users: new GrafanaUserDirectory({
-      grafanaUrl: config.GRAFANA_URL,
-      token: config.GRAFANA_TOKEN,
-      cacheMs: config.USER_CACHE_SECONDS * 1000,
-    }),
+    users: new GrafanaUserDirectory({ grafanaUrl: config.GRAFANA_URL, token: config.GRAFANA_TOKEN }),
     idTokens: new GrafanaIdTokenVerifier({
       grafanaUrl: config.GRAFANA_URL,
       issuer: config.GRAFANA_ROOT_URL,
