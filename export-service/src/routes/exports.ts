@@ -21,7 +21,7 @@ export function createExportsRouter(deps: {
   files: ExportFiles;
   secret: string;
   maxRangeDays: number;
-  /** Checks on download that the owner still may read the job's log type and export. */
+  /** Checks on download and on a mail asked again that the owner still may read the job's log type and export. */
   authorizer?: ExportAuthorizer;
   limits: ExportLimits;
   onCreated?: () => void;
@@ -102,6 +102,9 @@ export function createExportsRouter(deps: {
       );
     }
     if (!job.downloadable || !job.filePath) throw new GoneError('the export file has expired; export again');
+    // The mail hands the file over again: only while the owner may still have it (403 saying why otherwise).
+    // The mail lane asks Grafana once more right before sending.
+    await deps.authorizer?.authorize(job.requester, job.logType);
     // Checked again as it changes: another replica may have started sending it meanwhile.
     const asked = await deps.store.requestMail(job.id);
     if (!asked) throw new ConflictError('the mail is being sent right now');
