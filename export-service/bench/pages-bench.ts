@@ -20,7 +20,6 @@ import { DirectoryExportFiles } from '../src/files/directory-export-files';
 import { HttpLokiClient } from '../src/loki/http-client';
 import { SheddingLokiClient } from '../src/limits/shedding-loki-client';
 import type { LokiClient } from '../src/loki/types';
-import { ServiceMetrics } from '../src/metrics/metrics';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
 import { seedAccessOtlp } from './seed-otlp';
 
@@ -72,7 +71,6 @@ async function startService(
     users,
     store,
     files: new DirectoryExportFiles(join(dir, 'files')),
-    metrics: new ServiceMetrics(() => store.countsByStatus()),
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,

@@ -12,7 +12,6 @@ import type { ExportLimits } from './jobs/export-quota';
 import { perUserRateLimit } from './limits/per-user-rate-limit';
 import { LogReader, type LogReaderCaching } from './logs/log-reader';
 import type { LokiClient } from './loki/types';
-import type { ServiceMetrics } from './metrics/metrics';
 import { createExportsRouter } from './routes/exports';
 import { cancelOnClose } from './routes/cancel-on-close';
 import { errorHandler, notFound } from './routes/error-handler';
@@ -39,7 +38,6 @@ export interface AppDeps {
   readonly store: JobStore;
   /** Where export files are kept (downloads read them). */
   readonly files: ExportFiles;
-  readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly serviceName?: string;
   readonly maxEntries: number;
@@ -84,7 +82,7 @@ export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(createHealthRouter({ loki: deps.loki, metrics: deps.metrics }));
+  app.use(createHealthRouter({ loki: deps.loki }));
 
   const api = express.Router();
   api.use(requireSharedSecret(deps.secret));

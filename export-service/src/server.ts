@@ -15,6 +15,7 @@ import { HttpLokiClient } from './loki/http-client';
 import { SheddingLokiClient } from './limits/shedding-loki-client';
 import { SmtpMailer } from './mail/mailer';
 import { ServiceMetrics } from './metrics/metrics';
+import { createMetricsApp } from './metrics/metrics-app';
 import { ExportManifests } from './integrity/export-manifests';
 import { integritySettings } from './integrity/integrity-config';
 import { RangeVerifications } from './integrity/range-verifications';
@@ -137,7 +138,6 @@ async function main(): Promise<void> {
     authorizer,
     store,
     files,
-    metrics,
     logger,
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
@@ -169,9 +169,16 @@ async function main(): Promise<void> {
   const server = app.listen(config.PORT, config.HOST, () =>
     logger.info({ port: config.PORT }, 'export service listening')
   );
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : createMetricsApp({ metrics, logger }).listen(config.METRICS_PORT, config.METRICS_HOST, () =>
+          logger.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics listening')
+        );
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'stopping');
     server.close();
+    metricsServer?.close();
     await runner.stop();
     await audit?.shutdown();
     await store.close();

@@ -40,7 +40,6 @@ import { ExportRunner } from '../../src/jobs/export-runner';
 import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
-import { ServiceMetrics } from '../../src/metrics/metrics';
 
 const SUITE = 'export-service long-range test (40-day export, 366-day stats)';
 const mode = process.env['LOKI_BIN'] ? 'real' : process.env['LOKI_URL'] ? 'skipped' : 'double';
@@ -182,7 +181,6 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
         users: new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: TOKEN }),
         store,
         files: new DirectoryExportFiles(join(dataDir, 'files')),
-        metrics: new ServiceMetrics(() => store.countsByStatus()),
         logger,
         serviceName: SERVICE,
         maxEntries: 5000,

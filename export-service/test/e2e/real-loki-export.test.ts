@@ -47,7 +47,6 @@ import { ExportRunner } from '../../src/jobs/export-runner';
 import { LokiDouble } from '../support/loki-double/loki-double';
 import { HttpLokiClient } from '../../src/loki/http-client';
 import { SmtpMailer } from '../../src/mail/mailer';
-import { ServiceMetrics } from '../../src/metrics/metrics';
 import { readZipEntries, sheetRows, type SheetCell } from '../support/xlsx-reader';
 
 const SECRET = 'e2e-shared-secret-0123456789';
@@ -198,7 +197,6 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
       authorizer,
       store,
       files: new DirectoryExportFiles(join(dataDir, 'files')),
-      metrics: new ServiceMetrics(() => store.countsByStatus()),
       logger: pino({ level: 'silent' }),
       serviceName: SERVICE,
       maxEntries: 5000,
