@@ -27,6 +27,9 @@ COPY --from=build /src/contract/package.json contract/
 COPY --from=build /src/contract/dist contract/dist
 COPY --from=build /src/emitter/package.json emitter/
 COPY --from=build /src/emitter/dist emitter/dist
+# The export service's DATA_DIR. Created here, before USER node, so that it belongs to node: a new named volume
+# mounted at /data (docker-compose.yml) takes the owner of this directory; one the image lacks would be root's.
+RUN install -d -o node -g node /data
 USER node
 
 # Simulated help-desk audit traffic (arguments: see `--help`).

@@ -20,9 +20,8 @@ const compose = readYaml<{
 }>('docker-compose.yml');
 const grafanaService = compose.services['grafana']!;
 const allowUnsigned = grafanaService.environment!['GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS']!.split(',');
-const lokiDataSources = readYaml<{ datasources: OrgDataSource[] }>(
-  'provisioning/datasources/loki.yaml'
-).datasources;
+// The Loki data source of the org that holds the dashboards in the compose stack ("AuditLens Ops").
+const lokiDataSources = [readJson<OrgDataSource>('provisioning/ops/datasource.json')];
 const provisionedApps = readYaml<{ apps: Array<{ type: string; org_id?: number; disabled?: boolean }> }>(
   'grafana-plugin/provisioning/plugins/auditlens-app.yaml'
 ).apps;
@@ -93,8 +92,8 @@ describe('the app plugin as Grafana 13 loads it (dist/, against a double of its 
     for (const item of grafana.listPluginDashboards(PLUGIN_ID)) {
       expect(item).toMatchObject({ imported: true, removed: false, importedRevision: item.revision });
     }
-    // Grafana gives a root dashboard Viewer "View" of its own: the restriction is the bootstrap's job (see
-    // grafana-bootstrap.test.ts), or the operator's.
+    // Grafana gives a root dashboard Viewer "View" of its own; in the compose stack the bootstrap takes them out of
+    // the main org into the ops org (grafana-bootstrap.test.ts).
     for (const uid of grafana.dashboards.keys()) expect(grafana.can('Viewer', 'View', uid)).toBe(true);
   });
 

@@ -90,7 +90,12 @@ describe('docker-compose.yml', () => {
     const required = [...raw.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]!);
     expect(required.length).toBeGreaterThan(3);
     for (const name of required) expect(example).toContain(name);
-    for (const secret of ['AUDITLENS_SHARED_SECRET', 'OTLP_BEARER_TOKEN', 'GF_SECURITY_ADMIN_PASSWORD']) {
+    for (const secret of [
+      'AUDITLENS_SHARED_SECRET',
+      'OTLP_BEARER_TOKEN',
+      'GF_SECURITY_ADMIN_PASSWORD',
+      'POSTGRES_PASSWORD',
+    ]) {
       for (const s of Object.values(services)) {
         const value = s.environment?.[secret];
         if (value !== undefined) expect(value).toMatch(/^\$\{[A-Z_]+:\?/);
@@ -120,14 +125,16 @@ describe('docker-compose.yml', () => {
       'collector-config/alertmanager.yaml'
     );
     expect(alertmanagerConfig.global.smtp_smarthost).toBe('mailpit:1025');
-    const ds = readYaml<{ datasources: Array<{ url: string }> }>('provisioning/datasources/loki.yaml');
-    expect(ds.datasources[0]!.url).toBe(`http://loki:${loki.server.http_listen_port}`);
+    // The ops org's Loki data source (the bootstrap sends provisioning/ops/datasource.json).
+    const ds = readJson<{ url: string }>('provisioning/ops/datasource.json');
+    expect(ds.url).toBe(`http://loki:${loki.server.http_listen_port}`);
     const exportService = services['export-service']!;
-    expect(exportService.environment!['LOKI_URL']).toBe(ds.datasources[0]!.url);
+    expect(exportService.environment!['LOKI_URL']).toBe(ds.url);
     expect(services['demo']!.depends_on).toEqual({ 'otel-collector': { condition: 'service_started' } });
     expect(JSON.stringify(services['demo'])).toContain(`http://otel-collector:${httpPort}`);
     // The collector requires its bearer token: everything that sends to it carries the same token.
-    const bearer = 'Authorization=Bearer ${OTLP_BEARER_TOKEN:?set OTLP_BEARER_TOKEN in .env}';
+    const bearer =
+      'Authorization=Bearer ${OTLP_BEARER_TOKEN:?set OTLP_BEARER_TOKEN in .env (sh scripts/up.sh writes a random one)}';
     expect(JSON.stringify(services['demo'])).toContain(bearer);
     expect(exportService.environment!['OTLP_ENDPOINT']).toBe(`http://otel-collector:${httpPort}`);
     expect(exportService.environment!['OTLP_HEADERS']).toBe(bearer);
@@ -317,12 +324,15 @@ describe('docker-compose.yml `ha` profile', () => {
       ).toBe(true);
       // The database of the postgres service, as its user.
       const pg = services['postgres']!.environment!;
-      const url = new URL(DATABASE_URL!.replace('${POSTGRES_PASSWORD:-}', 'password'));
+      const password = services['postgres']!.environment!['POSTGRES_PASSWORD']!;
+      expect(DATABASE_URL).toContain(`:${password}@`);
+      const url = new URL(DATABASE_URL!.replace(password, 'password'));
       expect(url.protocol).toBe('postgres:');
       expect(url.host).toBe('postgres:5432');
       expect(url.username).toBe(pg['POSTGRES_USER']);
       expect(url.pathname).toBe(`/${pg['POSTGRES_DB']}`);
-      expect(pg['POSTGRES_PASSWORD']).toBe('${POSTGRES_PASSWORD:-}');
+      // Never empty: compose refuses to start without it (the image would refuse to initialise).
+      expect(pg['POSTGRES_PASSWORD']).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
       // The export files in the volume every replica mounts, made writable for the image's user first.
       const shared = r.volumes!.find((v) => EXPORT_FILES_DIR!.startsWith(`${v.split(':')[1]}/`))!;
       expect(shared.split(':')[0]).toBe('export-ha-files');
@@ -346,7 +356,7 @@ describe('docker-compose.yml `ha` profile', () => {
     const listen = /^\s*listen (\d+);/m.exec(conf)![1];
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
     expect(example).toContain(`# EXPORT_SERVICE_URL=http://export-service-lb:${listen}`);
-    expect(example).toMatch(/^# POSTGRES_PASSWORD=/m);
+    expect(example).toMatch(/^POSTGRES_PASSWORD=$/m);
     // A POST is never retried on the other replica (nginx's default), so an export is never queued twice.
     expect(conf).toMatch(/proxy_next_upstream error timeout;/);
     expect(conf).not.toMatch(/non_idempotent/);
@@ -354,5 +364,31 @@ describe('docker-compose.yml `ha` profile', () => {
       'export-service-a': { condition: 'service_healthy' },
       'export-service-b': { condition: 'service_healthy' },
     });
+  });
+});
+
+describe('docker-compose.yml secure defaults', () => {
+  const exportServices = ['export-service', 'export-service-a', 'export-service-b'];
+
+  it('has the export service require a verified ID token, with Grafana forwarding one', () => {
+    for (const name of exportServices) expect(services[name]!.environment!['REQUIRE_ID_TOKEN']).toBe('true');
+    expect(services['grafana']!.environment!['GF_FEATURE_TOGGLES_ENABLE']).toContain('idForwarding');
+  });
+
+  it('ships no usable secret: every secret of .env.example is empty, and compose refuses an empty one', () => {
+    const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+    const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    for (const name of [
+      'GF_ADMIN_PASSWORD',
+      'AUDITLENS_SHARED_SECRET',
+      'OTLP_BEARER_TOKEN',
+      'POSTGRES_PASSWORD',
+    ]) {
+      expect(example).toMatch(new RegExp(`^${name}=$`, 'm'));
+      const uses = [...raw.matchAll(new RegExp(`\\$\\{${name}(:[?-])`, 'g'))].map((m) => m[1]);
+      expect(uses.length).toBeGreaterThan(0);
+      expect(uses.every((u) => u === ':?')).toBe(true);
+    }
+    expect(example).not.toMatch(/change-me/i);
   });
 });

@@ -1,59 +1,92 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GrafanaRuleError, type GrafanaAppDashboardsDouble } from './grafana-plugin-loader-double';
+import { text } from 'node:stream/consumers';
+import {
+  GrafanaAppDashboardsDouble,
+  GrafanaRuleError,
+  type LoadedPlugin,
+  type OrgDataSource,
+} from './grafana-plugin-loader-double';
 
-/** One folder permission the double was asked to set. */
-export interface FolderRoleGrant {
-  readonly folderUid: string;
-  readonly role: string;
-  readonly permission: string;
+/** A data source as `POST /api/datasources` stores it. */
+export interface StoredDataSource extends OrgDataSource {
+  readonly url: string;
+  readonly access?: string;
+  readonly isDefault?: boolean;
+  readonly jsonData?: Record<string, unknown>;
 }
 
-/** One dashboard permission the double was asked to set. */
-export interface DashboardRoleGrant {
-  readonly dashboardUid: string;
-  readonly role: string;
-  readonly permission: string;
+/** A rule group as `PUT /api/v1/provisioning/folder/:folderUid/rule-groups/:group` stores it. */
+export interface StoredRuleGroup {
+  readonly folderUid: string;
+  readonly title: string;
+  readonly interval: number;
+  readonly rules: ReadonlyArray<{
+    readonly uid: string;
+    readonly data: ReadonlyArray<{ readonly datasourceUid: string; readonly model: Record<string, unknown> }>;
+  }>;
+}
+
+/** One org of the double's server and what the bootstrap put in it. */
+export interface OrgState {
+  readonly id: number;
+  readonly name: string;
+  /** login → org role. */
+  readonly members: Map<string, string>;
+  readonly dataSources: StoredDataSource[];
+  readonly folders: Array<{ uid: string; title: string }>;
+  readonly contactPoints: Array<{ uid: string; name: string; type: string }>;
+  policy: { receiver: string } | undefined;
+  readonly ruleGroups: StoredRuleGroup[];
+  /** The org's dashboards and the app's plugin setting there (grafana-plugin-loader-double.ts). */
+  readonly dashboards: GrafanaAppDashboardsDouble;
+  /** Service accounts created in the org, by name. */
+  readonly serviceAccounts: string[];
 }
 
 /**
- * A double of the few Grafana HTTP APIs `provisioning/bootstrap/grafana-service-account.sh` calls, answering as
- * Grafana 13 does (no Grafana server runs here). Each route names what it follows:
- * - `GET /api/health` (docs `http-api/other`): `{"database":"ok",...}`;
- * - `GET /api/serviceaccounts/search`, `POST /api/serviceaccounts`, `POST /api/serviceaccounts/:id/tokens`
- *   (docs `http-api/serviceaccount`; JSON field order of `pkg/services/serviceaccounts/models.go`
- *   `ServiceAccountDTO`: `id` first);
- * - `GET /api/folders` (docs `http-api/folder`): top-level folders `[{"id","uid","title"}]`;
- * - `POST /api/access-control/{folders,dashboards}/:uid/builtInRoles/:role` `{"permission"}` (grafana/grafana
- *   `pkg/services/accesscontrol/resourcepermissions/api.go`; the folder and dashboard services in
- *   `pkg/services/accesscontrol/ossaccesscontrol/` allow built-in role assignments on OSS; an unknown resource 404);
- * - `GET /api/plugins/:id/dashboards` (`pkg/api/plugin_dashboards.go`, `GetPluginDashboards`): the app's
- *   `PluginDashboard` list as the app double (`grafana-plugin-loader-double.ts`) holds it, 404 for an unknown plugin;
- * - `GET /api/plugins/:id/settings` (`pkg/api/plugins.go`, `GetPluginSettingByID`): `{id, type, enabled, ...}`,
- *   404 "Plugin not found, no installed plugin with that id";
- * - `POST /api/dashboards/import` `{pluginId, path, overwrite, inputs}` (`pkg/services/dashboardimport/api/api.go`):
- *   imports the plugin's dashboard through the app double;
+ * A double of the Grafana HTTP APIs `provisioning/bootstrap/*.sh` call, answering as Grafana 13 does (no Grafana
+ * server runs here), with orgs: every request works in the org its `X-Grafana-Org-Id` names, else in the admin's
+ * current org (`adminCurrentOrg`; authnimpl/service.go `orgIDFromRequest`); in an org the admin is not a member of
+ * it is refused. Each route names what it follows:
+ * - `GET /api/health` (docs `http-api/other`): `{"database":"ok",...}`, without sign-in;
+ * - service accounts (docs `http-api/serviceaccount`; `ServiceAccountDTO` field order, `id` first), in the org;
+ * - `GET /api/orgs/name/:name`, `POST /api/orgs`, `POST /api/orgs/:id/users` (`pkg/api/org.go`, `org_users.go`):
+ *   `{"id",...}` or 404 "Organization not found"; `{"message":"Organization created","orgId"}` (the creator
+ *   becomes an Admin of it) or 409 "Organization name taken"; 409 "User is already member of this organization";
+ * - `GET /api/datasources/uid/:uid`, `POST /api/datasources`, `PUT /api/datasources/uid/:uid`
+ *   (`pkg/api/datasources.go`): in the org only; 404 "Data source not found"; 409 for a name or uid taken;
+ * - `GET /api/folders/:uid`, `POST /api/folders` (`pkg/api/folder.go`): 404 "folder not found"; 409 when taken;
+ * - `GET/POST /api/v1/provisioning/contact-points`, `PUT .../contact-points/:uid`, `PUT .../policies`,
+ *   `PUT .../folder/:folderUid/rule-groups/:group` (`pkg/services/ngalert/api/api_provisioning.go`): 202 for
+ *   contact points and policies, a policy naming a receiver the org lacks 400, a rule group in a folder the org
+ *   lacks or querying a data source it lacks 400 (the rules' queries are validated on save);
+ * - `GET /api/plugins/:id/settings`, `GET /api/plugins/:id/dashboards` (`pkg/api/plugins.go`,
+ *   `plugin_dashboards.go`; `checkAppEnabled` in `plugin_checks.go`): the app has a setting only where it was
+ *   enabled, elsewhere 404 "Plugin setting not found";
+ * - `POST /api/dashboards/import` `{pluginId, path, overwrite, inputs, folderUid}`, `DELETE /api/dashboards/uid/:uid`
+ *   (`pkg/services/dashboardimport/api/api.go`, `pkg/api/dashboard.go`): in the org, into the folder, which must
+ *   exist; 404 for a dashboard the org does not have;
  * - every route but health needs the admin's basic auth, else 401.
  */
 export class GrafanaBootstrapApiDouble {
-  readonly grants: FolderRoleGrant[] = [];
-  readonly dashboardGrants: DashboardRoleGrant[] = [];
-  /** Paths imported through `POST /api/dashboards/import`. */
-  readonly apiImports: string[] = [];
+  readonly orgs = new Map<number, OrgState>();
+  /** The org the admin works in without an org header (switched in the UI). The default value is 1. */
+  adminCurrentOrg = 1;
+  /** Every authenticated call: `METHOD path org`. */
+  readonly calls: string[] = [];
   /** Called before each `GET /api/plugins/:id/dashboards` with how many there were: Grafana working meanwhile. */
   onPluginDashboardsRead: (reads: number) => void = () => undefined;
   private pluginDashboardReads = 0;
-  readonly createdAccounts: string[] = [];
-  /** Folders appear only after this many `GET /api/folders` calls (provisioning still running). */
-  foldersHiddenFor = 0;
   private readonly server: Server;
-  private folderReads = 0;
 
+  /** `app` is the main org's state of the app and its dashboards (org 1, "Main Org."). */
   constructor(
     private readonly auth: { user: string; password: string },
-    private readonly folders: Array<{ id: number; uid: string; title: string }>,
-    private readonly app?: GrafanaAppDashboardsDouble
+    private plugin: LoadedPlugin,
+    app: GrafanaAppDashboardsDouble
   ) {
+    this.orgs.set(1, this.newOrg(1, 'Main Org.', app));
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => send(res, 500, { message: String(e) }));
     });
@@ -73,98 +106,229 @@ export class GrafanaBootstrapApiDouble {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Puts another version of the plugin on the server (every org loads it at Grafana's next start). */
+  installPlugin(plugin: LoadedPlugin): void {
+    this.plugin = plugin;
+    for (const org of this.orgs.values()) org.dashboards.installPlugin(plugin);
+  }
+
+  /** The org called `name`. */
+  org(name: string): OrgState | undefined {
+    return [...this.orgs.values()].find((o) => o.name === name);
+  }
+
+  private newOrg(id: number, name: string, dashboards?: GrafanaAppDashboardsDouble): OrgState {
+    const dataSources: StoredDataSource[] = [];
+    return {
+      id,
+      name,
+      members: new Map([[this.auth.user, 'Admin']]),
+      dataSources,
+      folders: [],
+      contactPoints: [],
+      policy: undefined,
+      ruleGroups: [],
+      dashboards: dashboards ?? new GrafanaAppDashboardsDouble([this.plugin], dataSources),
+      serviceAccounts: [],
+    };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    const body = await readBody(req);
-    if (req.method === 'GET' && url.pathname === '/api/health') return send(res, 200, { database: 'ok' });
+    const path = decodeURIComponent(url.pathname);
+    const method = req.method ?? 'GET';
+    const body = await text(req);
+    if (method === 'GET' && path === '/api/health') return send(res, 200, { database: 'ok' });
     const expected = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return send(res, 401, { message: 'Unauthorized' });
+    const orgId = Number(req.headers['x-grafana-org-id'] ?? this.adminCurrentOrg);
+    this.calls.push(`${method} ${path} ${orgId}`);
+    const org = this.orgs.get(orgId);
+    if (!org || !org.members.has(this.auth.user))
+      return send(res, 403, { message: 'not a member of the org' });
+    const json = () => JSON.parse(body) as Record<string, unknown>;
+    const m = (pattern: RegExp) => pattern.exec(path);
+    let match: RegExpExecArray | null;
 
-    if (req.method === 'GET' && url.pathname === '/api/serviceaccounts/search') {
+    // Service accounts.
+    if (method === 'GET' && path === '/api/serviceaccounts/search') {
       const query = url.searchParams.get('query') ?? '';
-      const found = this.createdAccounts
-        .map((name, i) => ({ id: i + 2, uid: `sa${i}`, name, login: `sa-${name}`, orgId: 1, role: 'Admin' }))
+      const found = org.serviceAccounts
+        .map((name, i) => ({ id: i + 2, uid: `sa${i}`, name, login: `sa-${name}`, orgId, role: 'Admin' }))
         .filter((a) => a.name.includes(query));
       return send(res, 200, { totalCount: found.length, serviceAccounts: found, page: 1, perPage: 1000 });
     }
-    if (req.method === 'POST' && url.pathname === '/api/serviceaccounts') {
-      const { name } = JSON.parse(body) as { name: string };
-      this.createdAccounts.push(name);
-      const id = this.createdAccounts.length + 1;
-      return send(res, 201, { id, uid: `sa${id}`, name, login: `sa-${name}`, orgId: 1, role: 'Admin' });
+    if (method === 'POST' && path === '/api/serviceaccounts') {
+      const name = String(json()['name']);
+      org.serviceAccounts.push(name);
+      const id = org.serviceAccounts.length + 1;
+      return send(res, 201, { id, uid: `sa${id}`, name, login: `sa-${name}`, orgId, role: 'Admin' });
     }
-    const token = /^\/api\/serviceaccounts\/(\d+)\/tokens$/.exec(url.pathname);
-    if (req.method === 'POST' && token) {
-      const { name } = JSON.parse(body) as { name: string };
-      return send(res, 200, { id: 1, name, key: `glsa_test_${token[1]}` });
+    if (method === 'POST' && (match = m(/^\/api\/serviceaccounts\/(\d+)\/tokens$/))) {
+      return send(res, 200, { id: 1, name: String(json()['name']), key: `glsa_test_${match[1]}` });
     }
-    if (req.method === 'GET' && url.pathname === '/api/folders') {
-      this.folderReads += 1;
-      return send(res, 200, this.folderReads > this.foldersHiddenFor ? this.folders : []);
+
+    // Orgs (global, for the server admin).
+    if (method === 'GET' && (match = m(/^\/api\/orgs\/name\/(.+)$/))) {
+      const found = this.org(match[1]!);
+      if (!found) return send(res, 404, { message: 'Organization not found' });
+      return send(res, 200, { id: found.id, name: found.name, address: { address1: '', city: '' } });
     }
-    const plugin = /^\/api\/plugins\/([^/]+)\/dashboards$/.exec(url.pathname);
-    if (req.method === 'GET' && plugin && this.app) {
-      this.onPluginDashboardsRead(this.pluginDashboardReads++);
-      try {
-        return send(res, 200, this.app.listPluginDashboards(plugin[1]!));
-      } catch (e) {
-        if (e instanceof GrafanaRuleError) return send(res, 404, { message: e.message });
-        throw e;
+    if (method === 'POST' && path === '/api/orgs') {
+      const name = String(json()['name']);
+      if (this.org(name)) return send(res, 409, { message: 'Organization name taken' });
+      const id = Math.max(...this.orgs.keys()) + 1;
+      this.orgs.set(id, this.newOrg(id, name));
+      return send(res, 200, { message: 'Organization created', orgId: id });
+    }
+    if (method === 'POST' && (match = m(/^\/api\/orgs\/(\d+)\/users$/))) {
+      const target = this.orgs.get(Number(match[1]));
+      if (!target) return send(res, 404, { message: 'Organization not found' });
+      const { loginOrEmail, role } = json() as { loginOrEmail: string; role: string };
+      if (target.members.has(loginOrEmail))
+        return send(res, 409, { message: 'User is already member of this organization' });
+      target.members.set(loginOrEmail, role);
+      return send(res, 200, { message: 'User added to organization', userId: 1 });
+    }
+
+    // Data sources of the org.
+    if ((match = m(/^\/api\/datasources\/uid\/([^/]+)$/))) {
+      const i = org.dataSources.findIndex((d) => d.uid === match![1]);
+      if (i < 0) return send(res, 404, { message: 'Data source not found' });
+      if (method === 'GET') return send(res, 200, org.dataSources[i]);
+      if (method === 'PUT') {
+        org.dataSources[i] = { ...(json() as unknown as StoredDataSource), uid: match[1]! };
+        return send(res, 200, { message: 'Datasource updated', name: org.dataSources[i]!.name });
       }
     }
-    const settings = /^\/api\/plugins\/([^/]+)\/settings$/.exec(url.pathname);
-    if (req.method === 'GET' && settings && this.app) {
+    if (method === 'POST' && path === '/api/datasources') {
+      const ds = json() as unknown as StoredDataSource;
+      if (org.dataSources.some((d) => d.name === ds.name || d.uid === ds.uid))
+        return send(res, 409, { message: 'data source with the same name already exists' });
+      org.dataSources.push(ds);
+      return send(res, 200, { message: 'Datasource added', name: ds.name, datasource: ds });
+    }
+
+    // Folders of the org.
+    if (method === 'GET' && (match = m(/^\/api\/folders\/([^/]+)$/))) {
+      const folder = org.folders.find((f) => f.uid === match![1]);
+      return folder ? send(res, 200, folder) : send(res, 404, { message: 'folder not found' });
+    }
+    if (method === 'POST' && path === '/api/folders') {
+      const { uid, title } = json() as { uid: string; title: string };
+      if (org.folders.some((f) => f.uid === uid || f.title === title))
+        return send(res, 409, { message: 'a folder with the same name already exists' });
+      org.folders.push({ uid, title });
+      return send(res, 200, { uid, title });
+    }
+
+    // Alerting provisioning API of the org.
+    if (path === '/api/v1/provisioning/contact-points') {
+      if (method === 'GET') return send(res, 200, org.contactPoints);
+      if (method === 'POST') {
+        const cp = json() as { uid: string; name: string; type: string };
+        org.contactPoints.push(cp);
+        return send(res, 202, cp);
+      }
+    }
+    if (method === 'PUT' && (match = m(/^\/api\/v1\/provisioning\/contact-points\/([^/]+)$/))) {
+      const i = org.contactPoints.findIndex((c) => c.uid === match![1]);
+      if (i < 0) return send(res, 404, { message: 'contact point not found' });
+      org.contactPoints[i] = json() as { uid: string; name: string; type: string };
+      return send(res, 202, { message: 'contactpoint updated' });
+    }
+    if (method === 'PUT' && path === '/api/v1/provisioning/policies') {
+      const policy = json() as { receiver: string; routes?: Array<{ receiver: string }> };
+      for (const receiver of [policy.receiver, ...(policy.routes ?? []).map((r) => r.receiver)]) {
+        if (!org.contactPoints.some((c) => c.name === receiver))
+          return send(res, 400, {
+            message: `invalid object specification: receiver '${receiver}' does not exist`,
+          });
+      }
+      org.policy = policy;
+      return send(res, 202, { message: 'policies updated' });
+    }
+    if (method === 'PUT' && (match = m(/^\/api\/v1\/provisioning\/folder\/([^/]+)\/rule-groups\/(.+)$/))) {
+      const [, folderUid, title] = match as unknown as [string, string, string];
+      if (!org.folders.some((f) => f.uid === folderUid))
+        return send(res, 400, { message: 'folder does not exist' });
+      const group = json() as unknown as StoredRuleGroup;
+      for (const rule of group.rules) {
+        for (const q of rule.data) {
+          if (q.datasourceUid !== '__expr__' && !org.dataSources.some((d) => d.uid === q.datasourceUid))
+            return send(res, 400, {
+              message: `invalid alert rule: data source ${q.datasourceUid} not found`,
+            });
+        }
+      }
+      const i = org.ruleGroups.findIndex((g) => g.folderUid === folderUid && g.title === title);
+      const stored = { ...group, folderUid, title };
+      if (i < 0) org.ruleGroups.push(stored);
+      else org.ruleGroups[i] = stored;
+      return send(res, 200, stored);
+    }
+
+    // The app plugin, its dashboards, dashboards of the org.
+    if ((match = m(/^\/api\/plugins\/([^/]+)\/(settings|dashboards)$/)) && method === 'GET') {
+      const [, pluginId, what] = match as unknown as [string, string, string];
+      let enabled: boolean;
       try {
-        const enabled = this.app.isEnabled(settings[1]!);
-        return send(res, 200, { name: 'AuditLens', type: 'app', id: settings[1], enabled, pinned: enabled });
+        enabled = org.dashboards.isEnabled(pluginId);
       } catch (e) {
         if (e instanceof GrafanaRuleError)
           return send(res, 404, { message: 'Plugin not found, no installed plugin with that id' });
         throw e;
       }
+      // PluginSettingDTO: `info` is plugin.json's (plugins.go Info: author, ..., version, updated, keywords).
+      const info = {
+        author: { name: 'AuditLens' },
+        description: '',
+        version: this.plugin.version,
+        updated: '',
+      };
+      if (what === 'settings')
+        return send(res, 200, {
+          name: 'AuditLens',
+          type: 'app',
+          id: pluginId,
+          enabled,
+          info,
+          latestVersion: '',
+        });
+      // checkAppEnabled guards the dashboards list: the app has a setting only where it was enabled.
+      if (!org.dashboards.hasSetting(pluginId))
+        return send(res, 404, { message: 'Plugin setting not found' });
+      if (!enabled) return send(res, 404, { message: 'Plugin is not enabled' });
+      this.onPluginDashboardsRead(this.pluginDashboardReads++);
+      return send(res, 200, org.dashboards.listPluginDashboards(pluginId));
     }
-    if (req.method === 'POST' && url.pathname === '/api/dashboards/import' && this.app) {
-      const { pluginId, path } = JSON.parse(body) as { pluginId: string; path: string };
+    if (method === 'POST' && path === '/api/dashboards/import') {
+      const {
+        pluginId,
+        path: reference,
+        folderUid,
+      } = json() as {
+        pluginId: string;
+        path: string;
+        folderUid?: string;
+      };
+      if (folderUid && !org.folders.some((f) => f.uid === folderUid))
+        return send(res, 400, { message: 'folder not found' });
       try {
-        this.app.importPluginDashboard(pluginId, path);
+        org.dashboards.importPluginDashboard(pluginId, reference, folderUid ?? '');
       } catch (e) {
         if (e instanceof GrafanaRuleError) return send(res, 400, { message: e.message });
         throw e;
       }
-      this.apiImports.push(path);
-      return send(res, 200, { pluginId, path, imported: true });
+      return send(res, 200, { pluginId, path: reference, imported: true });
     }
-    const grant = /^\/api\/access-control\/(folders|dashboards)\/([^/]+)\/builtInRoles\/([^/]+)$/.exec(
-      url.pathname
-    );
-    if (req.method === 'POST' && grant) {
-      const [, kind, uid, role] = grant as unknown as [string, string, string, string];
-      const exists =
-        kind === 'folders' ? this.folders.some((f) => f.uid === uid) : !!this.app?.dashboards.has(uid);
-      if (!exists)
-        return send(res, 404, { message: `${kind === 'folders' ? 'folder' : 'dashboard'} not found` });
-      if (!['Viewer', 'Editor', 'Admin'].includes(role)) return send(res, 400, { message: 'invalid role' });
-      const { permission } = JSON.parse(body) as { permission: string };
-      if (!['', 'View', 'Edit', 'Admin'].includes(permission))
-        return send(res, 400, { message: 'invalid permission' });
-      if (kind === 'folders') this.grants.push({ folderUid: uid, role, permission });
-      else {
-        this.app!.setBuiltInRolePermission(uid, role, permission);
-        this.dashboardGrants.push({ dashboardUid: uid, role, permission });
-      }
-      return send(res, 200, { message: permission ? 'Permission updated' : 'Permission removed' });
+    if (method === 'DELETE' && (match = m(/^\/api\/dashboards\/uid\/([^/]+)$/))) {
+      if (!org.dashboards.deleteDashboard(match[1]!))
+        return send(res, 404, { message: 'Dashboard not found' });
+      return send(res, 200, { title: match[1], message: 'Dashboard deleted' });
     }
     return send(res, 404, { message: 'Not found' });
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -212,6 +212,11 @@ export class GrafanaAppDashboardsDouble {
     return this.settings.get(pluginId)?.enabled ?? false;
   }
 
+  /** Whether the org has a setting of the plugin at all (it was enabled there once, or provisioned). */
+  hasSetting(pluginId: string): boolean {
+    return this.settings.has(pluginId);
+  }
+
   /** `UpdatePluginSetting`, as the settings API and app provisioning call it. */
   updatePluginSetting(pluginId: string, enabled: boolean): void {
     const existing = this.settings.get(pluginId);
@@ -311,10 +316,11 @@ export class GrafanaAppDashboardsDouble {
 
   /**
    * Imports one of the plugin's dashboards, as the updater does and as `POST /api/dashboards/import`
-   * `{pluginId, path, overwrite: true, inputs: []}` does (pkg/services/dashboardimport/api/api.go, the app's
-   * Dashboards tab); the API checks the plugin exists, not that the app is enabled.
+   * `{pluginId, path, overwrite: true, inputs: [], folderUid}` does (pkg/services/dashboardimport/api/api.go, the
+   * app's Dashboards tab); the API checks the plugin exists, not that the app is enabled in the org. The updater
+   * passes no folder (the root).
    */
-  importPluginDashboard(pluginId: string, reference: string): void {
+  importPluginDashboard(pluginId: string, reference: string, folderUid = ''): void {
     const p = this.plugin(pluginId);
     const data = this.loadPluginDashboard(p, reference);
     // dash_template_evaluator.go: every `__inputs` entry needs an input, and the updater passes none (only
@@ -342,7 +348,7 @@ export class GrafanaAppDashboardsDouble {
       uid,
       title,
       slug: slugify(title),
-      folderUid: '',
+      folderUid,
       pluginId: p.id,
       provisioned: false,
       data: saved,
@@ -352,6 +358,11 @@ export class GrafanaAppDashboardsDouble {
       ]),
     });
     this.imports.push(uid);
+  }
+
+  /** `DELETE /api/dashboards/uid/:uid`: false when the org has no such dashboard (404). */
+  deleteDashboard(uid: string): boolean {
+    return this.dashboards.delete(uid);
   }
 
   /** A dashboard saved by file provisioning into `folderUid` (pkg/services/provisioning/dashboards). */

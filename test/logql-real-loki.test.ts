@@ -1,6 +1,6 @@
-import { createAuditEmitter } from '@auditlens/emitter';
 import { lokiForTests, type LokiTarget } from '@auditlens/testkit';
 import { withDashboardDefaults } from './logql-check';
+import { seedOneEventOfEachType } from './seed-audit-events';
 import { allExpressions } from './stack-expressions';
 
 interface QueryAnswer {
@@ -16,45 +16,7 @@ describe('every dashboard and alert query, run by a real Loki', () => {
     loki = await lokiForTests('logql-real-loki');
     if (loki.kind !== 'real') return;
     // One event of each type with every field the dashboards break down by, so each query has data to return.
-    const audit = createAuditEmitter({
-      serviceName: 'helpdesk',
-      endpoint: `${loki.url}/otlp`,
-      throwOnInvalid: true,
-    });
-    const common = { brand: 'Acme', ip: '198.51.100.7', userAgent: 'Mozilla/5.0' };
-    audit.activity({
-      ...common,
-      actor: { id: 'u1', name: 'jane', email: 'jane@example.test' },
-      category: 'SLA policies',
-      action: 'update',
-      target: { type: 'sla_policy', id: 's1', name: 'Gold' },
-      summary: 'jane updated SLA policy Gold',
-    });
-    audit.access({
-      ...common,
-      user: { id: 'u2', name: 'bob' },
-      action: 'login_failed',
-      portal: 'agent',
-      loginSource: 'google',
-      reason: 'invalid_password',
-    });
-    audit.webhookFailure({
-      ...common,
-      webhookName: 'Ticket → CRM',
-      url: 'https://crm.example/hook',
-      statusCode: 502,
-      error: 'Bad Gateway',
-      attempt: 2,
-    });
-    audit.integrationFailure({
-      ...common,
-      integrationName: 'Salesforce',
-      integrationType: 'crm',
-      failureType: 'auth_expired',
-      details: 'token expired',
-    });
-    await audit.shutdown();
-    expect(audit.stats()).toMatchObject({ exported: 4, failed: 0 });
+    await seedOneEventOfEachType(loki.url);
   }, 60_000);
   afterAll(() => loki?.release());
 

@@ -1,4 +1,4 @@
-import { filesUnder, readYaml } from './repo-files';
+import { filesUnder, readJson, readYaml } from './repo-files';
 import { expandLikeGrafanaProvisioning, variablesRead } from './grafana-expansion';
 import { templateRefs } from './go-template-refs';
 import { grafanaRuleData, lokiRuleData, outputLabels, unresolvedRefs } from './alert-template-data';
@@ -9,14 +9,12 @@ interface StringAt {
   readonly path: readonly (string | number)[];
   readonly value: string;
 }
-interface GrafanaRuleFile {
-  groups?: Array<{
-    rules: Array<{
-      uid: string;
-      annotations?: Record<string, string>;
-      labels?: Record<string, string>;
-      data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
-    }>;
+interface GrafanaRuleGroup {
+  rules: Array<{
+    uid: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
   }>;
 }
 interface LokiRuleFile {
@@ -44,10 +42,10 @@ const grafanaEnv: Record<string, string> = Object.fromEntries(
 );
 
 /**
- * Every string Grafana expands: all of them, except an alert query's `model`, which
- * `pkg/services/provisioning/alerting/rules_types.go` (`QueryV1.mapToModel`) reads from `Model.Raw`.
+ * Every string of a file: for a provisioning file, those Grafana expands (all, except an alert query's `model`,
+ * which `pkg/services/provisioning/alerting/rules_types.go` (`QueryV1.mapToModel`) reads from `Model.Raw`).
  */
-function expandedStrings(file: string): StringAt[] {
+function stringsOf(file: string, parsed: Yaml): StringAt[] {
   const out: StringAt[] = [];
   const walk = (node: Yaml, path: (string | number)[]): void => {
     if (typeof node === 'string') out.push({ file, path, value: node });
@@ -59,18 +57,23 @@ function expandedStrings(file: string): StringAt[] {
       }
     }
   };
-  walk(readYaml(file), []);
+  walk(parsed, []);
   return out;
 }
 
-const allStrings = PROVISIONING_FILES.flatMap(expandedStrings);
+const allStrings = PROVISIONING_FILES.flatMap((file) => stringsOf(file, readYaml(file)));
 const templates = allStrings.filter((s) => s.value.includes('{{'));
+/** The API bodies the bootstrap sends into the ops org: Grafana's API expands nothing in them. */
+const OPS_FILES = filesUnder('provisioning/ops', ['.json']);
+const opsTemplates = OPS_FILES.flatMap((file) => stringsOf(file, readJson(file))).filter((s) =>
+  s.value.includes('{{')
+);
 const where = (s: StringAt): string => `${s.file}: ${s.path.join('.')}`;
 
-/** Alert rules of the Grafana provisioning files, with the template data each rule's annotations run with. */
+/** The Grafana-managed alert rules (provisioning/ops/), with the template data each rule's annotations run with. */
 function grafanaRules() {
-  return PROVISIONING_FILES.flatMap((file) =>
-    (readYaml<GrafanaRuleFile>(file).groups ?? []).flatMap((g) =>
+  return OPS_FILES.filter((file) => file.endsWith('alert-rule-group.json')).flatMap((file) =>
+    [readJson<GrafanaRuleGroup>(file)].flatMap((g) =>
       g.rules.map((rule) => {
         const queries = rule.data.filter((d) => d.datasourceUid !== '__expr__');
         const labels = [...new Set(queries.flatMap((q) => outputLabels(String(q.model['expr']))))];
@@ -105,8 +108,8 @@ describe("Grafana's expansion of provisioning values (values.go interpolateValue
 });
 
 describe('provisioning files under expansion', () => {
-  it('has templates to check (the alert annotations)', () => {
-    expect(templates.length).toBeGreaterThanOrEqual(4);
+  it('hold no templates: the alert rules reach Grafana through its API (provisioning/ops/)', () => {
+    expect(templates).toEqual([]);
   });
 
   it.each(allStrings.filter((s) => variablesRead(s.value).length > 0).map((s) => [where(s), s] as const))(
@@ -115,19 +118,16 @@ describe('provisioning files under expansion', () => {
       for (const name of variablesRead(s.value)) expect(Object.keys(grafanaEnv)).toContain(name);
     }
   );
+});
 
-  // Grafana versions differ in what they expand in annotations: the raw text since 9.1 (grafana#54975), braced
-  // variables only (grafana#127214), or everything (labels always). A template that expansion leaves unchanged
-  // reads the same under all three; one with `$$labels` would break where annotations are taken raw.
-  it.each(templates.map((s) => [where(s), s] as const))('%s is unchanged by the expansion', (_where, s) => {
-    expect(expandLikeGrafanaProvisioning(s.value, grafanaEnv)).toBe(s.value);
+describe('alert templates of the ops org’s rules (provisioning/ops/, sent through the API as written)', () => {
+  it('has templates to check (the alert annotations)', () => {
+    expect(opsTemplates.length).toBeGreaterThanOrEqual(4);
   });
 
   it('every template is an alert rule annotation or label, whose data is known', () => {
-    for (const s of templates) {
-      expect(`${where(s)}: ${s.path[0]}.${s.path[2]}.${s.path[4]}`).toMatch(
-        /: groups\.rules\.(annotations|labels)$/
-      );
+    for (const s of opsTemplates) {
+      expect(`${where(s)}: ${s.path[0]}.${s.path[2]}`).toMatch(/: rules\.(annotations|labels)$/);
     }
   });
 
@@ -137,10 +137,9 @@ describe('provisioning files under expansion', () => {
         .filter(([, v]) => v.includes('{{'))
         .map(([key, value]) => [`${file}: ${rule.uid} ${key}`, value, data] as const)
     )
-  )('%s, once expanded, reads only what the rule evaluation gives it', (_where, value, data) => {
-    const expanded = expandLikeGrafanaProvisioning(value, grafanaEnv);
-    expect(templateRefs(expanded).length).toBeGreaterThan(0);
-    expect(unresolvedRefs(expanded, data)).toEqual([]);
+  )('%s reads only what the rule evaluation gives it', (_where, value, data) => {
+    expect(templateRefs(value).length).toBeGreaterThan(0);
+    expect(unresolvedRefs(value, data)).toEqual([]);
   });
 
   it('the check fails the templates Grafana breaks: $labels vanishes, a missing label or refId is caught', () => {

@@ -6,13 +6,18 @@ export interface Dashboard {
   panels: Array<{ targets: Array<{ expr: string; queryType?: string }> }>;
   templating: { list: Array<{ name: string; type: string; query: unknown }> };
 }
-interface GrafanaRules {
-  groups: Array<{
-    rules: Array<{
-      uid: string;
-      annotations: Record<string, string>;
-      data: Array<{ datasourceUid: string; model: Record<string, unknown> }>;
-    }>;
+/** The body of `PUT /api/v1/provisioning/folder/:folderUid/rule-groups/:group` (an `AlertRuleGroup`). */
+export interface GrafanaRuleGroup {
+  title: string;
+  folderUid: string;
+  interval: number;
+  rules: Array<{
+    uid: string;
+    folderUID: string;
+    ruleGroup: string;
+    annotations: Record<string, string>;
+    labels: Record<string, string>;
+    data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
   }>;
 }
 interface LokiRules {
@@ -21,8 +26,10 @@ interface LokiRules {
 
 /** The generated dashboards, as committed (`npm run generate -w dashboards` writes them). */
 export const dashboardFiles = filesUnder('dashboards/json', ['.json']);
-/** The Grafana-managed alert rules. */
-export const grafanaRules = readYaml<GrafanaRules>('provisioning/alerting/login-failures.yaml');
+/** The Grafana-managed alert rules, as the bootstrap sends them into the ops org (provisioning/ops/). */
+export const grafanaRuleGroup = readJson<GrafanaRuleGroup>('provisioning/ops/alert-rule-group.json');
+/** The rule groups of the Grafana-managed alert rules (one). */
+export const grafanaRules = { groups: [grafanaRuleGroup] };
 /** The Loki ruler rules. */
 export const lokiRules = readYaml<LokiRules>('collector-config/rules/fake/auditlens-login-failures.yaml');
 

@@ -76,11 +76,16 @@ describe('LogQL', () => {
 });
 
 describe('login-failure alerting', () => {
-  it('Grafana rules query the provisioned Loki data source', () => {
-    const datasources = readYaml<{ datasources: Array<{ uid: string; type: string; url: string }> }>(
-      'provisioning/datasources/loki.yaml'
+  it('Grafana rules query the ops org’s Loki data source, in the folder and group the bootstrap puts them', () => {
+    const loki = readJson<{ uid: string; type: string; url: string }>('provisioning/ops/datasource.json');
+    expect(loki.type).toBe('loki');
+    const compose = readYaml<{ services: Record<string, { environment: Record<string, string> }> }>(
+      'docker-compose.yml'
     );
-    const loki = datasources.datasources.find((d) => d.type === 'loki')!;
+    const folderUid = compose.services['grafana-bootstrap']!.environment['ALERT_FOLDER_UID'];
+    expect(grafanaRules.groups.map((g) => g.folderUid)).toEqual([folderUid]);
+    for (const g of grafanaRules.groups)
+      for (const r of g.rules) expect([r.folderUID, r.ruleGroup]).toEqual([folderUid, g.title]);
     for (const g of grafanaRules.groups) {
       for (const r of g.rules) {
         const queries = r.data.filter((d) => d.datasourceUid !== '__expr__');
@@ -112,12 +117,12 @@ describe('login-failure alerting', () => {
     const block = /<!-- alert-rule-api-example -->\s*```json\n([^]*?)\n```/.exec(readme);
     expect(block).not.toBeNull();
     const example = JSON.parse(block![1]!) as Obj & { data: Array<{ datasourceUid: string }> };
-    const group = grafanaRules.groups[0]! as (typeof grafanaRules.groups)[number] & { name: string };
+    const group = grafanaRules.groups[0]!;
     const rule = group.rules.find((r) => r.uid === example['uid'])! as unknown as Obj & {
       data: Array<{ datasourceUid: string }>;
     };
     expect(rule).toBeDefined();
-    expect(example['ruleGroup']).toBe(group.name);
+    expect(example['ruleGroup']).toBe(group.title);
     const sameSource = (d: { datasourceUid: string }) =>
       d.datasourceUid === '__expr__' ? d : { ...d, datasourceUid: '<loki>' };
     expect(example.data.map(sameSource)).toEqual(rule.data.map(sameSource));

@@ -25,6 +25,7 @@ export { requestContext } from './request/request-context';
 export type { RequestContext } from './request/request-context';
 export { redactUrl } from './redact/url';
 export { redactChanges } from './redact/changes';
+export { redactText } from './redact/text';
 export { EMITTER_NAME, EMITTER_VERSION } from './version';
 export { DemoTraffic } from './demo/generator';
 export type { DemoCall } from './demo/generator';

@@ -101,7 +101,10 @@ export interface IntegrityOptions {
 
 /** The Ed25519 key of checkpoint signatures: exactly one of `privateKeyFile`, `privateKey` or `sign`. */
 export interface CheckpointSigningKey {
-  /** Names the key in each checkpoint, so verifiers pick the public key (`INTEGRITY_PUBLIC_KEYS` of the export service). */
+  /**
+   * Names the key in each checkpoint, so verifiers pick the public key (`INTEGRITY_PUBLIC_KEYS` of the export
+   * service), where it is bound to this emitter's `serviceName`: it verifies no other producer's chains.
+   */
   readonly keyId: string;
   /** A PEM file holding the private key (PKCS#8), e.g. from `openssl genpkey -algorithm ed25519`. */
   readonly privateKeyFile?: string;
@@ -204,10 +207,11 @@ export interface AccessEvent extends CommonFields {
 /** A failed webhook delivery. */
 export interface WebhookFailureEvent extends CommonFields {
   readonly webhookName: string;
-  /** Credentials and secret query parameters are redacted. */
+  /** Credentials, a known webhook host's secret path, secret-looking path segments and parameters are redacted. */
   readonly url: string;
   readonly method?: string;
   readonly statusCode?: number;
+  /** `error.message`; credentials in it (URLs, `Authorization`, `password=`, tokens) are redacted. */
   readonly error: string;
   readonly attempt?: number;
   readonly summary?: string;
@@ -218,6 +222,7 @@ export interface IntegrationFailureEvent extends CommonFields {
   readonly integrationName: string;
   readonly integrationType: string;
   readonly failureType: string;
+  /** `error.message`; credentials in it (URLs, `Authorization`, `password=`, tokens) are redacted. */
   readonly details: string;
   readonly summary?: string;
 }

@@ -27,7 +27,7 @@ const MS = 1_000_000n;
 
 const pair = generateKeyPairSync('ed25519');
 const key: FixtureKey = { keyId: 'bench', privateKey: pair.privateKey };
-const ring = new KeyRing(new Map([['bench', pair.publicKey]]));
+const ring = new KeyRing(new Map([['bench', { key: pair.publicKey, services: [SERVICE] }]]));
 
 /** The chain, in batches, as Loki stores it: a signed checkpoint every 1000 records and a final one. */
 function* chainBatches(

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, auditOtlpOptions, loadConfig } from './config';
+import { estimatedBits, weakSecretReason } from './secret-strength';
 
 const valid = {
   LOKI_URL: 'http://loki:3100',
@@ -227,5 +229,56 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, REQUIRE_ID_TOKEN: 'yes', GRAFANA_ORG_ID: '0' })).toThrow(
       /REQUIRE_ID_TOKEN must be true or false[^]*GRAFANA_ORG_ID must be positive|GRAFANA_ORG_ID must be positive[^]*REQUIRE_ID_TOKEN must be true or false/
     );
+  });
+});
+
+describe('loadConfig refuses secrets someone else knows', () => {
+  const refusal = (env: Record<string, string>): string => {
+    try {
+      loadConfig({ ...valid, ...env });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('accepted');
+  };
+
+  it.each([
+    ['the .env.example placeholder', 'change-me-to-a-long-random-string', /placeholder/],
+    ['another placeholder', 'replace_me_with_your_secret_value', /placeholder/],
+    ['a short value', 'k3!xQ9#', /at least 16 characters/],
+    ['a repeated character', 'aaaaaaaaaaaaaaaaaaaaaaaa', /too easy to guess/],
+    ['a repeated word', 'passwordpasswordpassword', /too easy to guess/],
+  ])('refuses %s as AUDITLENS_SHARED_SECRET, naming the variable and what to do', (_what, secret, why) => {
+    const message = refusal({ AUDITLENS_SHARED_SECRET: secret });
+    expect(message).toMatch(new RegExp(`^  AUDITLENS_SHARED_SECRET: AUDITLENS_SHARED_SECRET `, 'm'));
+    expect(message).toMatch(why);
+    expect(message).toContain('openssl rand -base64 32');
+    // The refusal never repeats the secret.
+    expect(message).not.toContain(secret);
+  });
+
+  it('accepts a random value, as the set-up script generates', () => {
+    const secret = randomBytes(32).toString('base64url');
+    expect(loadConfig({ ...valid, AUDITLENS_SHARED_SECRET: secret }).AUDITLENS_SHARED_SECRET).toBe(secret);
+    expect(weakSecretReason(randomBytes(12).toString('hex'))).toBeUndefined();
+  });
+
+  it('refuses placeholders in the Postgres password and the collector token it passes on', () => {
+    expect(
+      refusal({ DATABASE_URL: 'postgres://auditlens:change-me-postgres@postgres:5432/auditlens' })
+    ).toMatch(/^ {2}DATABASE_URL: DATABASE_URL has a placeholder password/m);
+    expect(refusal({ OTLP_HEADERS: 'Authorization=Bearer change-me-collector-token' })).toMatch(
+      /^ {2}OTLP_HEADERS: OTLP_HEADERS holds a placeholder token/m
+    );
+    expect(
+      loadConfig({ ...valid, DATABASE_URL: 'postgres://auditlens:Zq8w1Lp0@postgres:5432/auditlens' })
+        .DATABASE_URL
+    ).toContain('Zq8w1Lp0');
+  });
+
+  it('estimates entropy from character frequencies', () => {
+    expect(estimatedBits('aaaa')).toBe(0);
+    expect(estimatedBits('abcd')).toBe(8);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseLokiDuration } from './loki/query-limits';
+import { SECRET_ADVICE, isPlaceholder, weakSecretReason } from './secret-strength';
 
 const url = (name: string) => z.url({ error: `${name} must be a URL, e.g. http://loki:3100` });
 const positiveInt = (name: string, def: number) =>
@@ -57,7 +58,13 @@ const schema = z.object({
     .min(1, 'EXPORT_READ_CONCURRENCY must be at least 1')
     .max(16, 'EXPORT_READ_CONCURRENCY must be at most 16')
     .default(4),
-  AUDITLENS_SHARED_SECRET: z.string().min(16, 'AUDITLENS_SHARED_SECRET must be at least 16 characters'),
+  // Refused when short, guessable or an example file's placeholder (secret-strength.ts): the value gates every
+  // audit log, and Grafana's app settings must hold the same.
+  AUDITLENS_SHARED_SECRET: z.string().superRefine((value, ctx) => {
+    const reason = weakSecretReason(value);
+    if (reason)
+      ctx.addIssue({ code: 'custom', message: `AUDITLENS_SHARED_SECRET ${reason}: ${SECRET_ADVICE}` });
+  }),
   GRAFANA_URL: url('GRAFANA_URL'),
   GRAFANA_TOKEN: z.string().min(1, 'GRAFANA_TOKEN is required (a Grafana service-account token)'),
   // Grafana's [server] root_url: the issuer of its ID tokens. Default: GRAFANA_URL.
@@ -178,6 +185,27 @@ const withDerivedDefaults = schema
   .refine((c) => !(c.EXPORT_FILES_DIR && c.EXPORT_S3_BUCKET), {
     path: ['EXPORT_S3_BUCKET'],
     error: 'EXPORT_S3_BUCKET and EXPORT_FILES_DIR exclude each other: export files go to one place',
+  })
+  // Other secrets the service passes on: refused when they still hold an example file's placeholder.
+  .superRefine((c, ctx) => {
+    const password = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) : '';
+    if (isPlaceholder(password)) {
+      const message = `DATABASE_URL has a placeholder password: ${SECRET_ADVICE}`;
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message });
+    }
+    for (const name of [
+      'OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+    ] as const) {
+      if (Object.values(c[name] ?? {}).some(isPlaceholder)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} holds a placeholder token: ${SECRET_ADVICE}`,
+        });
+      }
+    }
   })
   .transform((c) => ({
     ...c,

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     verification: integrity.verification,
   });
   logger.info(
-    { checkpointKeys: integrity.keys.ids(), manifestKey: integrity.signingKey.keyId },
+    { checkpointKeys: integrity.keys.bindings(), manifestKey: integrity.signingKey.keyId },
     'integrity: checkpoint keys and manifest signing key loaded'
   );
   const otlp = auditOtlpOptions(config);

@@ -23,7 +23,7 @@ export const PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}`;
 /** Log types in the order the app lists them. */
 export const ORDERED_LOG_TYPES: readonly LogType[] = LOG_TYPES;
 
-/** Labels of AuditLens's alert rules (`provisioning/alerting/login-failures.yaml`); the overview lists them. */
+/** Labels of AuditLens's alert rules (`provisioning/ops/alert-rule-group.json`); the overview lists them. */
 export const ALERT_SOURCE_LABELS: Readonly<Record<string, string>> = { source: 'auditlens' };
 
 /** The app's settings (`jsonData`); the shared secret is in `secureJsonData` and never reaches the browser. */

@@ -17,11 +17,26 @@ export { SmtpInbox } from './smtp-inbox';
 export { GrafanaDouble } from './grafana/grafana-double';
 export type {
   GrafanaDoubleOptions,
+  GrafanaDoubleOrg,
   GrafanaDoubleUser,
   GrafanaDoubleServiceAccount,
   GrafanaApiCall,
   ForwardedRequest,
 } from './grafana/grafana-double';
+export { answerDataSourceQuery } from './grafana/data-source-query';
+export type {
+  GrafanaDoubleDataSource,
+  DataSourceQueryCaller,
+  DataSourceQueryAnswer,
+} from './grafana/data-source-query';
+export { runLokiDataQuery } from './grafana/loki-data-query';
+export type {
+  DataFrameJson,
+  DataFrameField,
+  DataResponseJson,
+  LokiDataQueryModel,
+  LokiDataSourceSettings,
+} from './grafana/loki-data-query';
 export {
   GrafanaSigningKey,
   grafanaNamespace,
@@ -41,10 +56,14 @@ export {
   hasPermission,
   permissionsOf,
   basicRolesOf,
+  dataSourcePermissionsOf,
   orgRoleIncludes,
   GRAFANA_ADMIN,
+  goPathClean,
+  goPathJoin,
 } from './grafana/routing';
 export type {
+  AppSettingState,
   RouteParams,
   PluginProxyRoute,
   PluginSettingsData,

@@ -1,7 +1,7 @@
 import type { AccessAction } from '@auditlens/contract';
 import type { AccessEvent } from '../types';
 import { INFO, WARN, type AuditRecord } from '../event';
-import { addUserAttributes, cap, commonAttributes } from './fields';
+import { addUserAttributes, cap, capRedacted, commonAttributes } from './fields';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
@@ -28,7 +28,7 @@ export function encodeAccess(event: AccessEvent, limits: EncodeLimits): AuditRec
   attributes['audit.outcome'] = failed ? 'failure' : 'success';
   attributes['audit.portal'] = event.portal;
   attributes['audit.login_source'] = cap(event.loginSource, max);
-  if (failed && event.reason) attributes['error.type'] = cap(event.reason, max);
+  if (failed && event.reason) attributes['error.type'] = capRedacted(event.reason, max);
   if (event.impersonator) {
     attributes['audit.impersonator.id'] = cap(event.impersonator.id, max);
     attributes['audit.impersonator.name'] = cap(event.impersonator.name, max);
@@ -37,7 +37,8 @@ export function encodeAccess(event: AccessEvent, limits: EncodeLimits): AuditRec
     logType: 'access',
     time: timeOf(event),
     severity: failed ? WARN : INFO,
-    body: cap(event.summary ?? defaultAccessSummary(event), max) ?? '',
+    // A summary built from the fields is left as it is: the common case, on the caller's path.
+    body: (event.summary ? capRedacted(event.summary, max) : cap(defaultAccessSummary(event), max)) ?? '',
     attributes,
   };
 }

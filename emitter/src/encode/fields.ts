@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import type { AttributeName, INTEGRITY_ATTR } from '@auditlens/contract';
 import type { Actor, CommonFields } from '../types';
+import { redactText } from '../redact/text';
 import { uuidv7 } from './event-id';
 
 /**
@@ -15,6 +16,15 @@ export type AuditAttributes = Partial<
 export function cap(value: string | undefined, max: number): string | undefined {
   if (value === undefined || value === '') return undefined;
   return value.length <= max ? value : value.slice(0, Math.max(0, max - 1)) + '…';
+}
+
+/**
+ * Free text (an error message, a summary) with its secrets redacted (`redact/text.ts`), capped at `max`
+ * characters. At most four times `max` is read, so a megabyte of error costs no more than a long one.
+ */
+export function capRedacted(value: string | undefined, max: number): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  return cap(redactText(value.length > max * 4 ? value.slice(0, max * 4) : value), max);
 }
 
 /** The attributes every event carries: its id and the common fields that are present. */

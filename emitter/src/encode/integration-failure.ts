@@ -1,10 +1,10 @@
 import type { IntegrationFailureEvent } from '../types';
 import { ERROR, type AuditRecord } from '../event';
-import { cap, commonAttributes } from './fields';
+import { cap, capRedacted, commonAttributes } from './fields';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
-/** Encodes a failed third-party integration. */
+/** Encodes a failed third-party integration; credentials in its details and summary are redacted. */
 export function encodeIntegrationFailure(event: IntegrationFailureEvent, limits: EncodeLimits): AuditRecord {
   const max = limits.maxAttributeLength;
   const summary =
@@ -13,14 +13,14 @@ export function encodeIntegrationFailure(event: IntegrationFailureEvent, limits:
     logType: 'integration_failure',
     time: timeOf(event),
     severity: ERROR,
-    body: cap(summary, max) ?? '',
+    body: capRedacted(summary, max) ?? '',
     attributes: {
       ...commonAttributes(event, max),
       'audit.integration.name': cap(event.integrationName, max),
       'audit.integration.type': cap(event.integrationType, max),
       'audit.failure_type': cap(event.failureType, max),
       'error.type': cap(event.failureType, max),
-      'error.message': cap(event.details, max),
+      'error.message': capRedacted(event.details, max),
       'audit.outcome': 'failure',
     },
   };

@@ -1,20 +1,24 @@
 import type { WebhookFailureEvent } from '../types';
 import { ERROR, type AuditRecord } from '../event';
 import { redactUrl } from '../redact/url';
-import { cap, commonAttributes } from './fields';
+import { cap, capRedacted, commonAttributes } from './fields';
 import { timeOf } from './time-of';
 import type { EncodeLimits } from './limits';
 
-/** Encodes a failed webhook delivery; the URL's credentials and secret parameters are redacted. */
+/**
+ * Encodes a failed webhook delivery; the URL's secrets (credentials, a webhook host's secret path, secret
+ * parameters) and the credentials in the error and summary are redacted.
+ */
 export function encodeWebhookFailure(event: WebhookFailureEvent, limits: EncodeLimits): AuditRecord {
   const max = limits.maxAttributeLength;
   const status = event.statusCode !== undefined ? ` (HTTP ${event.statusCode})` : '';
-  const summary = event.summary ?? `Webhook "${event.webhookName}" delivery failed${status}: ${event.error}`;
+  const error = capRedacted(event.error, max);
+  const summary = event.summary ?? `Webhook "${event.webhookName}" delivery failed${status}: ${error ?? ''}`;
   return {
     logType: 'webhook_failure',
     time: timeOf(event),
     severity: ERROR,
-    body: cap(summary, max) ?? '',
+    body: capRedacted(summary, max) ?? '',
     attributes: {
       ...commonAttributes(event, max),
       'audit.webhook.name': cap(event.webhookName, max),
@@ -22,7 +26,7 @@ export function encodeWebhookFailure(event: WebhookFailureEvent, limits: EncodeL
       'http.request.method': event.method?.toUpperCase() ?? 'POST',
       'http.response.status_code': event.statusCode,
       'error.type': event.statusCode !== undefined ? String(event.statusCode) : 'delivery_error',
-      'error.message': cap(event.error, max),
+      'error.message': error,
       'audit.outcome': 'failure',
       'audit.attempt': event.attempt,
     },

@@ -2,6 +2,9 @@ import { hash } from 'node:crypto';
 import { ATTR, INTEGRITY_FIELDS, LOG_TYPE_LABEL, canonicalRecord, lokiFieldName } from '@auditlens/contract';
 import type { LokiEntry } from '../loki/types';
 
+/** Loki's label of the resource attribute `service.name`: the producer. */
+export const SERVICE_LABEL = 'service_name';
+
 const EVENT_ID = lokiFieldName(ATTR.eventId);
 const HEX64 = /^[0-9a-f]{64}$/;
 const NONASCII = /[^ -~\t\n\r]/;
@@ -13,6 +16,8 @@ const byteLength = (text: string): number =>
 
 /** An audit record as its chain sees it. */
 export interface ChainEntry {
+  /** The producer whose stream it was read from (its `service_name` label): a chain is one producer's. */
+  readonly service: string;
   readonly chainId: string;
   readonly seq: number;
   readonly prev: string;
@@ -30,6 +35,7 @@ export type ParsedEntry =
   | { readonly kind: 'unchained'; readonly ts: bigint; readonly eventId: string | undefined }
   | {
       readonly kind: 'malformed';
+      readonly service: string;
       readonly chainId: string;
       readonly ts: bigint;
       readonly eventId: string | undefined;
@@ -39,6 +45,7 @@ export type ParsedEntry =
 /** Reads the chain fields of an entry and recomputes its hash (contract `canonicalRecord`). */
 export function parseChainEntry(e: LokiEntry): ParsedEntry {
   const m = e.metadata;
+  const service = e.labels[SERVICE_LABEL] ?? '';
   const eventId = m[EVENT_ID];
   const chainId = m[INTEGRITY_FIELDS.chainId];
   const seqText = m[INTEGRITY_FIELDS.seq];
@@ -57,6 +64,7 @@ export function parseChainEntry(e: LokiEntry): ParsedEntry {
   ) {
     return {
       kind: 'malformed',
+      service,
       chainId: chainId ?? '(none)',
       ts: e.ts,
       eventId,
@@ -76,6 +84,15 @@ export function parseChainEntry(e: LokiEntry): ParsedEntry {
   );
   return {
     kind: 'chained',
-    entry: { chainId, seq, prev, hash: stored, computed: hash('sha256', text, 'hex'), ts: e.ts, eventId },
+    entry: {
+      service,
+      chainId,
+      seq,
+      prev,
+      hash: stored,
+      computed: hash('sha256', text, 'hex'),
+      ts: e.ts,
+      eventId,
+    },
   };
 }

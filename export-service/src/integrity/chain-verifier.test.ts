@@ -10,7 +10,7 @@ const T0 = 1_796_000_000_000_000_000n;
 const MS = 1_000_000n;
 const pair = generateKeyPairSync('ed25519');
 const key: FixtureKey = { keyId: 'helpdesk-2026', privateKey: pair.privateKey };
-const ring = new KeyRing(new Map([['helpdesk-2026', pair.publicKey]]));
+const ring = new KeyRing(new Map([['helpdesk-2026', { key: pair.publicKey, services: ['helpdesk'] }]]));
 
 /** Feeds checkpoints, then records, then duplicates read again from `all`, and reports [start, end). */
 async function verify(
@@ -309,6 +309,127 @@ describe('ChainVerifier', () => {
     expect((await verify(withoutFirst, checkpoints, { start, end })).problems).toEqual([
       expect.objectContaining({ kind: 'gap', seq: 41 }),
     ]);
+  });
+});
+
+describe('ChainVerifier with keys bound to their producers', () => {
+  // helpdesk's key, billing's key, and the export service's own key, each bound as the configuration binds them.
+  const billing = generateKeyPairSync('ed25519');
+  const service = generateKeyPairSync('ed25519');
+  const billingKey: FixtureKey = { keyId: 'billing-2026', privateKey: billing.privateKey };
+  const serviceKey: FixtureKey = {
+    keyId: 'auditlens-export-0123456789abcdef',
+    privateKey: service.privateKey,
+  };
+  const bound = new KeyRing(
+    new Map([
+      ['helpdesk-2026', { key: pair.publicKey, services: ['helpdesk'] }],
+      ['billing-2026', { key: billing.publicKey, services: ['billing'] }],
+      [
+        serviceKey.keyId,
+        { key: service.publicKey, services: ['auditlens-export-service'], logTypes: ['activity' as const] },
+      ],
+    ])
+  );
+
+  it("verifies each producer's chain signed by its own key", async () => {
+    const helpdesk = buildChain({ chainId: 'h1', count: 30, startTs: T0, key, checkpointEvery: 10 });
+    const other = buildChain({
+      chainId: 'b1',
+      count: 30,
+      startTs: T0 + 1n,
+      key: billingKey,
+      serviceName: 'billing',
+    });
+    const own = buildChain({
+      chainId: 's1',
+      count: 5,
+      startTs: T0 + 2n,
+      key: serviceKey,
+      serviceName: 'auditlens-export-service',
+      logType: 'activity',
+    });
+    const report = await verify(
+      [...helpdesk.records, ...other.records],
+      [...helpdesk.checkpoints, ...other.checkpoints],
+      {},
+      bound
+    );
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe('intact');
+    expect(report.records.verified).toBe(60);
+    const ownReport = await verify(own.records, own.checkpoints, {}, bound);
+    expect(ownReport.status).toBe('intact');
+    expect(ownReport.records.verified).toBe(5);
+  });
+
+  it("reports a producer's chain rewritten and signed with another producer's key as unknown_key", async () => {
+    // What whoever holds billing's key and can write to Loki makes of helpdesk's chain: every record
+    // rewritten with its hash recomputed, helpdesk's checkpoints deleted, new ones signed by billing's key.
+    const rewritten = buildChain({
+      chainId: 'h1',
+      count: 30,
+      startTs: T0,
+      key: billingKey,
+      serviceName: 'helpdesk',
+      checkpointEvery: 10,
+    });
+    const report = await verify(rewritten.records, rewritten.checkpoints, {}, bound);
+    expect(report.status).toBe('problems');
+    expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([
+      ['unknown_key', 10],
+      ['unknown_key', 20],
+      ['unknown_key', 30],
+    ]);
+    expect(report.problems[0]!.message).toBe(
+      'a checkpoint of chain h1 at seq 10 (service helpdesk, log type access) is signed by key billing-2026, ' +
+        "which may sign only service billing, any log type: another producer's key"
+    );
+    expect(report.records).toMatchObject({ total: 30, verified: 0, unsigned: 30 });
+    expect(report.checkpoints).toMatchObject({ total: 3, valid: 0, unknownKey: 3 });
+  });
+
+  it("does not let a checkpoint filed under its signer's name vouch for another producer's records", async () => {
+    // The same rewrite, its checkpoints pushed as billing's (where billing's key is at home).
+    const rewritten = buildChain({ chainId: 'h1', count: 30, startTs: T0, checkpoints: false });
+    const head = rewritten.records[29]!;
+    const checkpoint = checkpointEntry(head, 'access', head.ts + 1n, {
+      key: billingKey,
+      final: true,
+      serviceName: 'billing',
+    });
+    const report = await verify(rewritten.records, [checkpoint], {}, bound);
+    expect(report.records).toMatchObject({ total: 30, verified: 0, unsigned: 30 });
+    // Billing's checkpoint names records of its own chain h1 that are nowhere.
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'missing_records', chainId: 'h1', seq: 1, toSeq: 30 }),
+    ]);
+  });
+
+  it("reports the service's own key signing a producer's chain, or another log type of its own", async () => {
+    const producers = buildChain({ chainId: 'h1', count: 20, startTs: T0, key: serviceKey });
+    let report = await verify(producers.records, producers.checkpoints, {}, bound);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        kind: 'unknown_key',
+        seq: 20,
+        message: expect.stringContaining(
+          'may sign only service auditlens-export-service, log type activity'
+        ) as unknown,
+      }),
+    ]);
+    expect(report.records.verified).toBe(0);
+
+    const ownAccess = buildChain({
+      chainId: 's1',
+      count: 20,
+      startTs: T0,
+      key: serviceKey,
+      serviceName: 'auditlens-export-service',
+    });
+    report = await verify(ownAccess.records, ownAccess.checkpoints, {}, bound);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'unknown_key', seq: 20 })]);
+    expect(report.records.verified).toBe(0);
   });
 });
 

@@ -16,6 +16,9 @@ export type VersionReader = (chainId: string, seqs: readonly number[]) => Promis
  * Verifies the chains of one log type over [start, end) from entries fed in any order: records of the range,
  * records read around it as context, and checkpoints. Holds per chain a few numbers and the records whose
  * neighbour has not been read yet, never the records themselves.
+ *
+ * A chain is one producer's: records and checkpoints are grouped by `service_name` and chain id, so a checkpoint
+ * vouches only for records of its own producer, and its key must be bound to that producer (`maySign`).
  */
 export class ChainVerifier {
   private readonly chains = new Map<string, ChainState>();
@@ -37,10 +40,11 @@ export class ChainVerifier {
   addCheckpointEntry(e: LokiEntry): Checkpoint | undefined {
     const checkpoint = parseCheckpoint(e, this.keys);
     if (!checkpoint) return undefined;
-    const key = `${checkpoint.statement.chainId}\u0000${checkpoint.statement.seq}\u0000${checkpoint.ts}`;
+    const { statement } = checkpoint;
+    const key = `${checkpoint.service}\u0000${statement.chainId}\u0000${statement.seq}\u0000${checkpoint.ts}`;
     if (this.seenCheckpoints.has(key)) return undefined;
     this.seenCheckpoints.add(key);
-    this.chain(checkpoint.statement.chainId).addCheckpoint(checkpoint);
+    this.chain(checkpoint.service, statement.chainId).addCheckpoint(checkpoint);
     const inRange = checkpoint.ts >= this.start && checkpoint.ts < this.end;
     if (inRange) {
       this.checkpointCounts.total++;
@@ -50,17 +54,20 @@ export class ChainVerifier {
       else this.checkpointCounts.unsigned++;
     }
     if (checkpoint.trust === 'bad_signature' || checkpoint.trust === 'unknown_key') {
-      const headTime = BigInt(checkpoint.statement.headTime);
+      const headTime = BigInt(statement.headTime);
       if (inRange || (headTime >= this.start && headTime < this.end)) {
+        const of = `a checkpoint of chain ${statement.chainId} at seq ${statement.seq}`;
         this.problems.push({
           kind: checkpoint.trust,
-          chainId: checkpoint.statement.chainId,
-          seq: checkpoint.statement.seq,
+          chainId: statement.chainId,
+          seq: statement.seq,
           ts: checkpoint.ts,
           message:
             checkpoint.trust === 'bad_signature'
-              ? `a checkpoint of chain ${checkpoint.statement.chainId} at seq ${checkpoint.statement.seq} claims key ${checkpoint.statement.keyId}, but its signature does not verify: forged or altered`
-              : `a checkpoint of chain ${checkpoint.statement.chainId} at seq ${checkpoint.statement.seq} is signed by key ${checkpoint.statement.keyId}, which is not among INTEGRITY_PUBLIC_KEYS`,
+              ? `${of} claims key ${statement.keyId}, but its signature does not verify: forged or altered`
+              : checkpoint.boundTo !== undefined
+                ? `${of} (service ${checkpoint.service || '(none)'}, log type ${statement.logType}) is signed by key ${statement.keyId}, which may sign only ${checkpoint.boundTo}: another producer's key`
+                : `${of} is signed by key ${statement.keyId}, which is not among INTEGRITY_PUBLIC_KEYS`,
         });
       }
     }
@@ -78,7 +85,7 @@ export class ChainVerifier {
     if (parsed.kind === 'malformed') {
       if (!inRange) return;
       this.malformed++;
-      this.chain(parsed.chainId).addUnreadable({
+      this.chain(parsed.service, parsed.chainId).addUnreadable({
         kind: 'altered',
         chainId: parsed.chainId,
         ts: parsed.ts,
@@ -87,7 +94,7 @@ export class ChainVerifier {
       });
       return;
     }
-    this.chain(parsed.entry.chainId).add(parsed.entry, inRange);
+    this.chain(parsed.entry.service, parsed.entry.chainId).add(parsed.entry, inRange);
   }
 
   /** Chains whose first record read follows records not read, with where to look for them. */
@@ -119,12 +126,13 @@ export class ChainVerifier {
 
   /** Reads every version of the duplicated seqs (and their neighbours) and decides them. */
   async resolveDuplicates(read: VersionReader): Promise<void> {
-    for (const chain of this.chains.values()) {
+    for (const [key, chain] of this.chains) {
       const seqs = chain.duplicatedSeqs();
       if (seqs.length === 0) continue;
       const wanted = [...new Set(seqs.flatMap((s) => [s - 1, s, s + 1]).filter((s) => s >= 1))];
       const versions = new Map<number, ChainEntry[]>();
-      for (const v of await read(chain.id, wanted)) versions.set(v.seq, [...(versions.get(v.seq) ?? []), v]);
+      for (const v of await read(chain.id, wanted))
+        if (chainKey(v.service, v.chainId) === key) versions.set(v.seq, [...(versions.get(v.seq) ?? []), v]);
       chain.resolveDuplicates(versions as VersionsBySeq, this.problems);
     }
   }
@@ -187,14 +195,19 @@ export class ChainVerifier {
     };
   }
 
-  private chain(id: string): ChainState {
-    let chain = this.chains.get(id);
+  private chain(service: string, id: string): ChainState {
+    const key = chainKey(service, id);
+    let chain = this.chains.get(key);
     if (!chain) {
       chain = new ChainState(id);
-      this.chains.set(id, chain);
+      this.chains.set(key, chain);
     }
     return chain;
   }
+}
+
+function chainKey(service: string, chainId: string): string {
+  return `${service}\u0000${chainId}`;
 }
 
 function publicProblem(p: FoundProblem): IntegrityProblem {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { useTempDir } from '../../test/support/temp-dir';
 import { integritySettings } from './integrity-config';
+import { maySign } from './key-ring';
 
 const BASE = {
   LOKI_URL: 'http://loki:3100',
@@ -32,8 +33,12 @@ describe('integrity settings', () => {
       const again = integritySettings(config, readFile({}));
       expect(again.signingKey.keyId).toBe(first.signingKey.keyId);
       expect(first.signingKey.keyId).toMatch(/^auditlens-export-[0-9a-f]{16}$/);
-      // Its own key verifies the checkpoints of the service's own audit events.
-      expect(first.keys.get(first.signingKey.keyId)!.equals(first.signingKey.publicKey)).toBe(true);
+      // Its own key verifies the checkpoints of the service's own audit events, and no one else's.
+      const own = first.keys.get(first.signingKey.keyId)!;
+      expect(own.key.equals(first.signingKey.publicKey)).toBe(true);
+      expect(maySign(own, 'auditlens-export-service', 'activity')).toBe(true);
+      expect(maySign(own, 'auditlens-export-service', 'access')).toBe(false);
+      expect(maySign(own, 'helpdesk', 'activity')).toBe(false);
       expect(first.verification).toMatchObject({ lookbackMs: 24 * 3_600_000, lookaheadMs: 15 * 60_000 });
     }
   });
@@ -71,13 +76,13 @@ describe('integrity settings', () => {
       const config = loadConfig({
         ...BASE,
         DATA_DIR: dir,
-        INTEGRITY_PUBLIC_KEYS: `helpdesk=${spki}`,
+        INTEGRITY_PUBLIC_KEYS: `helpdesk@helpdesk=${spki}`,
         INTEGRITY_PUBLIC_KEYS_FILE: '/keys.json',
       });
       const pem = key.export({ type: 'spki', format: 'pem' }).toString();
       const ids = integritySettings(
         config,
-        readFile({ '/keys.json': JSON.stringify({ billing: pem }) })
+        readFile({ '/keys.json': JSON.stringify({ billing: { key: pem, services: ['billing'] } }) })
       ).keys.ids();
       expect(ids.filter((id) => !id.startsWith('auditlens-export-')).sort()).toEqual(['billing', 'helpdesk']);
       expect(ids.filter((id) => /^auditlens-export-[0-9a-f]{16}$/.test(id))).toHaveLength(1);
@@ -85,8 +90,12 @@ describe('integrity settings', () => {
       expect(() => integritySettings(config, readFile({}))).toThrow(
         /INTEGRITY_PUBLIC_KEYS_FILE: cannot read \/keys.json/
       );
-      const bad = loadConfig({ ...BASE, DATA_DIR: dir, INTEGRITY_PUBLIC_KEYS: 'helpdesk=AAAA' });
+      const bad = loadConfig({ ...BASE, DATA_DIR: dir, INTEGRITY_PUBLIC_KEYS: 'helpdesk@helpdesk=AAAA' });
       expect(() => integritySettings(bad, readFile({}))).toThrow(/INTEGRITY_PUBLIC_KEYS: key helpdesk/);
+      const unbound = loadConfig({ ...BASE, DATA_DIR: dir, INTEGRITY_PUBLIC_KEYS: `helpdesk=${spki}` });
+      expect(() => integritySettings(unbound, readFile({}))).toThrow(
+        /INTEGRITY_PUBLIC_KEYS: key helpdesk names no producer/
+      );
       const missing = loadConfig({
         ...BASE,
         DATA_DIR: dir,
@@ -96,5 +105,24 @@ describe('integrity settings', () => {
         /INTEGRITY_SIGNING_KEY_FILE: cannot read/
       );
     }
+  });
+
+  it("binds the service key to the service's own chains, whatever the configuration says of its id", () => {
+    const dir = tempDir();
+    const own = integritySettings(loadConfig({ ...BASE, DATA_DIR: dir }), readFile({})).signingKey;
+    // An operator lists the service's key id as a producer's key of every service: it stays bound to its own.
+    const settings = integritySettings(
+      loadConfig({
+        ...BASE,
+        DATA_DIR: dir,
+        OTEL_SERVICE_NAME: 'exports-eu',
+        INTEGRITY_PUBLIC_KEYS: `${own.keyId}@*=${own.publicKeyBase64}`,
+      }),
+      readFile({})
+    );
+    const ringKey = settings.keys.get(own.keyId)!;
+    expect(ringKey.services).toEqual(['exports-eu']);
+    expect(maySign(ringKey, 'helpdesk', 'activity')).toBe(false);
+    expect(maySign(ringKey, 'exports-eu', 'activity')).toBe(true);
   });
 });

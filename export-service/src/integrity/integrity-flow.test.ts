@@ -30,7 +30,7 @@ const T = Date.parse('2026-11-20T10:00:00Z');
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
 const producer = generateKeyPairSync('ed25519');
 const key: FixtureKey = { keyId: 'helpdesk-2026', privateKey: producer.privateKey };
-const ring = new KeyRing(new Map([[key.keyId, producer.publicKey]]));
+const ring = new KeyRing(new Map([[key.keyId, { key: producer.publicKey, services: ['helpdesk'] }]]));
 const serviceKey = serviceSigningKey(generateKeyPairSync('ed25519').privateKey);
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane Admin' };
 const as = (login: string) => ({ 'X-AuditLens-Secret': SECRET, 'X-Grafana-User': login });

@@ -2,7 +2,7 @@
 // Against a real Loki 3.7 when LOKI_BIN or LOKI_URL is set (the deletion through Loki's delete API needs one),
 // else against the Loki double, which takes the same OTLP pushes.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import {
   announce,
@@ -30,14 +30,15 @@ import {
   type OtlpRequest,
 } from '../support/tampering-otlp-proxy';
 import { entryHash } from '../support/chain-fixture';
-import { KeyRing } from '../../src/integrity/key-ring';
+import { ANY_SERVICE, KeyRing } from '../../src/integrity/key-ring';
 import { verifyRange } from '../../src/integrity/range-verification';
 
 jest.setTimeout(120_000);
 
 const KEY_ID = 'helpdesk-2026';
 const keys = generateKeyPairSync('ed25519');
-const ring = new KeyRing(new Map([[KEY_ID, keys.publicKey]]));
+// One key for the producers of every scenario (each has a service name of its own).
+const ring = new KeyRing(new Map([[KEY_ID, { key: keys.publicKey, services: [ANY_SERVICE] }]]));
 const privateKeyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 let target: LokiTarget;
@@ -64,6 +65,9 @@ const serviceName = () => `attack-${Date.now()}-${++services}`;
 /** What the producer process is asked to do (see test/support/producer-process.cjs). */
 interface ProducerOrder {
   readonly count: number;
+  /** The producer's checkpoint key; default KEY_ID's. */
+  readonly keyId?: string;
+  readonly privateKeyPem?: string;
   readonly crash?: boolean;
   readonly sameTimeFrom?: number;
   readonly sameTimeTo?: number;
@@ -123,10 +127,16 @@ async function produce(
   return { proxy, from, to: new Date(Date.now() + 1000) };
 }
 
-function verify(service: string, from: Date, to: Date, url = lokiUrl): Promise<IntegrityReport> {
+function verify(
+  service: string,
+  from: Date,
+  to: Date,
+  url = lokiUrl,
+  keyRing = ring
+): Promise<IntegrityReport> {
   return verifyRange(
     new HttpLokiClient({ url }),
-    ring,
+    keyRing,
     'access',
     { from, to },
     { serviceName: service, retry: { attempts: 2, baseDelayMs: 100 } }
@@ -142,6 +152,64 @@ function atSeq(seq: number, change: (r: OtlpRecord) => void): (request: OtlpRequ
           const a = attributesOf(r);
           if (a['audit.chain.seq'] === String(seq) && a['audit.checkpoint.log_type'] === undefined) change(r);
         }
+  };
+}
+
+/**
+ * Rewrites the access chain of `service` in transit from seq `first` on (seq `first` now says mallory logged in),
+ * recomputing every later prev and hash as Loki will see them, and re-signs every checkpoint with `signer`.
+ * Requests pass one after the other, in chain order, so the rewritten hashes are carried from one to the next.
+ */
+function rewriteFrom(
+  first: number,
+  service: string,
+  signer: { readonly keyId: string; readonly privateKey: KeyObject }
+): (request: OtlpRequest) => void {
+  const rewritten = new Map<number, string>();
+  return (request) => {
+    for (const rl of request.resourceLogs) {
+      const logType = rl.resource?.attributes?.find((a) => a.key === 'audit.log_type')?.value.stringValue;
+      for (const sl of rl.scopeLogs)
+        for (const r of sl.logRecords) {
+          const a = attributesOf(r);
+          const seq = Number(a['audit.chain.seq']);
+          if (logType === 'access' && seq >= first) {
+            if (seq === first) setAttribute(r, 'user.name', 'mallory');
+            const prev = rewritten.get(seq - 1) ?? a['audit.chain.prev']!;
+            setAttribute(r, 'audit.chain.prev', prev);
+            const metadata = Object.fromEntries(
+              Object.entries(attributesOf(r)).map(([k, v]) => [k.replace(/\./g, '_'), v])
+            );
+            const lokiView = {
+              ts: BigInt(r.timeUnixNano!),
+              line: r.body!.stringValue!,
+              labels: { service_name: service, audit_log_type: 'access' },
+              metadata: { ...metadata, severity_number: String(r.severityNumber) },
+            };
+            const hash = entryHash(lokiView, prev);
+            setAttribute(r, 'audit.chain.hash', hash);
+            rewritten.set(seq, hash);
+          } else if (logType === CHECKPOINT_LOG_TYPE) {
+            const statement = {
+              logType: a['audit.checkpoint.log_type']!,
+              chainId: a['audit.chain.id']!,
+              seq,
+              hash: rewritten.get(seq) ?? a['audit.chain.hash']!,
+              headTime: a['audit.checkpoint.head_time']!,
+              time: r.timeUnixNano!,
+              final: a['audit.checkpoint.final'] === 'true',
+              keyId: signer.keyId,
+            };
+            setAttribute(r, 'audit.chain.hash', statement.hash);
+            setAttribute(r, 'audit.checkpoint.key_id', signer.keyId);
+            setAttribute(
+              r,
+              'audit.checkpoint.signature',
+              sign(null, Buffer.from(canonicalCheckpoint(statement)), signer.privateKey).toString('base64')
+            );
+          }
+        }
+    }
   };
 }
 
@@ -364,6 +432,71 @@ describe('tamper evidence, end to end', () => {
     });
     report = await verify(service2, second.from, second.to);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'unknown_key', seq: 10 })]);
+  });
+
+  it("a chain rewritten and signed with another producer's key, or the service's own, is reported", async () => {
+    const [helpdesk, billing, victim1, victim2] = [
+      serviceName(),
+      serviceName(),
+      serviceName(),
+      serviceName(),
+    ];
+    const billingKeys = generateKeyPairSync('ed25519');
+    const serviceKeys = generateKeyPairSync('ed25519');
+    const SERVICE_KEY_ID = 'auditlens-export-0123456789abcdef';
+    // The ring as the export service builds it: each producer's key bound to its service_name, the service's
+    // own key to its own activity chains.
+    const bound = new KeyRing(
+      new Map([
+        [KEY_ID, { key: keys.publicKey, services: [helpdesk, victim1, victim2] }],
+        ['billing-2026', { key: billingKeys.publicKey, services: [billing] }],
+        [
+          SERVICE_KEY_ID,
+          {
+            key: serviceKeys.publicKey,
+            services: ['auditlens-export-service'],
+            logTypes: ['activity' as const],
+          },
+        ],
+      ])
+    );
+
+    // Each producer's own chain, signed with its own key, is clean.
+    const own = await produce(helpdesk, 40);
+    const billingPem = billingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = await produce(billing, 40, undefined, { keyId: 'billing-2026', privateKeyPem: billingPem });
+    for (const [service, run] of [
+      [helpdesk, own],
+      [billing, other],
+    ] as const) {
+      const clean = await verify(service, run.from, run.to, lokiUrl, bound);
+      expect(clean.problems).toEqual([]);
+      expect(clean.status).toBe('intact');
+      expect(clean.records.verified).toBe(40);
+    }
+
+    // A collector that holds billing's key (or the service's) rewrites helpdesk's chain from seq 12 on,
+    // recomputing every hash, and re-signs every checkpoint with that key.
+    for (const [victim, signer] of [
+      [victim1, { keyId: 'billing-2026', privateKey: billingKeys.privateKey }],
+      [victim2, { keyId: SERVICE_KEY_ID, privateKey: serviceKeys.privateKey }],
+    ] as const) {
+      const { proxy, from, to } = await produce(victim, 60, rewriteFrom(12, victim, signer));
+      expect(proxy.bySeq('access').get(12)!.attributes['user.name']).toBe('mallory');
+      const report = await verify(victim, from, to, lokiUrl, bound);
+      expect(report.status).toBe('problems');
+      expect(report.problems.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(report.problems.map((p) => p.kind))).toEqual(new Set(['unknown_key']));
+      expect(report.problems[0]!.message).toContain(`signed by key ${signer.keyId}, which may sign only`);
+      // Nothing the rewrite touched counts as verified; only seq 1-11 could have been, and no valid
+      // checkpoint names them.
+      expect(report.records).toMatchObject({ total: 60, verified: 0, unsigned: 60 });
+      // Had the keys been bound to nothing (any key for any chain, as before), the rewrite verified as intact.
+      const unbound = new KeyRing(
+        new Map(bound.ids().map((id) => [id, { key: bound.get(id)!.key, services: [ANY_SERVICE] }]))
+      );
+      expect((await verify(victim, from, to, lokiUrl, unbound)).status).toBe('intact');
+    }
   });
 
   it('a producer that crashed before its last checkpoint leaves an unsigned tail, reported as such', async () => {

@@ -5,8 +5,10 @@
 // - ID tokens and their key set (`grafana-id-token.ts`; `GET /api/signing-keys/keys` needs no sign-in);
 // - the user APIs a service account token calls, with Grafana's permission checks and response shapes
 //   (`pkg/api/api.go` for the checks, `pkg/api/user.go`, `pkg/api/org_users.go`,
-//   `pkg/services/accesscontrol/api/api.go` for the handlers).
-// One org, one plugin, users who sign in with a session cookie, service accounts with bearer tokens.
+//   `pkg/services/accesscontrol/api/api.go` for the handlers);
+// - `POST /api/ds/query` with Grafana's permission rule, running Loki queries for real (`data-source-query.ts`).
+// One plugin, installed on the server and enabled in one org (the app's); other orgs hold their own data sources
+// and members. Users sign in with a session cookie, service accounts (of the app's org) with bearer tokens.
 import {
   createServer,
   request as httpRequest,
@@ -16,13 +18,21 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { text } from 'node:stream/consumers';
 import {
   decidePluginProxyRequest,
   proxyPathOf,
   type PluginSettingsData,
   type ProxyCaller,
 } from './plugin-proxy-routing';
-import { hasPermission, permissionsOf, type OrgRole, type RbacPermission } from './grafana-rbac';
+import {
+  dataSourcePermissionsOf,
+  hasPermission,
+  permissionsOf,
+  type OrgRole,
+  type RbacPermission,
+} from './grafana-rbac';
+import { answerDataSourceQuery, type GrafanaDoubleDataSource } from './data-source-query';
 import {
   GrafanaSigningKey,
   grafanaAppUrl,
@@ -41,8 +51,12 @@ export interface GrafanaDoubleUser {
   readonly name?: string;
   /** The stable id (`user.uid`). Default: generated. */
   readonly uid?: string;
-  /** Org role in the double's org. The default value is `Viewer`. */
+  /** Org role in the app's org (`orgId` of the options). The default value is `Viewer`. */
   readonly orgRole?: OrgRole;
+  /** Roles in the other orgs the user is a member of, by org id (each org must be in the options' `orgs`). */
+  readonly orgs?: Readonly<Record<number, OrgRole>>;
+  /** False for a user who is a member of other orgs only. The default value is true. */
+  readonly inAppOrg?: boolean;
   /** A Grafana server admin (`Grafana Admin` basic role). */
   readonly isGrafanaAdmin?: boolean;
   readonly emailVerified?: boolean;
@@ -55,7 +69,13 @@ export interface GrafanaDoubleUser {
   readonly assigned?: readonly string[];
 }
 
-/** A service account of the double's org and its token. */
+/** An org of the double's server besides the app's. */
+export interface GrafanaDoubleOrg {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** A service account of the app's org and its token. */
 export interface GrafanaDoubleServiceAccount {
   readonly token: string;
   readonly name?: string;
@@ -70,8 +90,14 @@ export interface GrafanaDoubleOptions {
   readonly jsonData?: Readonly<Record<string, unknown>>;
   /** The app's `secureJsonData` (decrypted). */
   readonly secureJsonData?: Readonly<Record<string, string>>;
-  /** The org every identity is in. The default value is 1. */
+  /** The org the app is enabled in, of `users[].orgRole` and of the service accounts. The default value is 1. */
   readonly orgId?: number;
+  /** Other orgs of the server (they have no setting of the app). The default value is none. */
+  readonly orgs?: readonly GrafanaDoubleOrg[];
+  /** The app's setting in its org is enabled (`checkAppEnabled`). The default value is true. */
+  readonly appEnabled?: boolean;
+  /** Data sources of the orgs, as provisioning or the API created them. The default value is none. */
+  readonly dataSources?: readonly GrafanaDoubleDataSource[];
   /** A Grafana Cloud stack id: namespaces become `stacks-<id>`. Default: none (on-prem). */
   readonly stackId?: number;
   /** `[server] root_url`, the ID token issuer. The default value is `http://localhost:3000/` (Grafana's). */
@@ -106,19 +132,22 @@ interface UserRecord {
   email: string;
   name: string;
   orgRole: OrgRole | undefined;
+  memberships: Map<number, OrgRole>;
   isGrafanaAdmin: boolean;
   emailVerified: boolean;
   groups: readonly string[];
   assigned: RbacPermission[];
 }
 
+// `orgId` is the org the request works in, `role` the identity's role there ('None' when not a member).
 type Identity =
-  | { readonly type: 'user'; readonly user: UserRecord }
+  | { readonly type: 'user'; readonly user: UserRecord; readonly orgId: number; readonly role: OrgRole }
   | {
       readonly type: 'service-account';
       readonly id: number;
       readonly name: string;
-      readonly orgRole: OrgRole;
+      readonly orgId: number;
+      readonly role: OrgRole;
     };
 
 const SESSION_COOKIE = 'grafana_session';
@@ -149,12 +178,22 @@ export class GrafanaDouble {
   private readonly server: Server;
   private settings: PluginSettingsData;
   private readonly orgId: number;
+  private readonly orgNames: Map<number, string>;
+  private appEnabled: boolean;
+  private readonly dataSources: GrafanaDoubleDataSource[];
 
   private constructor(
     private readonly options: GrafanaDoubleOptions,
     private readonly key: GrafanaSigningKey
   ) {
     this.orgId = options.orgId ?? 1;
+    this.orgNames = new Map([
+      [this.orgId, 'Main Org.'],
+      ...(options.orgs ?? []).map((o) => [o.id, o.name] as const),
+    ]);
+    this.appEnabled = options.appEnabled ?? true;
+    this.dataSources = [...(options.dataSources ?? [])];
+    for (const ds of this.dataSources) this.checkOrg(ds.orgId);
     this.settings = { jsonData: options.jsonData ?? {}, secureJsonData: options.secureJsonData ?? {} };
     for (const u of options.users ?? []) this.addUser(u);
     for (const sa of options.serviceAccounts ?? []) {
@@ -189,16 +228,20 @@ export class GrafanaDouble {
     return grafanaAppUrl(this.options.rootUrl ?? 'http://localhost:3000/');
   }
 
-  /** Adds a user to the server and the org. */
+  /** Adds a user to the server, the app's org and the orgs of `spec.orgs`. */
   addUser(spec: GrafanaDoubleUser): void {
     const id = this.nextId++;
+    const memberships = new Map<number, OrgRole>();
+    for (const [org, role] of Object.entries(spec.orgs ?? {}))
+      memberships.set(this.checkOrg(Number(org)), role);
     this.users.push({
       id,
       uid: spec.uid ?? `u${randomBytes(6).toString('hex')}`,
       login: spec.login,
       email: spec.email ?? `${spec.login}@example.test`,
       name: spec.name ?? spec.login,
-      orgRole: spec.orgRole ?? 'Viewer',
+      orgRole: spec.inAppOrg === false ? undefined : (spec.orgRole ?? 'Viewer'),
+      memberships,
       isGrafanaAdmin: spec.isGrafanaAdmin ?? false,
       emailVerified: spec.emailVerified ?? false,
       groups: spec.groups ?? [],
@@ -219,14 +262,14 @@ export class GrafanaDouble {
     return { Cookie: `${SESSION_COOKIE}=${sid}` };
   }
 
-  /** The ID token Grafana would forward for `login` now. */
+  /** The ID token Grafana would forward for `login` now, in the app's org. */
   idTokenFor(login: string): Promise<string> {
-    return this.key.sign(this.claimsOf({ type: 'user', user: this.user(login) }));
+    return this.key.sign(this.claimsOf(this.inAppOrg(this.user(login))));
   }
 
   /** The claims of {@link idTokenFor}, for tests that sign variants with {@link signToken}. */
   claimsFor(login: string): GrafanaIdTokenClaims {
-    return this.claimsOf({ type: 'user', user: this.user(login) });
+    return this.claimsOf(this.inAppOrg(this.user(login)));
   }
 
   /** Signs any claims with the double's key (for tokens Grafana would never issue). */
@@ -260,6 +303,17 @@ export class GrafanaDouble {
     this.user(login).login = newLogin;
   }
 
+  /** Enables or disables the app in its org (`POST /api/plugins/<id>/settings` `{enabled}`). */
+  setAppEnabled(enabled: boolean): void {
+    this.appEnabled = enabled;
+  }
+
+  /** Adds a data source to its org (provisioning or `POST /api/datasources`). */
+  addDataSource(ds: GrafanaDoubleDataSource): void {
+    this.checkOrg(ds.orgId);
+    this.dataSources.push(ds);
+  }
+
   /** Replaces the app's `jsonData` (the config page saving settings). */
   setJsonData(jsonData: Readonly<Record<string, unknown>>): void {
     this.settings = { ...this.settings, jsonData };
@@ -269,6 +323,19 @@ export class GrafanaDouble {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private checkOrg(orgId: number): number {
+    if (!this.orgNames.has(orgId)) throw new Error(`grafana double: no org ${orgId}`);
+    return orgId;
+  }
+
+  private roleIn(user: UserRecord, orgId: number): OrgRole | undefined {
+    return orgId === this.orgId ? user.orgRole : user.memberships.get(orgId);
+  }
+
+  private inAppOrg(user: UserRecord): Identity {
+    return { type: 'user', user, orgId: this.orgId, role: user.orgRole ?? 'None' };
   }
 
   private user(login: string): UserRecord {
@@ -288,7 +355,7 @@ export class GrafanaDouble {
             email: identity.user.email,
             emailVerified: identity.user.emailVerified,
             name: identity.user.name,
-            orgRole: identity.user.orgRole ?? 'None',
+            orgRole: identity.role,
             groups: identity.user.groups,
           }
         : {
@@ -299,39 +366,59 @@ export class GrafanaDouble {
             email: '',
             emailVerified: false,
             name: identity.name,
-            orgRole: identity.orgRole,
+            orgRole: identity.role,
           };
     return idTokenClaims(
       subject,
-      { rootUrl: this.issuer, orgId: this.orgId, stackId: this.options.stackId },
+      { rootUrl: this.issuer, orgId: identity.orgId, stackId: this.options.stackId },
       Math.floor(Date.now() / 1000)
     );
   }
 
+  // Permissions hold per org: the basic role there, the plugin roles it is granted, directly assigned actions (in
+  // the app's org), and the data source permissions of that org's data sources (grafana-rbac.ts).
   private permissionsOf(identity: Identity): RbacPermission[] {
     const roles = this.options.plugin.roles ?? [];
-    if (identity.type === 'service-account') return permissionsOf(identity.orgRole, false, roles);
-    const { user } = identity;
-    return permissionsOf(user.orgRole ?? 'None', user.isGrafanaAdmin, roles, user.assigned);
+    const dataSources = this.dataSources.filter((d) => d.orgId === identity.orgId).map((d) => d.uid);
+    const own =
+      identity.type === 'service-account'
+        ? permissionsOf(identity.role, false, roles)
+        : permissionsOf(
+            identity.role,
+            identity.user.isGrafanaAdmin,
+            roles,
+            identity.orgId === this.orgId ? identity.user.assigned : []
+          );
+    return [...own, ...dataSourcePermissionsOf(identity.role, dataSources)];
   }
 
-  // pkg/services/authn: a session cookie or a service account's bearer token; a user no longer in the org
-  // (or deleted) has no usable session here.
-  private identify(req: IncomingMessage): Identity | undefined {
+  // pkg/services/authn: a session cookie or a service account's bearer token; a user in no org any more (or
+  // deleted) has no usable session here. authnimpl/service.go `orgIDFromRequest`: the `targetOrgId` query or the
+  // `X-Grafana-Org-Id` header picks the org, else the user's own (the app's org when a member there); in an org the
+  // user does not belong to, user_sync's signed-in user has no role, modelled as 'None'.
+  private identify(req: IncomingMessage, url: URL): Identity | undefined {
+    const target = Number(url.searchParams.get('targetOrgId') ?? req.headers['x-grafana-org-id'] ?? 0);
+    const requested = Number.isInteger(target) && target > 0 ? target : undefined;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (bearer) {
       const sa = this.serviceAccounts.get(bearer[1]!);
-      return sa ? { type: 'service-account', ...sa } : undefined;
+      if (!sa) return undefined;
+      const orgId = requested ?? this.orgId;
+      return { type: 'service-account', ...sa, orgId, role: orgId === this.orgId ? sa.orgRole : 'None' };
     }
     const sid = /(?:^|;\s*)grafana_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     const userId = sid ? this.sessions.get(sid) : undefined;
     const user = this.users.find((u) => u.id === userId);
-    return user && user.orgRole !== undefined ? { type: 'user', user } : undefined;
+    if (!user) return undefined;
+    const home = user.orgRole !== undefined ? this.orgId : Math.min(...user.memberships.keys());
+    if (!Number.isFinite(home)) return undefined;
+    const orgId = requested ?? home;
+    return { type: 'user', user, orgId, role: this.roleIn(user, orgId) ?? 'None' };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://grafana.invalid');
-    // Go keeps the request path as sent (`URL.EscapedPath()`), dot segments included; a WHATWG URL drops them.
+    // Go reads the escaped path as sent (`URL.EscapedPath()`); the plugin proxy cleans it itself (proxyPathOf).
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const method = (req.method ?? 'GET').toUpperCase();
     // Served without sign-in: grafana/authlib's key retriever (authn/jwks.go) fetches it with no credentials.
@@ -339,7 +426,7 @@ export class GrafanaDouble {
       json(res, 200, this.key.jwks());
       return;
     }
-    const identity = this.identify(req);
+    const identity = this.identify(req, url);
     const proxyPath = proxyPathOf(rawPath, this.options.plugin.id);
     if (proxyPath !== undefined) {
       if (!identity) return json(res, 401, { message: 'Unauthorized' });
@@ -361,6 +448,14 @@ export class GrafanaDouble {
         title: 'Access denied',
       });
     const route = `${method} ${url.pathname}`;
+    if (route === 'POST /api/ds/query') {
+      const answer = await answerDataSourceQuery(await text(req), {
+        orgId: identity.orgId,
+        permissions: held,
+        dataSources: this.dataSources,
+      });
+      return record(answer.status, answer.body);
+    }
     if (route === 'GET /api/users/lookup') {
       // api.go: users:read on global.users:* (a server admin); user.go GetUserByLoginOrEmail.
       if (!hasPermission(held, 'users:read', 'global.users:*')) return deny('users:read');
@@ -470,11 +565,11 @@ export class GrafanaDouble {
     };
     if (user) {
       if (user.orgRole === undefined) return record(500, { message: 'could not get org user permissions' });
-      return record(200, { [user.id]: reduce(this.permissionsOf({ type: 'user', user })) });
+      return record(200, { [user.id]: reduce(this.permissionsOf(this.inAppOrg(user))) });
     }
     const all: Record<string, unknown> = {};
     for (const u of this.users.filter((x) => x.orgRole !== undefined)) {
-      const perms = reduce(this.permissionsOf({ type: 'user', user: u }));
+      const perms = reduce(this.permissionsOf(this.inAppOrg(u)));
       if (Object.keys(perms).length > 0) all[u.id] = perms;
     }
     record(200, all);
@@ -490,7 +585,7 @@ export class GrafanaDouble {
     const held = this.permissionsOf(identity);
     const caller: ProxyCaller = {
       can: (action, scope) => hasPermission(held, action, scope),
-      orgRole: identity.type === 'user' ? (identity.user.orgRole ?? 'None') : identity.orgRole,
+      orgRole: identity.role,
     };
     const decision = decidePluginProxyRequest({
       pluginId: this.options.plugin.id,
@@ -499,6 +594,8 @@ export class GrafanaDouble {
       proxyPath,
       caller,
       settings: this.settings,
+      // The app has a setting only in its own org; checkAppEnabled looks in the caller's.
+      appSetting: identity.orgId !== this.orgId ? 'missing' : this.appEnabled ? 'enabled' : 'disabled',
     });
     if (decision.outcome === 'refused') return json(res, decision.status, { message: decision.message });
     const headers: Record<string, string> = {};
@@ -529,7 +626,8 @@ export class GrafanaDouble {
     headers['x-forwarded-for'] = headers['x-forwarded-for']
       ? `${headers['x-forwarded-for']}, ${remote}`
       : remote;
-    // Sent as Go sends it: the path as built, `.` and `..` segments included (a WHATWG URL would drop them).
+    // Sent as Go sends it: the path as built, so `..` that reached it escaped (`%2e%2e`, unescaped by the route
+    // tree's `*`) is sent as `..` (a WHATWG URL would resolve it).
     const origin = new URL(decision.target);
     const path = decision.target.slice(origin.origin.length) + search;
     this.forwarded.push({ method: req.method ?? 'GET', url: origin.origin + path, headers: { ...headers } });

@@ -110,3 +110,32 @@ function scopeCovers(held: string | undefined, wanted: string): boolean {
   if (held === wanted || held === '*') return true;
   return held.endsWith(':*') && wanted.startsWith(held.slice(0, -1));
 }
+
+/**
+ * What a basic role may do with the data sources of its org on Grafana OSS:
+ * - `pkg/services/datasources/service/datasource.go` `AddDataSource` gives every new data source (provisioned or
+ *   created through the API) the managed permissions Viewer "Query" and Editor "Query", which
+ *   `pkg/services/accesscontrol/ossaccesscontrol/datasource.go` (`DatasourceQueryActions`) makes
+ *   `datasources:read` and `datasources:query` on `datasources:uid:<uid>`;
+ * - `pkg/api/accesscontrol.go` `declareFixedRoles`: `fixed:datasources:reader` (Admin) reads and queries
+ *   `datasources:*`, `fixed:datasources:explorer` (Editor) opens Explore (`datasources:explore`).
+ * Data source permissions that take "Query" away are Grafana Enterprise; OSS has no way to.
+ */
+export function dataSourcePermissionsOf(
+  orgRole: OrgRole,
+  dataSourceUids: readonly string[]
+): RbacPermission[] {
+  const out: RbacPermission[] = [];
+  if (orgRoleIncludes(orgRole, 'Viewer')) {
+    for (const uid of dataSourceUids) {
+      out.push({ action: 'datasources:read', scope: `datasources:uid:${uid}` });
+      out.push({ action: 'datasources:query', scope: `datasources:uid:${uid}` });
+    }
+  }
+  if (orgRoleIncludes(orgRole, 'Editor')) out.push({ action: 'datasources:explore' });
+  if (orgRoleIncludes(orgRole, 'Admin')) {
+    out.push({ action: 'datasources:read', scope: 'datasources:*' });
+    out.push({ action: 'datasources:query', scope: 'datasources:*' });
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import {
   type ProxyCaller,
 } from './plugin-proxy-routing';
 import { PluginRouteTree } from './plugin-route-tree';
+import { goPathClean } from './go-path';
 
 const everything: ProxyCaller = { can: () => true, orgRole: 'Admin' };
 const settings = { jsonData: { base: 'http://backend.test' }, secureJsonData: { key: 's3cret' } };
@@ -193,5 +194,59 @@ describe('renderRouteTemplate and proxyPathOf', () => {
     expect(proxyPathOf('/api/plugin-proxy/app/logs/a%2Fb', 'app')).toBe('logs/a%2Fb');
     expect(proxyPathOf('/api/plugin-proxy/app', 'app')).toBe('');
     expect(proxyPathOf('/api/plugin-proxy/apple/x', 'app')).toBeUndefined();
+    expect(proxyPathOf('/api/plugin-proxy/app/logs/access?from=1/2', 'app')).toBe('logs/access');
+  });
+
+  it.each([
+    ['/api/plugin-proxy/app/logs/access/../../exports', 'exports'],
+    ['/api/plugin-proxy/app/logs/./access//facets/', 'logs/access/facets'],
+    // path.Join("/", ...) never climbs above the proxy root.
+    ['/api/plugin-proxy/app/../../../api/admin/settings', 'api/admin/settings'],
+    ['/api/plugin-proxy/app/logs/../../../../etc/passwd', 'etc/passwd'],
+    // Escaped dots are not dot segments for path.Clean; the route tree unescapes them later.
+    ['/api/plugin-proxy/app/logs/access/%2e%2e/%2e%2e/exports', 'logs/access/%2e%2e/%2e%2e/exports'],
+  ])('cleans %s to %s as getProxyPath (path.Join("/", ...)) does', (path, expected) => {
+    expect(proxyPathOf(path, 'app')).toBe(expected);
+  });
+});
+
+describe('checkAppEnabled (pkg/api/plugin_checks.go), between the app access check and the proxy', () => {
+  const decide = (appSetting: 'enabled' | 'disabled' | 'missing', caller: ProxyCaller = everything) =>
+    decidePluginProxyRequest({
+      pluginId: 'app',
+      routes: [{ path: 'x', url: 'http://backend.test/x' }],
+      method: 'GET',
+      proxyPath: 'x',
+      caller,
+      settings,
+      appSetting,
+    });
+
+  it('refuses a disabled app, and an org without a setting of it, with 404', () => {
+    expect(decide('disabled')).toEqual({ outcome: 'refused', status: 404, message: 'Plugin is not enabled' });
+    expect(decide('missing')).toEqual({
+      outcome: 'refused',
+      status: 404,
+      message: 'Plugin setting not found',
+    });
+    expect(decide('enabled')).toMatchObject({ outcome: 'forward', target: 'http://backend.test/x' });
+  });
+
+  it('answers 403 first to a caller without plugins.app:access (the middleware runs before)', () => {
+    expect(decide('disabled', { can: () => false, orgRole: 'None' })).toMatchObject({ status: 403 });
+  });
+});
+
+describe('goPathClean (Go path.Clean)', () => {
+  it.each([
+    ['', '.'],
+    ['/', '/'],
+    ['a/b/../c', 'a/c'],
+    ['../a', '../a'],
+    ['/../a', '/a'],
+    ['//a//b/./', '/a/b'],
+    ['a/..', '.'],
+  ])('%s → %s', (input, expected) => {
+    expect(goPathClean(input)).toBe(expected);
   });
 });

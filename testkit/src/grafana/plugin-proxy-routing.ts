@@ -3,8 +3,13 @@
 // grafana/grafana:
 // - `pkg/api/api.go`: `/api/plugin-proxy/:pluginId/*` and `/api/plugin-proxy/:pluginId` need
 //   `plugins.app:access` on `plugins:id:<pluginId>` (otherwise the access-control middleware answers 403).
-// - `pkg/api/plugin_proxy.go` `extractProxyPath`: the proxy path is the escaped request path with
-//   `^/api/plugin-proxy/<id>/?` cut off.
+// - `pkg/api/api.go`: `checkAppEnabled` (`pkg/api/plugin_checks.go`) runs after that check and before the proxy:
+//   an app without a setting in the caller's org is 404 "Plugin setting not found", a disabled one 404 "Plugin is
+//   not enabled".
+// - `pkg/api/plugin_proxy.go` `getProxyPath` (grafana/grafana 00874f39): `path.Join("/", extractProxyPath(URL.EscapedPath()))`, i.e. the
+//   escaped request path with `^/api/plugin-proxy/<id>/?` cut off, then cleaned as Go's `path.Clean` does
+//   (`go-path.ts`): `.` and `..` resolved, never above the proxy root, so `logs/access/../../exports` is
+//   `exports` and `../../api/admin` is `api/admin`. Escaped dots (`%2e%2e`) are not dot segments there.
 // - `pkg/api/pluginproxy/pluginproxy.go` `HandleRequest`: routes are tried in plugin.json order; a route whose
 //   `method` is set (and not `*`) must equal the request's; its `path` must match as a `web.Tree` pattern; the
 //   FIRST match wins and its access check decides (403 "plugin proxy route access denied"); no match is 404
@@ -18,6 +23,7 @@
 import type { OrgRole } from './grafana-rbac';
 import { orgRoleIncludes } from './grafana-rbac';
 import { PluginRouteTree } from './plugin-route-tree';
+import { goPathJoin } from './go-path';
 
 /** One `routes[]` entry of plugin.json, as far as the proxy reads it. */
 export interface PluginProxyRoute {
@@ -42,6 +48,12 @@ export interface ProxyCaller {
   readonly orgRole: OrgRole;
 }
 
+/**
+ * The app's plugin setting in the caller's org, as `checkAppEnabled` finds it: `missing` when the org has no setting
+ * (the app was never enabled there), `disabled` when it was switched off.
+ */
+export type AppSettingState = 'enabled' | 'disabled' | 'missing';
+
 /** Grafana's answer: refuse (with its status and message), or forward to `target` with `headers` set. */
 export type ProxyDecision =
   | {
@@ -64,19 +76,23 @@ export const PROXY_MESSAGES = {
   routeDenied: 'plugin proxy route access denied',
   appDenied:
     "You'll need additional permissions to perform this action. Permissions needed: plugins.app:access",
+  appDisabled: 'Plugin is not enabled',
+  appSettingMissing: 'Plugin setting not found',
 } as const;
 
 // pluginaccesscontrol.go `pluginsActions`: only these get the plugin's scope.
 const PLUGIN_SCOPED_ACTIONS = new Set(['plugins:write', 'plugins.app:access']);
 
 /**
- * The proxy path Grafana derives from a request path (`extractProxyPath`), or undefined when the path is not
- * under `/api/plugin-proxy/<pluginId>`.
+ * The proxy path Grafana derives from a request path (`getProxyPath`: prefix cut, then `path.Join("/", ...)`),
+ * without its leading "/" (the route tree trims it anyway), or undefined when the path is not under
+ * `/api/plugin-proxy/<pluginId>`. A query string, if given, is not part of the path (Go's `EscapedPath`).
  */
 export function proxyPathOf(escapedRequestPath: string, pluginId: string): string | undefined {
+  const path = escapedRequestPath.split('?')[0]!;
   const prefix = `/api/plugin-proxy/${pluginId}`;
-  if (escapedRequestPath !== prefix && !escapedRequestPath.startsWith(`${prefix}/`)) return undefined;
-  return escapedRequestPath.slice(prefix.length).replace(/^\//, '');
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) return undefined;
+  return goPathJoin('/', path.slice(prefix.length)).slice(1);
 }
 
 /** Decides a plugin-proxy request as Grafana does: app access, the first matching route, its access check. */
@@ -84,14 +100,23 @@ export function decidePluginProxyRequest(args: {
   readonly pluginId: string;
   readonly routes: readonly PluginProxyRoute[];
   readonly method: string;
-  /** As returned by {@link proxyPathOf}. */
+  /** As returned by {@link proxyPathOf} (cleaned; an uncleaned path is matched as given). */
   readonly proxyPath: string;
   readonly caller: ProxyCaller;
   readonly settings: PluginSettingsData;
+  /** The app's setting in the caller's org. The default value is `enabled`. */
+  readonly appSetting?: AppSettingState;
 }): ProxyDecision {
   const { pluginId, caller } = args;
   if (!caller.can('plugins.app:access', `plugins:id:${pluginId}`)) {
     return { outcome: 'refused', status: 403, message: PROXY_MESSAGES.appDenied };
+  }
+  // plugin_checks.go checkAppEnabled: no setting in the org (and the app is not auto-enabled), or enabled false.
+  if (args.appSetting === 'missing') {
+    return { outcome: 'refused', status: 404, message: PROXY_MESSAGES.appSettingMissing };
+  }
+  if (args.appSetting === 'disabled') {
+    return { outcome: 'refused', status: 404, message: PROXY_MESSAGES.appDisabled };
   }
   const method = args.method.toUpperCase();
   for (const route of args.routes) {

@@ -60,12 +60,12 @@ export function AccessSummary(): React.JSX.Element {
       <Alert severity="warning" title="Dashboards on the Loki data source show every log type">
         The dashboards this app imports (tagged <em>auditlens</em>) query Loki directly, past these per-type
         permissions: anyone who may query the Loki data source reads every audit log, in a dashboard or in
-        Explore. Grafana lets Viewers open imported dashboards; the compose stack takes that away again
-        (provisioning/bootstrap/restrict-audit-dashboards.sh, which works on any Grafana), but on Grafana OSS
-        every member of the organisation may query every data source; only data source permissions (Enterprise
-        and Cloud: give <em>Query</em> on the Loki data source to the people who may read all types) or a
-        separate organisation for the data source close that path. The app&apos;s own pages check each log
-        type:{' '}
+        Explore, and on Grafana OSS every member of the organisation may query every data source. Keep the
+        Loki data source, the dashboards and the alert rules out of this organisation: the compose stack puts
+        them in the organisation <em>AuditLens Ops</em> for the people who may read all types
+        (provisioning/bootstrap/ops-org.sh, which works on any Grafana); on Enterprise and Cloud, data source
+        permissions (<em>Query</em> on the Loki data source for those people only) do it too. The app&apos;s
+        own pages check each log type:{' '}
         {LOG_TYPES.map((t, i) => (
           <React.Fragment key={t}>
             {i > 0 && ', '}
