@@ -21,7 +21,6 @@ import { HttpLokiClient } from '@auditlens/loki';
 import { SheddingLokiClient } from '../src/http/shedding-loki-client';
 import { requestSignal } from '../src/http/request-signal';
 import type { LokiClient } from '@auditlens/loki';
-import { ServiceMetrics } from '../src/http/metrics';
 import { findProcess, machineBusySeconds, processCpuSeconds } from './cpu-meter';
 import { seedAccessOtlp } from './seed-otlp';
 
@@ -76,7 +75,6 @@ async function startService(
     users,
     store,
     files: new DirectoryExportFiles(join(dir, 'files')),
-    metrics: new ServiceMetrics(() => store.countsByStatus()),
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,

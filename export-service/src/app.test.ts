@@ -1,6 +1,8 @@
+import pino from 'pino';
 import request from 'supertest';
 import { FILTER_FIELDS, type AuditRow, type LogsResponse } from '@auditlens/contract';
 import { startHarness, SECRET, type Harness } from '../test/support/harness';
+import { createMetricsApp } from './http/metrics-app';
 import type { SeedEntry } from '@auditlens/loki/double';
 
 const MS = 1_000_000n;
@@ -355,7 +357,7 @@ describe('export service app', () => {
   });
 
   describe('health', () => {
-    it('reports health, readiness of Loki, and metrics', async () => {
+    it('reports health and readiness of Loki on the API port, and metrics only on their own app', async () => {
       expect((await request(h.app).get('/healthz')).body).toEqual({ status: 'ok' });
       expect((await request(h.app).get('/readyz')).status).toBe(200);
       // Within an hour: one request (a longer range is read newest hour first).
@@ -363,7 +365,13 @@ describe('export service app', () => {
         .get('/api/v1/logs/access')
         .query({ from: String(Date.now() - 3600_000), to: String(Date.now()) })
         .set(as('jane'));
-      const metrics = await request(h.app).get('/metrics');
+      expect(await request(h.app).get('/metrics')).toMatchObject({
+        status: 404,
+        body: { error: 'no such route' },
+      });
+      const metricsApp = createMetricsApp({ metrics: h.metrics, logger: pino({ level: 'silent' }) });
+      const metrics = await request(metricsApp).get('/metrics');
+      expect(metrics.status).toBe(200);
       expect(metrics.text).toMatch(/auditlens_loki_requests_total\{outcome="ok"\} 1/);
       expect(metrics.text).toMatch(/auditlens_export_jobs\{state="queued"\} 0/);
       const check = await request(h.app).get('/api/v1/health').set(as('jane'));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { requireSharedSecret } from './auth/shared-secret';
 import { requireCanonicalPath } from './auth/canonical-path';
 import { resolveRequester } from './auth/resolve-requester';
-import type { ExportAuthorizer } from './auth/export-permissions';
+import { requireReadPermission, type ExportAuthorizer } from './auth/export-permissions';
 import type { UserDirectory } from './auth/grafana-users';
 import type { IdTokenVerifier } from './auth/id-token';
 import type { JobStore } from './exports/store/job-store';
@@ -12,7 +12,6 @@ import type { ExportLimits } from './exports/export-quota';
 import { perUserRateLimit } from './http/per-user-rate-limit';
 import { LogReader, type LogReaderCaching } from './views/log-reader';
 import type { LokiClient } from '@auditlens/loki';
-import type { ServiceMetrics } from './http/metrics';
 import { createExportsRouter } from './exports/routes';
 import { cancelOnClose } from './http/cancel-on-close';
 import { errorHandler, notFound } from './http/error-handler';
@@ -33,12 +32,14 @@ export interface AppDeps {
   readonly idTokens?: IdTokenVerifier;
   /** Refuse requests without a verified Grafana ID token (`REQUIRE_ID_TOKEN`). The default value is false. */
   readonly requireIdToken?: boolean;
-  /** Re-checks the owner's Grafana permissions when an export file is downloaded. */
+  /**
+   * Asks Grafana for the requester's current permissions whenever audit data is handed over: a log type's rows,
+   * counts and reports, an export's file, mail and manifest. Default: none (tests of other parts).
+   */
   readonly authorizer?: ExportAuthorizer;
   readonly store: JobStore;
   /** Where export files are kept (downloads read them). */
   readonly files: ExportFiles;
-  readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly serviceName?: string;
   readonly maxEntries: number;
@@ -76,7 +77,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(createHealthRouter({ loki: deps.loki, metrics: deps.metrics }));
+  app.use(createHealthRouter({ loki: deps.loki }));
 
   const api = express.Router();
   api.use(requireSharedSecret(deps.secret));
@@ -100,6 +101,8 @@ export function createApp(deps: AppDeps): Express {
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
   // Counted once per request, whichever router below answers it.
   api.use(['/logs', '/exports'], perUser);
+  // Every read of a log type's data, whichever router below answers it.
+  if (deps.authorizer) api.use('/logs/:slug', requireReadPermission(deps.authorizer));
   if (deps.integrity)
     api.use(
       '/logs',
@@ -119,7 +122,10 @@ export function createApp(deps: AppDeps): Express {
   );
   // Before the exports router, whose `/:id` would take `integrity` and `signing-key` for job ids.
   if (deps.integrity)
-    api.use('/exports', createExportIntegrityRouter({ store: deps.store, ...deps.integrity }));
+    api.use(
+      '/exports',
+      createExportIntegrityRouter({ store: deps.store, authorizer: deps.authorizer, ...deps.integrity })
+    );
   api.use(
     '/exports',
     createExportsRouter({

@@ -86,6 +86,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('serves metrics only on a port of their own, on the loopback interface unless told otherwise', () => {
+    expect(loadConfig(valid)).toMatchObject({ METRICS_HOST: '127.0.0.1' });
+    expect(loadConfig(valid).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ ...valid, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({
+      METRICS_PORT: 9464,
+      METRICS_HOST: '0.0.0.0',
+    });
+    expect(() => loadConfig({ ...valid, PORT: '8080', METRICS_PORT: '8080' })).toThrow(
+      /METRICS_PORT must differ from PORT/
+    );
+  });
+
   it("reads Loki's max_query_length in Loki's syntax and the export read concurrency, refusing bad ones", () => {
     expect(loadConfig(valid)).toMatchObject({
       LOKI_MAX_QUERY_LENGTH: 721n * 3_600_000_000_000n,

@@ -46,6 +46,9 @@ const nonNegativeInt = (name: string, def: number) =>
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
+  // Prometheus metrics on a port of their own (none without it), on the loopback interface unless told otherwise.
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().min(1, 'METRICS_HOST must be an address to listen on').default('127.0.0.1'),
   LOKI_URL: url('LOKI_URL'),
   LOKI_TENANT: z.string().optional(),
   LOKI_SERVICE_NAME: z.string().optional(),
@@ -152,7 +155,6 @@ const schema = z.object({
   ATTACHMENT_MAX_BYTES: positiveInt('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
   ZIP_OVER_BYTES: positiveInt('ZIP_OVER_BYTES', 256 * 1024),
   FILE_TTL_HOURS: positiveInt('FILE_TTL_HOURS', 72),
-  USER_CACHE_SECONDS: positiveInt('USER_CACHE_SECONDS', 60),
   // Fair use and faults (see the README's "Reliability and fair use").
   EXPORT_WORKERS: positiveInt('EXPORT_WORKERS', DEFAULTS.EXPORT_WORKERS),
   EXPORT_WORKERS_PER_USER: positiveInt('EXPORT_WORKERS_PER_USER', DEFAULTS.EXPORT_WORKERS_PER_USER),
@@ -193,6 +195,10 @@ const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`)
 
 /** The schema with the defaults that follow from other settings. */
 const withDerivedDefaults = schema
+  .refine((c) => c.METRICS_PORT !== c.PORT, {
+    path: ['METRICS_PORT'],
+    error: 'METRICS_PORT must differ from PORT: metrics are served on a port of their own',
+  })
   .refine((c) => !(c.EXPORT_FILES_DIR && c.EXPORT_S3_BUCKET), {
     path: ['EXPORT_S3_BUCKET'],
     error: 'EXPORT_S3_BUCKET and EXPORT_FILES_DIR exclude each other: export files go to one place',

@@ -16,6 +16,7 @@ import { exportLimits, exportRunnerOptions } from './exports/export-settings';
 import { SmtpMailer } from './exports/mail/mailer';
 import { ServiceMetrics } from './http/metrics';
 import { ExportManifests } from './exports/export-manifests';
+import { createMetricsApp } from './http/metrics-app';
 import { integritySettings } from './integrity/integrity-config';
 import { RangeVerifications } from './integrity/range-verifications';
 
@@ -79,11 +80,7 @@ async function main(): Promise<void> {
   const app = createApp({
     secret: config.AUDITLENS_SHARED_SECRET,
     loki: lanes.pages,
-    users: new GrafanaUserDirectory({
-      grafanaUrl: config.GRAFANA_URL,
-      token: config.GRAFANA_TOKEN,
-      cacheMs: config.USER_CACHE_SECONDS * 1000,
-    }),
+    users: new GrafanaUserDirectory({ grafanaUrl: config.GRAFANA_URL, token: config.GRAFANA_TOKEN }),
     idTokens: new GrafanaIdTokenVerifier({
       grafanaUrl: config.GRAFANA_URL,
       issuer: config.GRAFANA_ROOT_URL,
@@ -93,7 +90,6 @@ async function main(): Promise<void> {
     authorizer,
     store,
     files,
-    metrics,
     logger,
     serviceName: config.LOKI_SERVICE_NAME,
     maxEntries: config.LOKI_MAX_ENTRIES,
@@ -121,9 +117,16 @@ async function main(): Promise<void> {
   const server = app.listen(config.PORT, config.HOST, () =>
     logger.info({ port: config.PORT }, 'export service listening')
   );
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : createMetricsApp({ metrics, logger }).listen(config.METRICS_PORT, config.METRICS_HOST, () =>
+          logger.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics listening')
+        );
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'stopping');
     server.close();
+    metricsServer?.close();
     await runner.stop();
     await audit?.shutdown();
     await store.close();

@@ -1,6 +1,16 @@
-import { EXPORT_ACTION, LOG_TYPE_TITLES, PLUGIN_ID, readAction, type LogType } from '@auditlens/contract';
+import {
+  EXPORT_ACTION,
+  LOG_TYPES,
+  LOG_TYPE_TITLES,
+  logTypeFromSlug,
+  PLUGIN_ID,
+  readAction,
+  type LogType,
+} from '@auditlens/contract';
+import type { RequestHandler } from 'express';
 import { ForbiddenError, UpstreamError } from '../http/errors';
 import type { JobRequester } from './requester';
+import { requesterOf } from './resolve-requester';
 
 /** Refused because the user's Grafana permissions changed since the export was asked for; says why. */
 export class PermissionRevokedError extends ForbiddenError {
@@ -10,13 +20,27 @@ export class PermissionRevokedError extends ForbiddenError {
   }
 }
 
-/** Checks again, later, that a user may still export a log type. */
+/**
+ * What a user is about to be handed: `read`, a log type's data (rows, counts, facets, stats, integrity reports);
+ * `export`, an export of it (its file, its mail, its manifest), which needs the read and the export permission.
+ */
+export type Access = 'read' | 'export';
+
+/**
+ * Asks Grafana, at the moment audit data is handed to a user, whether the user may have it: a permission
+ * removed in Grafana takes effect at the next hand-over (a page, a download, a mail, a retry of the mail).
+ */
 export interface ExportAuthorizer {
   /**
-   * Resolves when `requester` still may read `logType` and export; rejects with PermissionRevokedError
-   * (a reason to show the user) when not, or UpstreamError when Grafana cannot tell.
+   * Resolves when `requester` may now read `logType` and, for `export` (the default), export; rejects with
+   * PermissionRevokedError (a reason to show the user) when not, or UpstreamError when Grafana cannot tell.
    */
-  authorize(requester: JobRequester, logType: LogType): Promise<void>;
+  authorize(requester: JobRequester, logType: LogType, access?: Access): Promise<void>;
+  /**
+   * The log types `requester` may now be handed with `access` (the default `export`); none when Grafana no
+   * longer has the user in the org. Rejects with UpstreamError when Grafana cannot tell.
+   */
+  permittedLogTypes(requester: JobRequester, access?: Access): Promise<ReadonlySet<LogType>>;
 }
 
 /** Options of {@link GrafanaExportPermissions}. */
@@ -29,7 +53,8 @@ export interface GrafanaExportPermissionsOptions {
 type PermissionSearch = Record<string, Record<string, unknown>>;
 
 /**
- * ExportAuthorizer asking Grafana for the user's current permissions on this plugin:
+ * ExportAuthorizer asking Grafana for the user's current permissions on this plugin, every time (no cache of
+ * its own):
  * `GET /api/access-control/users/permissions/search?namespacedId=user:<uid>&actionPrefix=<plugin id>.`
  * (grafana `pkg/services/accesscontrol/api/api.go`). It needs `users.permissions:read`, which Grafana grants
  * an org Admin (`fixed:org.users:reader`), and it answers on OSS too: the basic role's permissions, with the
@@ -41,7 +66,7 @@ type PermissionSearch = Record<string, Record<string, unknown>>;
 export class GrafanaExportPermissions implements ExportAuthorizer {
   constructor(private readonly options: GrafanaExportPermissionsOptions) {}
 
-  async authorize(requester: JobRequester, logType: LogType): Promise<void> {
+  async authorize(requester: JobRequester, logType: LogType, access: Access = 'export'): Promise<void> {
     if (!requester.uid) {
       throw new PermissionRevokedError(
         'this export was asked for before AuditLens recorded Grafana user ids; please export again'
@@ -56,9 +81,15 @@ export class GrafanaExportPermissions implements ExportAuthorizer {
         `you may no longer read ${LOG_TYPE_TITLES[logType].toLowerCase()} in Grafana`
       );
     }
-    if (!granted.has(EXPORT_ACTION)) {
+    if (access === 'export' && !granted.has(EXPORT_ACTION)) {
       throw new PermissionRevokedError('you may no longer export audit logs in Grafana');
     }
+  }
+
+  async permittedLogTypes(requester: JobRequester, access: Access = 'export'): Promise<ReadonlySet<LogType>> {
+    const granted = requester.uid ? await this.search(requester.uid) : undefined;
+    if (!granted || (access === 'export' && !granted.has(EXPORT_ACTION))) return new Set();
+    return new Set(LOG_TYPES.filter((logType) => granted.has(readAction(logType))));
   }
 
   /** The user's actions on this plugin, or undefined when Grafana no longer has the user in the org. */
@@ -92,4 +123,19 @@ export class GrafanaExportPermissions implements ExportAuthorizer {
     const body = (await res.json()) as PermissionSearch;
     return new Set(Object.values(body).flatMap((actions) => Object.keys(actions)));
   }
+}
+
+/**
+ * Lets a request for a log type's data (`/logs/:slug/...`: rows, facets, stats, integrity, export grants) through
+ * only while the requester may read that log type in Grafana now; otherwise a 403 saying why. Grafana's proxy
+ * checked the route's `reqAction` a moment before; this asks the same permission search as downloads and mails,
+ * so every hand-over of audit data answers to one check. An unknown slug is left to the routes (404).
+ */
+export function requireReadPermission(authorizer: ExportAuthorizer): RequestHandler {
+  return async (req, res, next) => {
+    const slug = req.params['slug'];
+    const logType = typeof slug === 'string' ? logTypeFromSlug(slug) : undefined;
+    if (logType) await authorizer.authorize(requesterOf(res), logType, 'read');
+    next();
+  };
 }

@@ -22,14 +22,8 @@ describe('GrafanaUserDirectory (against the Grafana double)', () => {
 
   const lookups = () => grafana.apiCalls.map((c) => `${c.path}?${new URLSearchParams(c.query).toString()}`);
 
-  it("finds a user by exact login through the org's user list an org Admin token may read, with a short cache", async () => {
-    let now = 0;
-    const dir = new GrafanaUserDirectory({
-      grafanaUrl: grafana.url,
-      token: 'sa-admin',
-      cacheMs: 1000,
-      now: () => now,
-    });
+  it("finds a user by exact login through the org's user list an org Admin token may read, asking every time", async () => {
+    const dir = new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: 'sa-admin' });
     expect(await dir.lookup('jane')).toEqual({
       uid: grafana.uidOf('jane'),
       login: 'jane',
@@ -37,10 +31,7 @@ describe('GrafanaUserDirectory (against the Grafana double)', () => {
       name: 'Jane',
     });
     expect(await dir.lookup('jane')).toBeDefined();
-    expect(lookups()).toEqual(['/api/org/users?query=jane']);
-    now = 2000;
-    await dir.lookup('jane');
-    expect(lookups()).toHaveLength(2);
+    expect(lookups()).toEqual(['/api/org/users?query=jane', '/api/org/users?query=jane']);
     // Grafana's query is a substring search over login, email and name: none of these is an exact login.
     expect(await dir.lookup('jan')).toBeUndefined();
     expect(await dir.lookup('jane@acme.test')).toBeUndefined();
@@ -48,8 +39,20 @@ describe('GrafanaUserDirectory (against the Grafana double)', () => {
     expect(lookups().some((l) => l.startsWith('/api/users/lookup'))).toBe(false);
   });
 
+  it('answers who holds a login now: renamed away and given to someone else, it names the new holder', async () => {
+    const dir = new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: 'sa-admin' });
+    const before = await dir.lookup('jane');
+    grafana.renameUser('jane', 'jane.old');
+    grafana.addUser({ login: 'jane', email: 'new-jane@acme.test', orgRole: 'Admin' });
+    const after = await dir.lookup('jane');
+    expect(after?.uid).toBe(grafana.uidOf('jane'));
+    expect(after?.uid).not.toBe(before?.uid);
+    expect(after?.email).toBe('new-jane@acme.test');
+    expect((await dir.lookup('jane.old'))?.uid).toBe(before?.uid);
+  });
+
   it('treats a user without an email, or no longer in the org, as unknown; follows a rename by uid', async () => {
-    const dir = new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: 'sa-admin', cacheMs: 0 });
+    const dir = new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: 'sa-admin' });
     expect(await dir.lookup('nomail')).toBeUndefined();
     const uid = grafana.uidOf('janet');
     grafana.renameUser('janet', 'janet.doe');

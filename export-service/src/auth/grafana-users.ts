@@ -12,9 +12,6 @@ export interface GrafanaUserDirectoryOptions {
   readonly grafanaUrl: string;
   /** Token of a service account with `org.users:read` (an org Admin service account has it). */
   readonly token: string;
-  /** How long an answer is reused, in ms. The default value is 60000. */
-  readonly cacheMs?: number;
-  readonly now?: () => number;
 }
 
 /** One entry of `GET /api/org/users` (grafana `org.OrgUserDTO`). */
@@ -26,28 +23,24 @@ interface OrgUser {
 }
 
 /**
- * UserDirectory backed by Grafana's `GET /api/org/users?query=`, with a short cache. That endpoint needs only
- * `org.users:read`, which an org Admin service account has, and answers email and uid; `/api/users/lookup`
- * needs a server admin (`users:read` on `global.users:*`), which no service account is, and
- * `/api/org/users/lookup` answers no email (grafana `pkg/api/api.go`, `pkg/api/org_users.go`). `query` is a
- * substring search over login, email and name, so only an exact login match counts.
+ * UserDirectory backed by Grafana's `GET /api/org/users?query=`. That endpoint needs only `org.users:read`, which
+ * an org Admin service account has, and answers email and uid; `/api/users/lookup` needs a server admin
+ * (`users:read` on `global.users:*`), which no service account is, and `/api/org/users/lookup` answers no email
+ * (grafana `pkg/api/api.go`, `pkg/api/org_users.go`). `query` is a substring search over login, email and
+ * name, so only an exact login match counts.
+ *
+ * Nothing is cached: a login is only a name, and Grafana may give it to someone else at any moment (the account
+ * renamed away, a new account given the freed login). An answer kept for a while would hand the new holder of
+ * a login the old one's uid, and with it the old one's exports; so every look-up asks Grafana.
  */
 export class GrafanaUserDirectory implements UserDirectory {
-  private readonly cache = new Map<string, { at: number; user: Requester | undefined }>();
-
   constructor(private readonly options: GrafanaUserDirectoryOptions) {}
 
   async lookup(login: string): Promise<Requester | undefined> {
-    const now = (this.options.now ?? Date.now)();
-    const hit = this.cache.get(login);
-    if (hit && now - hit.at < (this.options.cacheMs ?? 60_000)) return hit.user;
     const found = (await this.orgUsers(login)).find((u) => u.login === login);
-    const user =
-      found?.uid && found.email
-        ? { uid: found.uid, login, email: found.email, name: found.name || login }
-        : undefined;
-    this.cache.set(login, { at: now, user });
-    return user;
+    return found?.uid && found.email
+      ? { uid: found.uid, login, email: found.email, name: found.name || login }
+      : undefined;
   }
 
   private async orgUsers(query: string): Promise<OrgUser[]> {

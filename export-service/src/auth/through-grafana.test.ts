@@ -152,16 +152,40 @@ describe('the service through Grafana', () => {
     ]);
   });
 
-  it("keeps a user's exports with the user's uid across a rename, and away from whoever takes the old login", async () => {
-    await start({ grafana: { idForwarding: true } });
-    const job = await exportAs('jane');
-    h.grafana.renameUser('jane', 'jane.doe');
-    h.grafana.addUser({ login: 'jane', email: 'other-jane@acme.test', orgRole: 'Admin' });
-    expect(await call('jane', 'GET', 'exports')).toEqual({ status: 200, body: { exports: [] } });
-    expect((await call('jane', 'GET', `exports/${job.id}`)).status).toBe(404);
-    const renamed = await call('jane.doe', 'GET', 'exports');
-    expect((renamed.body as { exports: ExportJob[] }).exports.map((j) => j.id)).toEqual([job.id]);
-  });
+  it.each([
+    ['an ID token', { idForwarding: true }],
+    ['X-Grafana-User only', { sendUserHeader: true }],
+  ] as const)(
+    "keeps a user's exports with the user's uid across a rename, and away from whoever takes the old login (%s)",
+    async (_how, grafana) => {
+      await start({ grafana });
+      const job = await exportAs('jane');
+      // The old owner was just served: anything the service kept of "jane" would be fresh now.
+      expect((await call('jane', 'GET', `exports/${job.id}`)).status).toBe(200);
+      h.grafana.renameUser('jane', 'jane.doe');
+      h.grafana.addUser({ login: 'jane', email: 'other-jane@acme.test', orgRole: 'Admin' });
+      expect(await call('jane', 'GET', 'exports')).toEqual({ status: 200, body: { exports: [] } });
+      for (const [method, path] of [
+        ['GET', `exports/${job.id}`],
+        ['GET', `exports/${job.id}/file`],
+        ['POST', `exports/${job.id}/mail`],
+      ] as const) {
+        expect([method, path, await call('jane', method, path)]).toEqual([
+          method,
+          path,
+          { status: 404, body: { error: 'no such export' } },
+        ]);
+      }
+      // The new holder's own grant and export are theirs, under their own uid.
+      const theirs = await exportAs('jane');
+      expect((await h.store.get(theirs.id))!.requester).toMatchObject({
+        uid: h.grafana.uidOf('jane'),
+        email: 'other-jane@acme.test',
+      });
+      const renamed = await call('jane.doe', 'GET', 'exports');
+      expect((renamed.body as { exports: ExportJob[] }).exports.map((j) => j.id)).toEqual([job.id]);
+    }
+  );
 
   it('serves no path other than the one whose reqAction Grafana checked', async () => {
     await start({ grafana: { idForwarding: true } });

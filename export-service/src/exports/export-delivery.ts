@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { PermissionRevokedError, type ExportAuthorizer } from '../auth/export-permissions';
 import type { JobStore, JobUpdate, StoredJob } from './store/job-store';
 import { UpstreamError } from '../domain-errors';
 import { EXPORT_FORMAT_SPECS, exportFileName } from './writers/formats';
@@ -36,6 +37,11 @@ export interface ExportDeliveryDeps {
   readonly now: () => Date;
   /** Verifies the job's range and signs a manifest of its file, attached to the mail. Default: none. */
   readonly manifests?: ExportManifests;
+  /**
+   * Asked right before each mail attempt (the first, a retry, one the user asked for again) whether the owner
+   * may still read the job's log type and export. Default: none.
+   */
+  readonly authorizer?: ExportAuthorizer;
 }
 
 const clockTime = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -112,11 +118,28 @@ export class ExportDelivery {
         });
         return;
       }
+      // The mail hands the file over: asked at this moment, not when the export was queued or first mailed.
+      try {
+        await this.deps.authorizer?.authorize(job.requester, job.logType);
+      } catch (error) {
+        if (error instanceof PermissionRevokedError) {
+          logger.warn({ job: job.id }, 'export mail refused: the owner lost a permission in Grafana');
+          await this.change(job, {
+            status: 'failed',
+            error: `refused: ${error.message}`,
+            nextAttemptAt: null,
+          });
+          return;
+        }
+        logger.warn({ job: job.id, err: error }, 'export mail held: Grafana could not confirm permissions');
+        await this.afterFailedAttempt(job, error, 'grafana');
+        return;
+      }
       try {
         await mailer.send(mail);
       } catch (error) {
         logger.warn({ job: job.id, err: error }, 'export mail not sent');
-        await this.afterFailedAttempt(job, error);
+        await this.afterFailedAttempt(job, error, 'smtp');
         return;
       }
     } finally {
@@ -134,18 +157,36 @@ export class ExportDelivery {
     return held;
   }
 
-  private async afterFailedAttempt(job: StoredJob, error: unknown): Promise<void> {
+  /**
+   * After an attempt that did not send the mail: the mail server (`smtp`) did not take it, or Grafana could not
+   * say whether the owner may still have the file (`grafana`). Tried again with backoff within the window while
+   * the failure is temporary; failed, saying why, otherwise.
+   */
+  private async afterFailedAttempt(
+    job: StoredJob,
+    error: unknown,
+    upstream: 'smtp' | 'grafana'
+  ): Promise<void> {
     const now = this.deps.now();
     const since = job.mailSince ? Date.parse(job.mailSince) : now.getTime();
     const deadline = since + (this.options.mailRetryMs ?? 60 * 60_000);
     const until = `download the file or send the mail again from My exports until ${clockTime(new Date(job.expiresAt!))}`;
     const temporary = !(error instanceof UpstreamError) || error.retryable;
+    const who =
+      upstream === 'smtp'
+        ? { refused: 'the mail server refused the mail', silent: 'the mail server did not take the mail' }
+        : {
+            refused: 'Grafana refused to confirm that you may still receive this export',
+            silent: 'Grafana did not confirm that you may still receive this export',
+          };
     if (!temporary) {
       const code =
-        error instanceof UpstreamError && error.upstreamStatus ? ` (SMTP ${error.upstreamStatus})` : '';
+        upstream === 'smtp' && error instanceof UpstreamError && error.upstreamStatus
+          ? ` (SMTP ${error.upstreamStatus})`
+          : '';
       await this.change(job, {
         status: 'failed',
-        error: `the mail server refused the mail${code}; ${until}`,
+        error: `${who.refused}${code}; ${until}`,
         nextAttemptAt: null,
       });
       return;
@@ -153,7 +194,7 @@ export class ExportDelivery {
     if (now.getTime() >= deadline) {
       await this.change(job, {
         status: 'failed',
-        error: `the mail server did not take the mail for ${duration(this.options.mailRetryMs ?? 60 * 60_000)}; ${until}`,
+        error: `${who.silent} for ${duration(this.options.mailRetryMs ?? 60 * 60_000)}; ${until}`,
         nextAttemptAt: null,
       });
       return;
@@ -164,11 +205,15 @@ export class ExportDelivery {
       base * 2 ** Math.max(0, job.mailAttempts - 1)
     );
     const next = new Date(Math.min(deadline, now.getTime() + wait));
+    const retry = `trying again until ${clockTime(new Date(deadline))}`;
     await this.change(job, {
       status: 'waiting_for_mail',
       mailSince: new Date(since).toISOString(),
       nextAttemptAt: next.toISOString(),
-      error: `waiting for the mail server: it did not take the mail; trying again until ${clockTime(new Date(deadline))}, and the file can be downloaded meanwhile`,
+      error:
+        upstream === 'smtp'
+          ? `waiting for the mail server: it did not take the mail; ${retry}, and the file can be downloaded meanwhile`
+          : `waiting for Grafana: it did not confirm that you may still receive this export; ${retry}`,
     });
   }
 

@@ -66,7 +66,7 @@ export interface ExportRunnerDeps {
   readonly loki: LokiClient;
   readonly mailer: Mailer;
   readonly recorder: AuditRecorder;
-  /** Asked once as a job starts whether its owner still may read its log type and export. */
+  /** Asked as a job starts, and before each of its mails, whether its owner still may read its log type and export. */
   readonly authorizer?: ExportAuthorizer;
   readonly logger: Logger;
   readonly onRows?: (count: number) => void;

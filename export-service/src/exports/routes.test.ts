@@ -221,6 +221,35 @@ describe('/api/v1/exports', () => {
       expect(await h.store.listFor('u-jane')).toHaveLength(1);
     });
 
+    it('makes no second export of a used grant spelled otherwise (a part or padding appended, re-encoded)', async () => {
+      h = await startHarness({ app: { ratePerSecond: 1000, rateBurst: 1000 } });
+      // A grant whose signature has a `-` or `_`, which standard base64 spells `+` or `/`.
+      let g = await grant('jane');
+      while (!/[-_]/.test(g.split('.')[1]!)) g = await grant('jane');
+      const post = (spelling: string) =>
+        request(h.app)
+          .post('/api/v1/exports')
+          .set(as('jane'))
+          .send({ grant: spelling, ...range, format: 'csv' });
+      expect((await post(g)).status).toBe(202);
+      const [payload, sig] = g.split('.') as [string, string];
+      const standard = (text: string) => text.replaceAll('-', '+').replaceAll('_', '/');
+      for (const variant of [
+        `${g}.x`,
+        `${g}=`,
+        `${payload}=.${sig}`,
+        `${standard(payload)}.${standard(sig)}`,
+      ]) {
+        const res = await post(variant);
+        expect({ variant, status: res.status, body: res.body as unknown }).toEqual({
+          variant,
+          status: 403,
+          body: { error: 'invalid export grant' },
+        });
+      }
+      expect(await h.store.listFor('u-jane')).toHaveLength(1);
+    });
+
     it('refuses more exports on their way than allowed per user, with a 429 saying when to look again', async () => {
       h = await startHarness({ app: { exportLimits: { perUser: 2, dailyRows: 1e9, dailyBytes: 1e12 } } });
       const post = async (login: string) =>

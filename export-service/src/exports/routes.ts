@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { ExportJob } from '@auditlens/contract';
 import { verifyGrant } from './export-grant';
@@ -23,7 +22,7 @@ export function createExportsRouter(deps: {
   files: ExportFiles;
   secret: string;
   maxRangeDays: number;
-  /** Checks on download that the owner still may read the job's log type and export. */
+  /** Checks on download and on a mail asked again that the owner still may read the job's log type and export. */
   authorizer?: ExportAuthorizer;
   limits: ExportLimits;
   onCreated?: () => void;
@@ -46,8 +45,8 @@ export function createExportsRouter(deps: {
       throw new ForbiddenError('the grant is for another log type');
     const range = checkRange(body.from, body.to, deps.maxRangeDays);
     const filters = parseInput(FILTERS[grant.logType], body.filters, 'invalid filters');
-    // A grant makes one export; the store refuses a second job from the same grant, and admits the job only
-    // within the requester's limits.
+    // A grant makes one export; the store refuses a second job from the same grant (by its id, whatever its
+    // spelling), and admits the job only within the requester's limits.
     const job = await deps.store.createFromGrant(
       {
         requester,
@@ -58,7 +57,7 @@ export function createExportsRouter(deps: {
         filters,
         timezone: body.timezone,
       },
-      createHash('sha256').update(body.grant).digest('base64url'),
+      grant.id,
       exportAdmission(deps.limits)
     );
     if (!job) throw new ConflictError('this export grant was used already; ask for a new one');
@@ -98,6 +97,9 @@ export function createExportsRouter(deps: {
     const refusal = mailAgainRefusal(job);
     if (refusal)
       throw refusal.kind === 'gone' ? new GoneError(refusal.message) : new ConflictError(refusal.message);
+    // The mail hands the file over again: only while the owner may still have it (403 saying why otherwise).
+    // The mail lane asks Grafana once more right before sending.
+    await deps.authorizer?.authorize(job.requester, job.logType);
     // Checked again as it changes: another replica may have started sending it meanwhile.
     const asked = await deps.store.requestMail(job.id);
     if (!asked) throw new ConflictError(MAIL_BEING_SENT);

@@ -2,10 +2,12 @@ import { Router } from 'express';
 import type { ConnectionCheck } from '@auditlens/contract';
 import { requesterOf } from '../auth/resolve-requester';
 import type { LokiClient } from '@auditlens/loki';
-import type { ServiceMetrics } from './metrics';
 
-/** `/healthz` (the process is up), `/readyz` (Loki answers) and `/metrics` (Prometheus text). */
-export function createHealthRouter(deps: { loki: LokiClient; metrics: ServiceMetrics }): Router {
+/**
+ * `/healthz` (the process is up) and `/readyz` (Loki answers), for probes: no secret, and nothing but a status.
+ * Metrics are served on a port of their own (`metrics/metrics-app.ts`).
+ */
+export function createHealthRouter(deps: { loki: LokiClient }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -13,9 +15,6 @@ export function createHealthRouter(deps: { loki: LokiClient; metrics: ServiceMet
   router.get('/readyz', async (_req, res) => {
     const ready = await deps.loki.ready();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'loki unreachable' });
-  });
-  router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { logTypeFromSlug, type ExportIntegrityResponse, type SigningKeyResponse } from '@auditlens/contract';
+import type { ExportAuthorizer } from '../auth/export-permissions';
 import { requesterOf } from '../auth/resolve-requester';
 import type { JobStore } from '../exports/store/job-store';
 import { NotFoundError } from '../http/errors';
@@ -47,12 +48,18 @@ export function createExportIntegrityRouter(deps: {
   store: JobStore;
   manifests: ExportManifests;
   signingKey: ServiceSigningKey;
+  /** Checks that the requester may still read and export a job's log type before its manifest or summary. */
+  authorizer?: ExportAuthorizer;
 }): Router {
   const router = Router();
 
   router.get('/integrity', async (_req, res) => {
+    const requester = requesterOf(res);
     const exports: Record<string, ExportIntegrityResponse['exports'][string]> = {};
-    for (const job of await deps.store.listFor(requesterOf(res).uid)) {
+    // Summaries only of log types the requester may still read and export (one question to Grafana for all).
+    const permitted = deps.authorizer ? await deps.authorizer.permittedLogTypes(requester) : undefined;
+    for (const job of await deps.store.listFor(requester.uid)) {
+      if (permitted && !permitted.has(job.logType)) continue;
       // A manifest is made as the file is first mailed.
       const manifest = isMailed(job.status) ? await deps.manifests.read(job.id) : undefined;
       if (!manifest) continue;
@@ -84,6 +91,8 @@ export function createExportIntegrityRouter(deps: {
     // Someone else's job is as invisible as a missing one (ownership by Grafana user id, as for the file).
     if (!job || job.requester.uid === null || job.requester.uid !== requesterOf(res).uid)
       throw new NotFoundError('no such export');
+    // It describes the exported events (counts, ranges, digests): handed over as the file is, or not at all.
+    await deps.authorizer?.authorize(job.requester, job.logType);
     const manifest = await deps.manifests.read(job.id);
     if (!manifest) throw new NotFoundError('the export has no manifest yet');
     res.attachment(`${exportFileName(job)}.manifest.json`);

@@ -40,7 +40,6 @@ import { ExportRunner } from '../../src/exports/export-runner';
 import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
 import { SmtpMailer } from '../../src/exports/mail/mailer';
-import { ServiceMetrics } from '../../src/http/metrics';
 
 const SUITE = 'export-service long-range test (40-day export, 366-day stats)';
 const mode = process.env['LOKI_BIN'] ? 'real' : process.env['LOKI_URL'] ? 'skipped' : 'double';
@@ -182,7 +181,6 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
         users: new GrafanaUserDirectory({ grafanaUrl: grafana.url, token: TOKEN }),
         store,
         files: new DirectoryExportFiles(join(dataDir, 'files')),
-        metrics: new ServiceMetrics(() => store.countsByStatus()),
         logger,
         serviceName: SERVICE,
         maxEntries: 5000,

@@ -47,7 +47,6 @@ import { ExportRunner } from '../../src/exports/export-runner';
 import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
 import { SmtpMailer } from '../../src/exports/mail/mailer';
-import { ServiceMetrics } from '../../src/http/metrics';
 import { readZipEntries, sheetRows, type SheetCell } from '../support/xlsx-reader';
 
 const SECRET = 'e2e-shared-secret-0123456789';
@@ -198,7 +197,6 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
       authorizer,
       store,
       files: new DirectoryExportFiles(join(dataDir, 'files')),
-      metrics: new ServiceMetrics(() => store.countsByStatus()),
       logger: pino({ level: 'silent' }),
       serviceName: SERVICE,
       maxEntries: 5000,

@@ -12,7 +12,7 @@
 import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana, type TestGrafanaUser } from '../support/grafana';
 import { serviceEnv } from '../support/service-env';
-import { startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
+import { freePort, startLoki, type LokiServer, SmtpInbox } from '@auditlens/testkit';
 import type { ExportJob, LogsResponse } from '@auditlens/contract';
 import {
   accessEvents,
@@ -84,8 +84,10 @@ const percentile = (sorted: readonly number[], p: number): number =>
   });
 
   it('answers every reader without a 5xx and completes every export exactly once', async () => {
+    const metricsPort = await freePort();
     service = await ServiceProcess.start({
       ...serviceEnv({ lokiUrl: loki.url, run: RUN, grafana, inbox }),
+      METRICS_PORT: String(metricsPort),
       ZIP_OVER_BYTES: String(1024 ** 3),
       ATTACHMENT_MAX_BYTES: String(1024 ** 3),
       LOG_LEVEL: 'warn',
@@ -166,7 +168,7 @@ const percentile = (sorted: readonly number[], p: number): number =>
     );
     const exportsEnded = (Date.now() - started) / 1000;
 
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const queries = Object.fromEntries(
       [...metrics.matchAll(/^auditlens_loki_queries_total\{outcome="(\w+)"\} (\d+)/gm)].map((m) => [
         m[1],

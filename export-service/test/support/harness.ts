@@ -99,7 +99,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     authorizer: new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: GRAFANA_TOKEN }),
     store,
     files,
-    metrics,
     logger: pino({ level: 'silent' }),
     maxEntries: 5000,
     maxRangeDays: 366,

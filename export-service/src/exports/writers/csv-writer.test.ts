@@ -60,6 +60,7 @@ describe('CSV writer', () => {
         audit_brand: '\rcarriage',
       }),
       failure(1, { error_message: 'a, b and "c"', http_response_status_code: '-1' }),
+      failure(2, { audit_webhook_name: '＝HYPERLINK("http://evil.test")', error_message: '＠SUM(1)' }),
     ]);
     await writer.finish();
     const records = (await readFile(path, 'utf8')).slice(1).split('\r\n');
@@ -68,6 +69,10 @@ describe('CSV writer', () => {
     );
     expect(records[2]).toBe(
       `2026-11-20 10:00:00.001,2026-11-20T10:00:00.001Z,hook-1,https://hooks.acme.test/x?token=REDACTED,POST,'-1,"a, b and ""c""",3,,delivery 1 failed,id-1`
+    );
+    // The full-width forms, which some spreadsheet programs also take for the start of a formula.
+    expect(records[3]).toBe(
+      `2026-11-20 10:00:00.002,2026-11-20T10:00:00.002Z,"'＝HYPERLINK(""http://evil.test"")",https://hooks.acme.test/x?token=REDACTED,POST,502,'＠SUM(1),3,,delivery 2 failed,id-2`
     );
   });
 

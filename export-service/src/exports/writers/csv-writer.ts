@@ -3,26 +3,9 @@ import type { LokiEntry } from '@auditlens/loki';
 import { COLUMNS } from './columns';
 import { zoneClock } from './zone-clock';
 import { csvCell, csvRecord } from './csv-encoder';
+import { neutraliseFormula } from './formula-neutraliser';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';
-
-/**
- * A cell a spreadsheet will not run as a formula: text starting with `= + - @`, tab or CR gets a leading
- * apostrophe (OWASP's advice for CSV injection).
- */
-export function neutraliseFormula(value: string): string {
-  switch (value.charCodeAt(0)) {
-    case 0x3d: // =
-    case 0x2b: // +
-    case 0x2d: // -
-    case 0x40: // @
-    case 0x09: // tab
-    case 0x0d: // CR
-      return `'${value}`;
-    default:
-      return value;
-  }
-}
 
 // Rows are encoded into one string and written a few hundred at a time: fewer, larger writes, and
 // strings short-lived enough for the young generation.

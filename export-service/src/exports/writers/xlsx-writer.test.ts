@@ -75,6 +75,37 @@ describe('XLSX writer', () => {
     expect(rows[2]![details]!.value).toBe(exact);
   });
 
+  it('puts an apostrophe before text that would start a formula once edited, full-width forms too', async () => {
+    const path = join(dir(), 'formulas.xlsx');
+    const writer = createXlsxWriter(path, 'integration_failure', 'UTC');
+    const texts = [
+      '=HYPERLINK("http://evil.test")',
+      '+1+1',
+      '-2',
+      '@SUM(A1)',
+      '＝1+1',
+      '＋1',
+      '－2',
+      '＠SUM(A1)',
+    ];
+    await writer.write([
+      ...texts.map((text, i) => ({
+        ...failure(i),
+        metadata: { ...failure(i).metadata, error_message: text },
+      })),
+      { ...failure(99), metadata: { ...failure(99).metadata, error_message: 'a=b, plain' } },
+    ]);
+    await writer.finish();
+    const xml = (await readZipEntries(await readFile(path))).get('xl/worksheets/sheet1.xml')!;
+    const rows = sheetRows(xml);
+    const details = rows[0]!.findIndex((c) => c.value === 'Details');
+    const cells = rows.slice(1).map((r) => r[details]!);
+    expect(cells.map((c) => c.value)).toEqual([...texts.map((t) => `'${t}`), 'a=b, plain']);
+    // Text values (exceljs writes `t="str"` with a value), and no formula anywhere: nothing runs as the file opens.
+    expect(new Set(cells.map((c) => c.type))).toEqual(new Set(['str']));
+    expect(xml).not.toMatch(/<f[ >]/);
+  });
+
   it('never cuts a surrogate pair in half', () => {
     const emoji = '😀'.repeat(20_000); // 40,000 UTF-16 code units
     const cut = fitCell(emoji);

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
 import { COLUMNS } from './columns';
+import { neutraliseFormula } from './formula-neutraliser';
 import { zoneClock } from './zone-clock';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';
@@ -49,7 +50,9 @@ interface WorkbookInternals {
 /**
  * Writes an XLSX with exceljs' streaming writer: real date cells in the requester's time zone and in UTC,
  * a bold frozen header row with an autofilter, and column widths per field. Rows are committed as they
- * are written, so memory stays flat. Text longer than a cell holds is cut with a mark ({@link fitCell}).
+ * are written, so memory stays flat. Text longer than a cell holds is cut with a mark ({@link fitCell}). Text
+ * cells are never run as formulas when the file opens, but would be once edited (F2, Enter) or saved as CSV:
+ * text that starts a formula gets a leading `'`, as in CSV ({@link neutraliseFormula}).
  *
  * exceljs writes to a stream of ours: with its own file stream, a full disk left `commit()` waiting forever.
  * Every wait here ends when the file fails.
@@ -99,7 +102,7 @@ export function createXlsxWriter(
         // empty cell still counts for the row's span.
         for (let i = 0; i < values.length; i++) {
           const v = values[i]!(e);
-          cells[i + 2] = typeof v === 'string' ? fitCell(v) : v;
+          cells[i + 2] = typeof v === 'string' ? fitCell(neutraliseFormula(v)) : v;
         }
         cells[cells.length - 1] ??= null;
         const row = sheet.addRow(cells);

@@ -1,4 +1,4 @@
-import { formatInZone, isTimeZone, wallClockDate } from './zone-clock';
+import { formatInZone, heldZoneClocks, isTimeZone, wallClockDate, ZONE_CLOCKS_KEPT } from './zone-clock';
 
 describe('time zone formatting', () => {
   it('shows the wall-clock time of the zone, across daylight-saving changes', () => {
@@ -30,5 +30,26 @@ describe('time zone formatting', () => {
   it('knows IANA zones', () => {
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('keeps a bounded number of clocks however many spellings of zones requests bring', () => {
+    const at = new Date('2026-07-01T12:00:00Z');
+    // 2^13 spellings of one zone that Intl takes (it ignores case), and UTC offsets.
+    const spellings = Array.from({ length: 500 }, (_, i) =>
+      [...'Europe/Berlin'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c.toLowerCase())).join('')
+    );
+    for (const tz of spellings) {
+      expect(isTimeZone(tz)).toBe(true);
+      expect(formatInZone(at, tz)).toBe('2026-07-01 14:00:00.000');
+    }
+    for (let minutes = 0; minutes < 300; minutes += 1)
+      formatInZone(
+        at,
+        `+${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+      );
+    expect(heldZoneClocks().clocks).toBe(ZONE_CLOCKS_KEPT);
+    expect(heldZoneClocks().formatters).toBe(ZONE_CLOCKS_KEPT);
+    // A zone dropped and asked for again is made again, and still right.
+    expect(formatInZone(at, 'Asia/Kolkata')).toBe('2026-07-01 17:30:00.000');
   });
 });

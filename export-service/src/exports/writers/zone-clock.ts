@@ -1,5 +1,6 @@
 // Time-zone formatting of export timestamps: the wall-clock time of an instant in the requester's zone, as text
 // (CSV) or as a zone-less date (XLSX), fast enough for millions of rows.
+import { LRUCache } from 'lru-cache';
 
 /** The wall-clock time of `date` in `timeZone` as `YYYY-MM-DD HH:mm:ss.SSS`. */
 export function formatInZone(date: Date, timeZone: string): string {
@@ -28,10 +29,21 @@ export interface ZoneClock {
 // exports format millions of timestamps, and Intl.DateTimeFormat#formatToParts is the slow part.
 const QUARTER_HOUR = 15 * 60_000;
 const MINUTE = 60_000;
-const clocks = new Map<string, ZoneClock>();
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Clocks (and Intl formatters) kept, the least recently used dropped first. Zones come from requests (an export's
+ * `timezone`), and Intl takes endless spellings of them (`europe/BERLIN`, `+05:30`): without a bound, each new
+ * spelling would stay for the life of the process. The default value is 64.
+ */
+export const ZONE_CLOCKS_KEPT = 64;
+const clocks = new LRUCache<string, ZoneClock>({ max: ZONE_CLOCKS_KEPT });
+const formatters = new LRUCache<string, Intl.DateTimeFormat>({ max: ZONE_CLOCKS_KEPT });
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/** Clocks and formatters held now (at most {@link ZONE_CLOCKS_KEPT} each), for tests and diagnostics. */
+export function heldZoneClocks(): { readonly clocks: number; readonly formatters: number } {
+  return { clocks: clocks.size, formatters: formatters.size };
+}
 
 /** The shared clock of `timeZone`. */
 export function zoneClock(timeZone: string): ZoneClock {
