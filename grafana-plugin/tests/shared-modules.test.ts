@@ -1,12 +1,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBundleImports } from './support/bundleImports';
 import { GRAFANA_SHARED_MODULES } from './support/grafanaSharedModules';
 
 // The `test` script builds first; this reads what Grafana would load from dist/. Whether each export the bundle
-// reads exists in Grafana 13's copy of its module is checked in the browser test, against the modules the
-// harness hands the plugin (tests/browser/browser.test.ts).
+// reads exists in Grafana 13's copy of its module is checked here for the routers (they load in node), and for
+// every module in the browser test, against the modules the harness hands the plugin (tests/browser/).
+
+/**
+ * Grafana 13's routers as @grafana/ui 13 depends on them (`react-router-dom` ^5.3.4, `react-router-dom-v5-compat`
+ * ^6.26.1; installed beside @grafana/ui, since the app's own react-router-dom is v6), under the names Grafana
+ * shares them by (`sharedDependencies.ts`: `'react-router': () => import('react-router-dom-v5-compat')`).
+ */
+const fromGrafanaUi = createRequire(require.resolve('@grafana/ui/package.json'));
+const GRAFANA_ROUTERS: Readonly<Record<string, () => object>> = {
+  'react-router-dom': () => fromGrafanaUi('react-router-dom') as object,
+  'react-router': () => fromGrafanaUi('react-router-dom-v5-compat') as object,
+};
 describe('what the built plugin asks Grafana for', () => {
   const bundle = readBundleImports(join(__dirname, '..', 'dist'));
 
@@ -16,6 +28,17 @@ describe('what the built plugin asks Grafana for', () => {
 
   it('asks in module.js only: every other file is a plain webpack chunk', () => {
     expect(bundle.foreignFiles).toEqual([]);
+  });
+
+  it('reads only router exports that Grafana 13’s routers have', () => {
+    const missing = Object.entries(GRAFANA_ROUTERS).flatMap(([module, load]) => {
+      const reads = bundle.reads.get(module) ?? [];
+      const exported = reads.length ? Object.keys(load()) : [];
+      return reads
+        .filter((r) => !r.featureDetected && !exported.includes(r.name))
+        .map((r) => `${module}: ${r.name}`);
+    });
+    expect([...new Set(missing)]).toEqual([]);
   });
 
   it('takes the v6 router API and i18next from Grafana, and bundles react-router-dom v6', () => {
