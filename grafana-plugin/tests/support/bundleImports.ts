@@ -155,7 +155,7 @@ function isFeatureDetected(
   return false;
 }
 
-/** Reads `source` (one file of the bundle) for uses of the externals. */
+/** Notes every use of an external in `program`, one file of the bundle. */
 function readFile(
   file: string,
   program: ESTree.Program,
