@@ -1,5 +1,5 @@
-// Builds the app into dist/ the way Grafana loads plugins: an AMD module.js whose React, Grafana and
-// router imports are Grafana's own copies (externals), plus plugin.json, the logo, the README and the dashboards
+// Builds the app into dist/ the way Grafana loads plugins: an AMD module.js whose React, Grafana, router and
+// i18next imports are Grafana's own copies (externals), plus plugin.json, the logo, the README and the dashboards
 // that plugin.json includes (generated in ../dashboards/json, imported by Grafana when the app is enabled).
 const path = require('node:path');
 const CopyPlugin = require('copy-webpack-plugin');
@@ -21,14 +21,22 @@ module.exports = (_env, argv) => ({
     uniqueName: PLUGIN_ID,
     clean: true,
   },
+  // Only modules Grafana 13 shares with plugins (the keys of its loader's sharedDependencies.ts), and of those only
+  // what the app was written against, as @grafana/create-plugin takes them for an app on react-router v6 (grafana/
+  // plugin-tools packages/create-plugin/templates/common/.config/bundler/externals.ts: `react-router-dom` only
+  // `unless useReactRouterV6`). test/shared-modules.test.ts checks the names, the browser test each export read.
   externals: [
     'react',
     'react-dom',
+    // Grafana shares react-router-dom v5 as `react-router-dom` and the v6 API as `react-router`. The app and scenes
+    // use v6, so react-router-dom v6 is bundled and finds Grafana's router through the `react-router` it imports.
     'react-router',
-    'react-router-dom',
     'rxjs',
     '@emotion/css',
     '@emotion/react',
+    // Grafana's own i18next instance, set to the user's language: the bundled @grafana/i18n (Grafana does not share
+    // it) then translates the app and the bundled scenes in that language, not in a bundled instance's en-US.
+    'i18next',
     // Grafana shares data, ui and runtime with plugins; scenes (and what it needs) is bundled, as Grafana's own
     // plugin tooling does, so the app keeps the scenes version it was tested with.
     ({ request }, callback) =>
@@ -37,6 +45,10 @@ module.exports = (_env, argv) => ({
   resolve: {
     extensions: ['.tsx', '.ts', '.js'],
     // Dependencies' automatic JSX goes through the shared React's createElement (see build/jsxRuntime.cjs).
+    // Grafana 13 shares `react/jsx-runtime` as well, but the app also runs on Grafana 12.4 (plugin.json), and an
+    // earlier sharedDependencies.ts lists no `react/jsx-runtime`: taken from Grafana it may not resolve there, and
+    // bundled (React 19's) its elements are refused by Grafana 12's React 18. Once Grafana 13 is the minimum, make
+    // it an external and drop the shim.
     alias: { 'react/jsx-runtime$': path.join(__dirname, 'build', 'jsxRuntime.cjs') },
   },
   module: {

@@ -1,42 +1,33 @@
-// The browser harness: plays Grafana's part for the built plugin (dist/) in a real browser. It shares
-// React, @grafana/data, ui and runtime with the plugin the way Grafana does (an AMD `define` that hands
-// them over), boots the signed-in user and the backend (the server doubles), and renders the app's root
-// page or config page at Grafana's URLs. Which user and theme come from `window.__AUDITLENS_HARNESS__`.
+// The browser harness: plays Grafana 13's part for the built plugin (dist/) in a real browser. Its plugin loader
+// (pluginLoaderDouble.ts) hands the plugin's AMD `define` the modules Grafana 13 shares, in Grafana 13's versions;
+// it boots the signed-in user and the backend (the server doubles), starts Grafana's i18n in the user's language,
+// and renders the app's root page or config page at Grafana's URLs inside Grafana's own routers. Which user, theme
+// and language come from `window.__AUDITLENS_HARNESS__`.
 import * as React from 'react';
-import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import * as grafanaData from '@grafana/data';
-import * as grafanaUi from '@grafana/ui';
-import * as grafanaRuntime from '@grafana/runtime';
-import * as reactRouterDom from 'react-router-dom';
-import * as rxjs from 'rxjs';
-import * as emotionCss from '@emotion/css';
-import * as emotionReact from '@emotion/react';
-import { Route, Routes } from 'react-router-dom';
-import {
-  ThemeContext,
-  createTheme,
-  type AppPlugin,
-  type AppPluginMeta,
-  type PluginConfigPageProps,
-} from '@grafana/data';
+import i18next from 'i18next';
+import { Router, Switch } from 'react-router-dom-v5';
+import { CompatRoute, CompatRouter } from 'react-router-dom-v5-compat';
+import { ThemeContext, createTheme, type AppPluginMeta, type PluginConfigPageProps } from '@grafana/data';
 import { GlobalStyles } from '@grafana/ui';
-import { config } from '@grafana/runtime';
-import { initPluginTranslations } from '@grafana/i18n';
-import { APP_BASE_PATH, PLUGIN_ID, type ExportJob } from '@auditlens/contract';
+import { LocationServiceProvider, config, locationService } from '@grafana/runtime';
+import { LANGUAGES, initPluginTranslations } from '@grafana/i18n';
+import { PLUGIN_ID, type ExportJob } from '@auditlens/contract';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import { bootGrafana, PERMISSION_SETS } from '../support/grafanaBoot';
 import { FakeExportService, sampleEvents } from '../support/fakeExportService';
-import { GrafanaRouter } from '../support/GrafanaRouter';
 import { appRootProps } from '../support/appRootProps';
 import type { FakeGrafanaServer } from '../support/fakeGrafanaServer';
 import { PluginPageDouble } from '../support/PluginPageDouble';
 import type { GrafanaAlert } from '../../src/api/alerting';
+import { loadPlugin, sharedModule } from './pluginLoaderDouble';
 
 /** What the browser test asks of the harness, set before the page loads. */
 export interface HarnessOptions {
   readonly permissions: keyof typeof PERMISSION_SETS;
   readonly theme: 'light' | 'dark';
+  /** The user's language (a code of @grafana/i18n's LANGUAGES). Default `en-US`. */
+  readonly language?: string;
   /** `none`: a new install, nothing recorded yet. Default: sample events of every type. */
   readonly events?: 'sample' | 'none';
   /** Alert instances Grafana's rule evaluator holds. Default none. */
@@ -51,39 +42,44 @@ declare global {
   interface Window {
     __AUDITLENS_HARNESS__?: HarnessOptions;
     __auditlens?: { server: FakeGrafanaServer; service: FakeExportService };
-    define?: ((deps: string[], factory: (...modules: unknown[]) => unknown) => void) & { amd?: object };
+    /** The export names of each shared module, as `define` would receive it, or why the harness refuses it. */
+    __auditlensSharedExports?: (names: readonly string[]) => Promise<Record<string, string[] | string>>;
   }
 }
 
-const SHARED: Readonly<Record<string, unknown>> = {
-  react: React,
-  'react-dom': ReactDOM,
-  '@grafana/data': grafanaData,
-  '@grafana/ui': grafanaUi,
-  // Grafana's runtime as plugins receive it, with Grafana's page chrome set (runtime's own renders children only).
-  '@grafana/runtime': { ...grafanaRuntime, PluginPage: PluginPageDouble },
-  'react-router-dom': reactRouterDom,
-  rxjs,
-  '@emotion/css': emotionCss,
-  '@emotion/react': emotionReact,
+window.__auditlensSharedExports = async (names) => {
+  const found: Record<string, string[] | string> = {};
+  for (const name of names) {
+    try {
+      const module = (await sharedModule(name)) as Record<string, unknown>;
+      const keys: string[] = [];
+      for (const key in module) keys.push(key);
+      found[name] = keys;
+    } catch (error) {
+      found[name] = String(error);
+    }
+  }
+  return found;
 };
 
-/** Loads dist/module.js the way Grafana does, handing it the shared modules. */
-function loadPlugin(): Promise<AppPlugin> {
-  return new Promise((resolve, reject) => {
-    const define = (deps: string[], factory: (...modules: unknown[]) => unknown) => {
-      const missing = deps.filter((d) => !(d in SHARED));
-      if (missing.length)
-        return reject(new Error(`the plugin wants modules Grafana does not share: ${missing.join(', ')}`));
-      const exports = factory(...deps.map((d) => SHARED[d])) as { plugin: AppPlugin };
-      resolve(exports.plugin);
-    };
-    window.define = Object.assign(define, { amd: {} });
-    const script = document.createElement('script');
-    script.src = `public/plugins/${PLUGIN_ID}/module.js`;
-    script.onerror = () => reject(new Error('module.js did not load'));
-    document.head.appendChild(script);
+/**
+ * Grafana's i18n as Grafana 13 starts it before any plugin loads (`initTranslations` of @grafana/i18n 13.2.2,
+ * dist/esm/i18n.mjs): its i18next instance in the user's language, falling back to en-US, with Grafana's own
+ * namespace loaded (the server's public/locales/<language>/grafana.json; here one stand-in string, which is what
+ * makes i18next count the language as resolved), and Grafana's copy of @grafana/i18n set up on that instance.
+ */
+async function startGrafanaI18n(language: string): Promise<void> {
+  await i18next.init({
+    lng: language,
+    fallbackLng: 'en-US',
+    supportedLngs: LANGUAGES.map((l) => l.code),
+    partialBundledLanguages: true,
+    returnEmptyString: false,
+    ns: ['grafana'],
+    resources: { [language]: { grafana: { 'harness-stand-in': language } } },
   });
+  await initPluginTranslations('grafana');
+  document.documentElement.lang = language;
 }
 
 /**
@@ -113,12 +109,15 @@ async function main(): Promise<void> {
     theme2: theme,
     bootData: {
       ...config.bootData,
-      user: { ...config.bootData.user, lightTheme: options.theme === 'light' },
+      user: {
+        ...config.bootData.user,
+        lightTheme: options.theme === 'light',
+        language: options.language ?? 'en-US',
+      },
     },
   });
 
-  // Grafana sets up its own translations (used by its copy of @grafana/ui) before any plugin loads.
-  await initPluginTranslations('grafana');
+  await startGrafanaI18n(options.language ?? 'en-US');
   const plugin = await loadPlugin();
   const ConfigPage = plugin.configPages?.[0]?.body as React.ComponentType<
     PluginConfigPageProps<AppPluginMeta>
@@ -130,27 +129,36 @@ async function main(): Promise<void> {
     jsonData: { exportServiceUrl: 'http://export-service:8080' },
     secureJsonFields: { sharedSecret: true },
   };
+  // Grafana's routers around an app (public/app/routes/RoutesWrapper.tsx, `RouterWrapper`): react-router v5's
+  // Router on locationService's history, then CompatRouter, which gives v6 routing to what is inside; app pages are
+  // the v5 Switch's `CompatRoute` at `/a/:pluginId` (not exact, so `/a/:pluginId/*`; routes/routes.tsx), the config
+  // page is under `/plugins/:pluginId`. The plugin's bundled react-router-dom v6 finds this router through the
+  // `react-router` Grafana shares.
   createRoot(document.getElementById('root')!).render(
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
       <main style={{ padding: 16 }}>
-        <GrafanaRouter>
-          <Routes>
-            <Route path={`${APP_BASE_PATH}/*`} element={<Root {...appRootProps()} />} />
-            <Route
-              path={`/plugins/${PLUGIN_ID}`}
-              element={
-                // Grafana shows a plugin's config page under the plugin's own page header.
-                <PluginPageDouble pageNav={{ text: 'AuditLens' }}>
-                  <ConfigPage
-                    plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
-                    query={{}}
-                  />
-                </PluginPageDouble>
-              }
-            />
-          </Routes>
-        </GrafanaRouter>
+        <Router history={locationService.getHistory()}>
+          <LocationServiceProvider service={locationService}>
+            <CompatRouter>
+              <Switch>
+                <CompatRoute path="/a/:pluginId" render={() => <Root {...appRootProps()} />} />
+                <CompatRoute
+                  path="/plugins/:pluginId"
+                  render={() => (
+                    // Grafana shows a plugin's config page under the plugin's own page header.
+                    <PluginPageDouble pageNav={{ text: 'AuditLens' }}>
+                      <ConfigPage
+                        plugin={{ meta } as unknown as PluginConfigPageProps<AppPluginMeta>['plugin']}
+                        query={{}}
+                      />
+                    </PluginPageDouble>
+                  )}
+                />
+              </Switch>
+            </CompatRouter>
+          </LocationServiceProvider>
+        </Router>
       </main>
     </ThemeContext.Provider>
   );
