@@ -145,6 +145,7 @@ export class Follower {
         await this.store.advance(c.name, logType, toMs);
       }
       if (toMs < settledMs) more = true;
+      else await this.reread(logType, settledMs);
       if (this.stopped) break;
     }
     return more;
@@ -167,6 +168,14 @@ export class Follower {
       };
     }
     return { logTypes };
+  }
+
+  /** What `consumer` keeps of `logType`: [startMs, cursorMs), or undefined before it started. */
+  async keptBy(
+    consumer: string,
+    logType: LogType
+  ): Promise<{ startMs: number; cursorMs: number } | undefined> {
+    return (await this.store.cursors()).find((c) => c.consumer === consumer && c.logType === logType);
   }
 
   /** Re-reads the last settled minutes for late records, every half of `rereadMinutes`. */

@@ -36,6 +36,8 @@ export interface RangeVerificationOptions {
    * report is the same as without them. Default: none, every record is read.
    */
   readonly kept?: KeptProofs;
+  /** Where the proofs of a log type are, when not given as `kept` (the follower's integrity consumer). */
+  readonly keptFor?: (logType: LogType) => Promise<KeptProofs | undefined>;
 }
 
 /** The defaults documented above. */
@@ -80,7 +82,7 @@ export async function verifyRange(
     });
   const verifier = new ChainVerifier(keys, start, end);
 
-  const kept = options.kept;
+  const kept = options.kept ?? (await options.keptFor?.(logType));
   /** Pieces of [from, to) in time order: whole kept minutes, and the stretches around them to read from Loki. */
   const pieces = (from: bigint, to: bigint) => {
     if (!kept) return [{ from, to }];
