@@ -207,6 +207,11 @@ const schema = z.object({
   FOLLOW_RETENTION_DAYS: positiveInt('FOLLOW_RETENTION_DAYS', 31),
   FOLLOW_LEASE_SECONDS: positiveInt('FOLLOW_LEASE_SECONDS', 30),
   FOLLOW_POLL_SECONDS: positiveInt('FOLLOW_POLL_SECONDS', 10),
+  // How often Loki's delete requests are listed, so that kept proofs of deleted records are read again (0: never).
+  FOLLOW_DELETIONS_POLL_SECONDS: nonNegativeInt('FOLLOW_DELETIONS_POLL_SECONDS', 60),
+  // Kept minutes proved again per hour, for records removed from Loki's storage without its delete API (0: never).
+  // 240 goes through 31 days of kept minutes in about 8 days.
+  FOLLOW_REPROVE_MINUTES_PER_HOUR: nonNegativeInt('FOLLOW_REPROVE_MINUTES_PER_HOUR', 240),
 });
 
 const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ExportManifest } from '@auditlens/contract';
+import type { ExportManifest, IntegrityReport } from '@auditlens/contract';
 import type { StoredJob } from './store/job-store';
 import type { ExportFiles } from './files/export-files';
-import type { LokiClient } from '@auditlens/loki';
+import type { LokiClient, LokiEntry } from '@auditlens/loki';
 import type { KeyRing } from '@auditlens/integrity';
 import { fileDigest, signManifest } from '@auditlens/integrity';
-import { verifyRange, type RangeVerificationOptions } from '../integrity/verify-range';
+import { beginVerification, verifyRange, type RangeVerificationOptions } from '../integrity/verify-range';
+import { recordsQuery } from '../integrity/integrity-queries';
 import type { ServiceSigningKey } from '@auditlens/integrity';
 import { integrityMailLines } from '@auditlens/integrity';
 
@@ -14,6 +15,18 @@ import { integrityMailLines } from '@auditlens/integrity';
 export interface ExportIntegrity {
   readonly lines: readonly string[];
   readonly attachment?: { readonly filename: string; readonly content: string; readonly contentType: string };
+}
+
+/** Reports made during exports' reads, waiting for their manifests; at most this many (the oldest go first). */
+const MAX_PREPARED = 64;
+
+/** The verification that rides along an export's read (see {@link ExportManifests.beginPass}). */
+export interface VerificationPass {
+  /** True when the export's read is the unfiltered read of the range: its pages go to `add`. */
+  readonly fed: boolean;
+  add(entries: readonly LokiEntry[]): void;
+  /** Completes the report (from kept proofs and what else it must read) and keeps it for the job's manifest. */
+  finish(): Promise<void>;
 }
 
 /**
@@ -32,6 +45,40 @@ export class ExportManifests {
       readonly now?: () => Date;
     }
   ) {}
+
+  private readonly prepared = new Map<string, IntegrityReport>();
+
+  /**
+   * Starts the verification of `job`'s range alongside the export's read of it (`exportQuery`), so the range is
+   * read once: when the export reads every record of the log type (no filters), its pages are verified as they
+   * come; otherwise the report stands on the follower's kept proofs plus what they do not cover (the live edge),
+   * read from Loki. The report is the one `ensure` would make, kept in memory for the job's manifest.
+   */
+  async beginPass(job: StoredJob, exportQuery: string): Promise<VerificationPass> {
+    const options = { ...this.deps.verification, now: this.deps.now };
+    const fed = exportQuery === recordsQuery(job.logType, { serviceName: options.serviceName });
+    const verification = await beginVerification(
+      this.deps.loki,
+      this.deps.keys,
+      job.logType,
+      { from: new Date(job.from), to: new Date(job.to) },
+      { ...options, fed }
+    );
+    return {
+      fed,
+      add: (entries) => {
+        if (fed) verification.add(entries);
+      },
+      finish: async () => {
+        const report = await verification.finish();
+        this.prepared.set(job.id, report);
+        for (const id of this.prepared.keys()) {
+          if (this.prepared.size <= MAX_PREPARED) break;
+          this.prepared.delete(id);
+        }
+      },
+    };
+  }
 
   /** The stored name of the manifest of job `id`. */
   static nameOf(id: string): string {
@@ -59,13 +106,17 @@ export class ExportManifests {
   async ensure(job: StoredJob, filename: string, localPath: string): Promise<ExportManifest> {
     const existing = await this.read(job.id);
     if (existing) return existing;
-    const integrity = await verifyRange(
-      this.deps.loki,
-      this.deps.keys,
-      job.logType,
-      { from: new Date(job.from), to: new Date(job.to) },
-      { ...this.deps.verification, now: this.deps.now }
-    );
+    // Made during the export's read when this process read it; else (a restart in between) verified now.
+    const integrity =
+      this.prepared.get(job.id) ??
+      (await verifyRange(
+        this.deps.loki,
+        this.deps.keys,
+        job.logType,
+        { from: new Date(job.from), to: new Date(job.to) },
+        { ...this.deps.verification, now: this.deps.now }
+      ));
+    this.prepared.delete(job.id);
     const file = await fileDigest(localPath);
     const manifest = signManifest(
       {

@@ -7,6 +7,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS follower_cursors (
      consumer TEXT NOT NULL, log_type TEXT NOT NULL, start_ms BIGINT NOT NULL, cursor_ms BIGINT NOT NULL,
      PRIMARY KEY (consumer, log_type))`,
+  // Where the slow re-proof of kept minutes is, per log type.
+  `CREATE TABLE IF NOT EXISTS follower_sweeps (log_type TEXT PRIMARY KEY, at_ms BIGINT NOT NULL)`,
 ];
 
 /** Where a consumer is for one log type: it keeps [startMs, cursorMs). */
@@ -92,5 +94,23 @@ export class FollowerStore {
       startMs: Number(r.start_ms),
       cursorMs: Number(r.cursor_ms),
     }));
+  }
+
+  /** Where the re-proof sweep of `logType` is, or undefined before its first step. */
+  async sweepAt(logType: LogType): Promise<number | undefined> {
+    const rows = await this.db.all<{ at_ms: number }>(
+      'SELECT at_ms FROM follower_sweeps WHERE log_type = ?',
+      [logType]
+    );
+    return rows[0] === undefined ? undefined : Number(rows[0].at_ms);
+  }
+
+  /** Moves the re-proof sweep of `logType` to `atMs`. */
+  async sweepTo(logType: LogType, atMs: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO follower_sweeps (log_type, at_ms) VALUES (?, ?)
+       ON CONFLICT (log_type) DO UPDATE SET at_ms = excluded.at_ms`,
+      [logType, atMs]
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LOG_TYPES, type LogType } from '@auditlens/contract';
 import { buildSelector, readAllEntries, type LokiClient, type LokiEntry } from '@auditlens/loki';
+import type { DeletionWatch } from './deletion-watch';
 import type { FollowerStore } from './follower-store';
 import type { SettledConsumer } from './settled-batch';
 
@@ -29,6 +30,13 @@ export interface FollowerOptions {
   readonly pageSize?: number;
   readonly logTypes?: readonly LogType[];
   readonly now?: () => number;
+  /** Loki's delete requests, watched so that what consumers kept of deleted records is read again. Default: none. */
+  readonly deletions?: DeletionWatch;
+  /**
+   * Kept minutes delivered again per hour, oldest first and round again, so that records removed from Loki's
+   * storage without the delete API show in what is kept. 0 or absent: never.
+   */
+  readonly reproveMinutesPerHour?: number;
   /** Told about a round that failed (Loki or the database down); the next round tries again. */
   readonly onError?: (error: unknown) => void;
 }
@@ -54,6 +62,7 @@ export class Follower {
   private stopped = false;
   private leader = false;
   private lastReread = new Map<LogType, number>();
+  private lastSweepMs: number | undefined;
 
   constructor(
     private readonly loki: LokiClient,
@@ -111,6 +120,10 @@ export class Follower {
     const now = this.now();
     this.leader = await this.store.holdLease(LEASE_NAME, this.holder, now, now + this.options.leaseMs);
     if (!this.leader) return false;
+    // A Loki without the delete API (retention off) or a failed read must not stop the following itself.
+    await this.options.deletions
+      ?.check(now, (t, a, b) => this.redeliver(t, a, b))
+      .catch((error: unknown) => this.options.onError?.(error));
     const settledMs = Math.floor((now - this.options.settleMs) / MINUTE_MS) * MINUTE_MS;
     const oldestMs = Math.ceil((now - this.options.retentionMs) / MINUTE_MS) * MINUTE_MS;
     const startMs = Math.floor((this.options.startMs ?? oldestMs) / MINUTE_MS) * MINUTE_MS;
@@ -148,7 +161,64 @@ export class Follower {
       else await this.reread(logType, settledMs);
       if (this.stopped) break;
     }
+    if (!more && !this.stopped) await this.sweep(now);
     return more;
+  }
+
+  /**
+   * Delivers the kept minutes of [fromMs, toMs) again, read now, to every consumer that kept them (each within
+   * its own [start, cursor)), `batchMinutes` at a time. Public for tests.
+   */
+  async redeliver(logType: LogType, fromMs: number, toMs: number): Promise<void> {
+    const kept = (await this.store.cursors()).filter(
+      (c) => c.logType === logType && this.consumers.some((k) => k.name === c.consumer)
+    );
+    if (kept.length === 0) return;
+    const lo = Math.max(fromMs, Math.min(...kept.map((c) => c.startMs)));
+    const hi = Math.min(toMs, Math.max(...kept.map((c) => c.cursorMs)));
+    for (let a = lo; a < hi; a += this.options.batchMinutes * MINUTE_MS) {
+      const b = Math.min(a + this.options.batchMinutes * MINUTE_MS, hi);
+      const entries = await this.read(logType, a, b);
+      for (const c of this.consumers) {
+        const at = kept.find((k) => k.consumer === c.name);
+        if (!at) continue;
+        const from = Math.max(a, at.startMs);
+        const to = Math.min(b, at.cursorMs);
+        if (to <= from) continue;
+        const [fromNs, toNs] = [BigInt(from) * NS_PER_MS, BigInt(to) * NS_PER_MS];
+        await c.consume({
+          logType,
+          fromNs,
+          toNs,
+          entries: from === a && to === b ? entries : entries.filter((e) => e.ts >= fromNs && e.ts < toNs),
+        });
+      }
+      if (this.stopped) return;
+    }
+  }
+
+  /** One step of the slow re-proof: the next `batchMinutes` kept minutes of each log type, at the set pace. */
+  private async sweep(now: number): Promise<void> {
+    const perHour = this.options.reproveMinutesPerHour ?? 0;
+    if (perHour <= 0) return;
+    const everyMs = (this.options.batchMinutes * 3_600_000) / perHour;
+    if (this.lastSweepMs !== undefined && now - this.lastSweepMs < everyMs) return;
+    this.lastSweepMs = now;
+    const cursors = await this.store.cursors();
+    for (const logType of this.options.logTypes ?? LOG_TYPES) {
+      const kept = cursors.filter(
+        (c) => c.logType === logType && this.consumers.some((k) => k.name === c.consumer)
+      );
+      if (kept.length === 0) continue;
+      const startMs = Math.min(...kept.map((c) => c.startMs));
+      const endMs = Math.max(...kept.map((c) => c.cursorMs));
+      let at = (await this.store.sweepAt(logType)) ?? startMs;
+      if (at < startMs || at >= endMs) at = startMs; // round again from the oldest kept minute
+      if (at >= endMs) continue;
+      const to = Math.min(at + this.options.batchMinutes * MINUTE_MS, endMs);
+      await this.redeliver(logType, at, to);
+      await this.store.sweepTo(logType, to);
+    }
   }
 
   /** Per log type, where every consumer's kept data ends (read from the database: any replica can tell). */

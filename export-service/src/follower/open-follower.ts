@@ -6,6 +6,9 @@ import type { IntegritySettings } from '../integrity/integrity-config';
 import { ProofKeeper } from '../integrity/proof-keeper';
 import { ProofStore } from '../integrity/proof-store';
 import type { KeptProofs } from '../integrity/verify-range';
+import { LOG_TYPES } from '@auditlens/contract';
+import { listDeletionRequests } from './deletion-requests';
+import { DeletionWatch } from './deletion-watch';
 import { Follower } from './follower';
 import { PostgresFollowerDb, SqliteFollowerDb, type FollowerDb } from './follower-db';
 import { FollowerStore } from './follower-store';
@@ -37,6 +40,17 @@ export async function openFollower(
     : new SqliteFollowerDb(join(config.DATA_DIR, 'jobs.sqlite'));
   const store = await FollowerStore.open(db);
   const proofs = await ProofStore.open(db);
+  const deletions =
+    config.FOLLOW_DELETIONS_POLL_SECONDS > 0
+      ? await DeletionWatch.open(
+          db,
+          () => listDeletionRequests(config.LOKI_URL, { tenant: config.LOKI_TENANT }),
+          {
+            everyMs: config.FOLLOW_DELETIONS_POLL_SECONDS * 1000,
+            logTypes: LOG_TYPES,
+          }
+        )
+      : undefined;
   const follower = new Follower(loki, store, {
     settleMs: config.FOLLOW_SETTLE_SECONDS * 1000,
     batchMinutes: config.FOLLOW_BATCH_MINUTES,
@@ -47,10 +61,13 @@ export async function openFollower(
     pollMs: config.FOLLOW_POLL_SECONDS * 1000,
     serviceName: config.LOKI_SERVICE_NAME,
     pageSize: config.LOKI_MAX_ENTRIES,
+    ...(deletions ? { deletions } : {}),
+    reproveMinutesPerHour: config.FOLLOW_REPROVE_MINUTES_PER_HOUR,
     onError,
   });
   const keeper = new ProofKeeper(loki, integrity.keys, proofs, { serviceName: config.LOKI_SERVICE_NAME });
   follower.register(keeper);
+  deletions?.listen(keeper.deletionListener());
   return {
     follower,
     db,

@@ -2,6 +2,7 @@ import type { LogType } from '@auditlens/contract';
 import { readAllEntries, type LokiClient, type LokiEntry } from '@auditlens/loki';
 import { parseCheckpoint, proveStretch, type Checkpoint, type KeyRing } from '@auditlens/integrity';
 import type { SettledBatch, SettledConsumer } from '../follower/settled-batch';
+import type { DeletionListener } from '../follower/deletion-watch';
 import { checkpointsQuery } from './integrity-queries';
 import type { KeptMinute, ProofStore } from './proof-store';
 
@@ -61,6 +62,21 @@ export class ProofKeeper implements SettledConsumer {
 
   async expire(beforeNs: bigint): Promise<void> {
     await this.store.expire(Number(beforeNs / NS_PER_MS));
+  }
+
+  /**
+   * What a delete request does to what is kept: its minutes are read from Loki by reports (as a full re-read
+   * reads them) from the moment the request is seen until they were proved again after Loki applied it.
+   */
+  deletionListener(): DeletionListener {
+    return {
+      deleted: async (key, logTypes, fromMs, toMs) => {
+        for (const t of logTypes) await this.store.markReadAgain(t, key, fromMs, toMs);
+      },
+      reproven: async (key, logTypes) => {
+        for (const t of logTypes) await this.store.clearReadAgain(t, key);
+      },
+    };
   }
 
   private async checkpointsWritten(logType: LogType, fromNs: bigint, toNs: bigint): Promise<LokiEntry[]> {

@@ -10,6 +10,11 @@ const SCHEMA = [
   // The checkpoints of a log type's chains written in a minute, as read from Loki (verified when reported).
   `CREATE TABLE IF NOT EXISTS integrity_checkpoints (
      log_type TEXT NOT NULL, minute_ms BIGINT NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (log_type, minute_ms))`,
+  // Stretches whose kept proofs and checkpoints no longer stand (a delete request touched them, `mark` names it):
+  // reports read them from Loki until the mark is cleared.
+  `CREATE TABLE IF NOT EXISTS integrity_reread (
+     log_type TEXT NOT NULL, mark TEXT NOT NULL, from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL,
+     PRIMARY KEY (log_type, mark))`,
 ];
 
 /** A kept minute: its proof, or undefined when its records must be read again to report them. */
@@ -83,6 +88,35 @@ export class ProofStore {
   async expire(beforeMs: number): Promise<void> {
     for (const table of ['integrity_minutes', 'integrity_checkpoints'])
       await this.db.run(`DELETE FROM ${table} WHERE minute_ms < ?`, [beforeMs]);
+    await this.db.run('DELETE FROM integrity_reread WHERE to_ms <= ?', [beforeMs]);
+  }
+
+  /** Marks [fromMs, toMs) of `logType` to be read from Loki by reports, as `mark` (idempotent). */
+  async markReadAgain(logType: LogType, mark: string, fromMs: number, toMs: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO integrity_reread (log_type, mark, from_ms, to_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (log_type, mark) DO NOTHING`,
+      [logType, mark, fromMs, toMs]
+    );
+  }
+
+  /** Clears the mark `mark` of `logType` (its minutes were proved again). */
+  async clearReadAgain(logType: LogType, mark: string): Promise<void> {
+    await this.db.run('DELETE FROM integrity_reread WHERE log_type = ? AND mark = ?', [logType, mark]);
+  }
+
+  /** The marked stretches of `logType` that overlap [fromMs, toMs), in order of their start. */
+  async readAgain(
+    logType: LogType,
+    fromMs: number,
+    toMs: number
+  ): Promise<Array<{ fromMs: number; toMs: number }>> {
+    const rows = await this.db.all<{ from_ms: number; to_ms: number }>(
+      `SELECT from_ms, to_ms FROM integrity_reread WHERE log_type = ? AND from_ms < ? AND to_ms > ?
+       ORDER BY from_ms`,
+      [logType, toMs, fromMs]
+    );
+    return rows.map((r) => ({ fromMs: Number(r.from_ms), toMs: Number(r.to_ms) }));
   }
 }
 

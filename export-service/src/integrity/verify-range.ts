@@ -63,6 +63,32 @@ export async function verifyRange(
   range: { readonly from: Date; readonly to: Date },
   options: RangeVerificationOptions = {}
 ): Promise<IntegrityReport> {
+  return (await beginVerification(loki, keys, logType, range, options)).finish();
+}
+
+/** A verification of a range whose records are handed to it by a read made anyway (an export's). */
+export interface RangeVerification {
+  /**
+   * Hands over records of the range, as the read that feeds it gets them, in any order; each record once. Only
+   * with `fed`: every unfiltered record of the range must come through here (those of kept minutes are skipped).
+   */
+  add(entries: readonly LokiEntry[]): void;
+  /** Reads what the handed-over records do not cover (kept minutes whose proof cannot stand, context) and reports. */
+  finish(): Promise<IntegrityReport>;
+}
+
+/**
+ * Starts the verification of `logType` in [from, to) as {@link verifyRange} makes it, reading the checkpoints at
+ * once. With `fed`, the records of the range that kept proofs do not cover come through `add` (one pass over the
+ * range feeds an export's file and its verification); without, `finish` reads them. The report is the same.
+ */
+export async function beginVerification(
+  loki: LokiClient,
+  keys: KeyRing,
+  logType: LogType,
+  range: { readonly from: Date; readonly to: Date },
+  options: RangeVerificationOptions & { readonly fed?: boolean } = {}
+): Promise<RangeVerification> {
   const now = (options.now ?? (() => new Date()))();
   const start = BigInt(range.from.getTime()) * MS;
   const end = BigInt(range.to.getTime()) * MS;
@@ -83,19 +109,27 @@ export async function verifyRange(
   const verifier = new ChainVerifier(keys, start, end);
 
   const kept = options.kept ?? (await options.keptFor?.(logType));
+  // Stretches a delete request touched since they were kept: read from Loki, as a full re-read does.
+  const readAgain = kept ? await kept.store.readAgain(logType, kept.fromMs, kept.toMs) : [];
+  type Piece = { readonly kept?: true; readonly from: bigint; readonly to: bigint };
   /** Pieces of [from, to) in time order: whole kept minutes, and the stretches around them to read from Loki. */
-  const pieces = (from: bigint, to: bigint) => {
+  const pieces = (from: bigint, to: bigint): Piece[] => {
     if (!kept) return [{ from, to }];
     const a = max(from, BigInt(Math.ceil(kept.fromMs / 60_000) * 60_000) * MS);
     const b = min(to, BigInt(kept.toMs) * MS);
     const keptFrom = a + ((MINUTE - (a % MINUTE)) % MINUTE);
     const keptTo = b - (b % MINUTE);
     if (keptTo <= keptFrom) return [{ from, to }];
-    return [
-      { from, to: keptFrom },
-      { kept: true as const, from: keptFrom, to: keptTo },
-      { from: keptTo, to },
-    ];
+    const out: Piece[] = [{ from, to: keptFrom }];
+    let at = keptFrom;
+    for (const r of readAgain) {
+      const [ra, rb] = [max(BigInt(r.fromMs) * MS, at), min(BigInt(r.toMs) * MS, keptTo)];
+      if (rb <= ra) continue;
+      out.push({ kept: true, from: at, to: ra }, { from: ra, to: rb });
+      at = rb;
+    }
+    out.push({ kept: true, from: at, to: keptTo }, { from: keptTo, to });
+    return out.filter((p) => p.to > p.from);
   };
   const entriesOf = async function* (q: string, from: bigint, to: bigint) {
     if (to > from) for await (const page of read(q, from, to)) yield page.entries;
@@ -103,10 +137,9 @@ export async function verifyRange(
   /** Feeds the checkpoints written in [from, to), kept ones from the store. */
   const feedCheckpoints = async (from: bigint, to: bigint) => {
     for (const piece of pieces(from, to)) {
-      const entries =
-        'kept' in piece
-          ? [await kept!.store.checkpoints(logType, Number(piece.from / MS), Number(piece.to / MS))]
-          : entriesOf(checkpointsQuery(logType, query), piece.from, piece.to);
+      const entries = piece.kept
+        ? [await kept!.store.checkpoints(logType, Number(piece.from / MS), Number(piece.to / MS))]
+        : entriesOf(checkpointsQuery(logType, query), piece.from, piece.to);
       for await (const list of entries) for (const e of list) verifier.addCheckpointEntry(e);
     }
   };
@@ -127,8 +160,8 @@ export async function verifyRange(
       }
     };
     for (const piece of pieces(from, to)) {
-      if (!('kept' in piece)) {
-        await readLive(piece.from, piece.to);
+      if (!piece.kept) {
+        if (!(fedRange && inRange)) await readLive(piece.from, piece.to);
         continue;
       }
       // Minutes whose proof cannot stand here are read, in time order with the others.
@@ -148,59 +181,76 @@ export async function verifyRange(
   // 1. Checkpoints first: the records they name are watched while the records are read.
   await feedCheckpoints(start, horizon);
 
-  // 2. Every record of the range.
-  let count = 0;
-  await feedRecords(start, end, true, undefined, (entries) => {
-    count += entries.length;
-    options.onProgress?.(count);
-  });
+  const fedRange = options.fed === true;
+  // With `fed`, the stretches of the range that are not kept minutes (in time order), whose records `add` takes.
+  const livePieces = pieces(start, end).filter((p) => !p.kept);
+  const add = (entries: readonly LokiEntry[]) => {
+    for (const e of entries)
+      if (livePieces.some((p) => e.ts >= p.from && e.ts < p.to)) verifier.addRecordEntry(e, true);
+  };
 
-  // 3. Chains that began before the range: back to the last checkpoint before their first record.
-  for (const need of verifier.headNeeds()) {
-    let fromTs = need.fromTs;
-    if (fromTs === undefined) {
-      const checkpoints = await loki.queryLogs({
-        query: ofChain(checkpointsQuery(logType, query), need.chainId),
-        start: max(need.ts - lookback, 0n),
-        end: min(need.ts + CHECKPOINT_AFTER_HEAD_MS * MS, horizon),
-        limit: options.pageSize ?? 5000,
-        direction: 'backward',
-        signal: options.signal,
-      });
-      for (const e of checkpoints) {
-        const checkpoint = verifier.addCheckpointEntry(e);
-        if (checkpoint && checkpoint.statement.seq < need.seq) {
-          const headTime = BigInt(checkpoint.statement.headTime);
-          if (fromTs === undefined || headTime > fromTs) fromTs = headTime;
+  const finish = async (): Promise<IntegrityReport> => {
+    // 2. Every record of the range (with `fed`, only the kept minutes are left: their proofs).
+    let count = 0;
+    await feedRecords(start, end, true, undefined, (entries) => {
+      count += entries.length;
+      options.onProgress?.(count);
+    });
+
+    // 3. Chains that began before the range: back to the last checkpoint before their first record.
+    for (const need of verifier.headNeeds()) {
+      let fromTs = need.fromTs;
+      if (fromTs === undefined) {
+        const checkpoints = await loki.queryLogs({
+          query: ofChain(checkpointsQuery(logType, query), need.chainId),
+          start: max(need.ts - lookback, 0n),
+          end: min(need.ts + CHECKPOINT_AFTER_HEAD_MS * MS, horizon),
+          limit: options.pageSize ?? 5000,
+          direction: 'backward',
+          signal: options.signal,
+        });
+        for (const e of checkpoints) {
+          const checkpoint = verifier.addCheckpointEntry(e);
+          if (checkpoint && checkpoint.statement.seq < need.seq) {
+            const headTime = BigInt(checkpoint.statement.headTime);
+            if (fromTs === undefined || headTime > fromTs) fromTs = headTime;
+          }
         }
       }
-    }
-    if (fromTs === undefined) {
-      verifier.note(
-        `chain ${need.chainId}: no checkpoint in the ${Number(lookback / MS / 3_600_000n)} h before its first record in the range; records before seq ${need.seq} were not read`
-      );
-      continue;
-    }
-    if (fromTs < start) await feedRecords(fromTs, start, false, need.chainId);
-  }
-
-  // 4. Chains whose last records a checkpoint after the range signs: up to its head.
-  for (const need of verifier.tailNeeds()) await feedRecords(end, need.untilTs + 1n, false, need.chainId);
-
-  // 5. Seqs read twice: every version of them and of their neighbours decides which is the chain's.
-  await verifier.resolveDuplicates(async (chainId, seqs) => {
-    const out: ChainEntry[] = [];
-    const q = ofSeqs(ofChain(recordsQuery(logType, query), chainId), seqs);
-    for await (const page of read(q, max(start - lookback, 0n), horizon)) {
-      for (const e of page.entries) {
-        const parsed = parseChainEntry(e);
-        if (parsed.kind === 'chained') out.push(parsed.entry);
+      if (fromTs === undefined) {
+        verifier.note(
+          `chain ${need.chainId}: no checkpoint in the ${Number(lookback / MS / 3_600_000n)} h before its first record in the range; records before seq ${need.seq} were not read`
+        );
+        continue;
       }
+      if (fromTs < start) await feedRecords(fromTs, start, false, need.chainId);
     }
-    return out;
-  });
 
-  return verifier.report(logType, range.from, range.to, now);
+    // 4. Chains whose last records a checkpoint after the range signs: up to its head.
+    for (const need of verifier.tailNeeds()) await feedRecords(end, need.untilTs + 1n, false, need.chainId);
+
+    // 5. Seqs read twice: every version of them and of their neighbours decides which is the chain's.
+    await verifier.resolveDuplicates(async (chainId, seqs) => {
+      const out: ChainEntry[] = [];
+      const q = ofSeqs(ofChain(recordsQuery(logType, query), chainId), seqs);
+      for await (const page of read(q, max(start - lookback, 0n), horizon)) {
+        for (const e of page.entries) {
+          const parsed = parseChainEntry(e);
+          if (parsed.kind === 'chained') out.push(parsed.entry);
+        }
+      }
+      return out;
+    });
+
+    return verifier.report(logType, range.from, range.to, now);
+  };
+  return {
+    add: (entries) => {
+      if (!fedRange) throw new Error('records handed to a verification that reads them itself');
+      add(entries);
+    },
+    finish,
+  };
 }
 
 function min(a: bigint, b: bigint): bigint {

@@ -37,6 +37,15 @@ import { FollowerStore } from '../../src/follower/follower-store';
 import { Follower } from '../../src/follower/follower';
 import { ProofStore } from '../../src/integrity/proof-store';
 import { ProofKeeper } from '../../src/integrity/proof-keeper';
+import { DeletionWatch } from '../../src/follower/deletion-watch';
+import { listDeletionRequests } from '../../src/follower/deletion-requests';
+import { ExportManifests } from '../../src/exports/export-manifests';
+import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
+import type { StoredJob } from '../../src/exports/store/job-store';
+import { buildLogQuery, readInParallel } from '@auditlens/loki';
+import { LOKI_ADDED_METADATA } from '@auditlens/contract';
+import { serviceSigningKey } from '@auditlens/integrity';
+import { writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -560,6 +569,105 @@ describe('tamper evidence, end to end', () => {
   });
 });
 
+describe('one pass: the export read feeds its verification', () => {
+  // A chain with a record altered on the way, so that the report has something to say.
+  it('the manifest made from the export read (unfiltered) or from kept proofs (filtered) equals a separate verification', async () => {
+    const service = serviceName();
+    const { from, to } = await produce(
+      service,
+      60,
+      atSeq(12, (r) => setAttribute(r, 'user.name', 'mallory'))
+    );
+    const loki = new HttpLokiClient({ url: lokiUrl });
+    const now = new Date();
+    const verification = { serviceName: service, retry: { attempts: 2, baseDelayMs: 100 } };
+    const separate = await verifyRange(
+      loki,
+      ring,
+      'access',
+      { from, to },
+      { ...verification, now: () => now }
+    );
+    expect(separate.problems.map((p) => p.kind)).toContain('altered');
+
+    const dir = await mkdtemp(join(tmpdir(), 'one-pass-'));
+    const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+    try {
+      // The follower keeps the whole minutes of the range; the partial minutes at its ends are the live edge.
+      const proofs = await ProofStore.open(db);
+      const follower = new Follower(loki, await FollowerStore.open(db), {
+        settleMs: -60_000,
+        batchMinutes: 5,
+        rereadMinutes: 0,
+        startMs: from.getTime() - 120_000,
+        retentionMs: 30 * 86_400_000,
+        leaseMs: 30_000,
+        pollMs: 1000,
+        serviceName: service,
+        logTypes: ['access'],
+      });
+      follower.register(new ProofKeeper(loki, ring, proofs, { serviceName: service }));
+      while (await follower.round());
+      const status = (await follower.status()).logTypes.access!;
+      const keptFor = () =>
+        Promise.resolve({
+          store: proofs,
+          fromMs: Number(status.keptFromNs / 1_000_000n),
+          toMs: Number(status.caughtUpToNs / 1_000_000n),
+        });
+      const files = new DirectoryExportFiles(dir);
+      const file = join(dir, 'export.csv');
+      await writeFile(file, 'rows\n');
+      for (const [filters, kept] of [
+        [{}, false],
+        [{}, true],
+        [{ user: 'bob' }, false],
+        [{ user: 'bob' }, true],
+      ] as const) {
+        const manifests = new ExportManifests({
+          loki,
+          keys: ring,
+          signingKey: serviceSigningKey(generateKeyPairSync('ed25519').privateKey),
+          files,
+          verification: kept ? { ...verification, keptFor } : verification,
+          now: () => now,
+        });
+        const job = {
+          id: `job-${Object.keys(filters).length}-${kept}`,
+          logType: 'access',
+          from: from.toISOString(),
+          to: to.toISOString(),
+          filters,
+          format: 'csv',
+          timezone: 'UTC',
+          rows: 0,
+          requester: { uid: 'u-jane', login: 'jane' },
+          createdAt: now.toISOString(),
+        } as unknown as StoredJob;
+        const query = buildLogQuery('access', filters, { serviceName: service });
+        const pass = await manifests.beginPass(job, query);
+        expect(pass.fed).toBe(Object.keys(filters).length === 0);
+        // As the export runner reads: in parallel windows, Loki's added fields dropped but the severity number.
+        for await (const page of readInParallel(loki, {
+          query,
+          start: BigInt(from.getTime()) * 1_000_000n,
+          end: BigInt(to.getTime()) * 1_000_000n,
+          concurrency: 3,
+          dropFields: LOKI_ADDED_METADATA.filter((f) => f !== 'severity_number'),
+        }))
+          pass.add(page.entries);
+        await pass.finish();
+        const manifest = await manifests.ensure(job, 'export.csv', file);
+        expect(manifest.integrity).toEqual(separate);
+      }
+      await follower.stop();
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // Deletion needs Loki's delete API (the compactor, `retention_enabled` and `delete_request_store` as
 // collector-config/loki.yaml has them; `deletion_mode` defaults to filter-and-delete), so a real Loki.
 const realLokiOnly = hasRealLoki() && !process.env['LOKI_URL'] ? describe : describe.skip;
@@ -644,4 +752,119 @@ realLokiOnly('a record deleted through Loki’s delete API', () => {
     expect(await countEntries(loki.url, selector, start, end)).toBe(0);
     expectGap(await verify(service, from, to, loki.url));
   }, 660_000);
+
+  it('deleted after its minute was kept: the follower sees the request, and the kept report stays the full re-read’s, before and after compaction', async () => {
+    const service = serviceName();
+    const proxy = await TamperingOtlpProxy.start(loki.url);
+    const from = new Date(Date.now() - 1000);
+    await runProducer(service, proxy, { count: 60 });
+    await proxy.stop();
+    const to = new Date(Date.now() + 1000);
+    const records = proxy.bySeq('access');
+    const victim = records.get(30)!;
+    const selector = `{service_name="${service}", audit_log_type="access"} | audit_event_id="${victim.attributes['audit.event_id']!}"`;
+    const client = new HttpLokiClient({ url: loki.url });
+
+    const dir = await mkdtemp(join(tmpdir(), 'attacks-deleted-'));
+    const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+    try {
+      const proofs = await ProofStore.open(db);
+      const keeper = new ProofKeeper(client, ring, proofs, { serviceName: service });
+      // Every querier applies a request within Loki's 5-minute cache; the test waits for that itself (below)
+      // before the watch may prove the minutes again, so the watch is told not to wait on its own.
+      const deletions = await DeletionWatch.open(db, () => listDeletionRequests(loki.url), {
+        everyMs: 0,
+        queryCacheMs: 0,
+        logTypes: ['access'],
+      });
+      deletions.listen(keeper.deletionListener());
+      const follower = new Follower(client, await FollowerStore.open(db), {
+        settleMs: -60_000,
+        batchMinutes: 5,
+        rereadMinutes: 0,
+        startMs: from.getTime() - 120_000,
+        retentionMs: 30 * 86_400_000,
+        leaseMs: 30_000,
+        pollMs: 1000,
+        serviceName: service,
+        logTypes: ['access'],
+        deletions,
+        onError: (e) => {
+          throw e;
+        },
+      });
+      follower.register(keeper);
+      const compare = async (): Promise<IntegrityReport> => {
+        const now = new Date();
+        const options = { serviceName: service, retry: { attempts: 2, baseDelayMs: 100 }, now: () => now };
+        const full = await verifyRange(client, ring, 'access', { from, to }, options);
+        const status = (await follower.status()).logTypes.access!;
+        const kept = {
+          store: proofs,
+          fromMs: Number(status.keptFromNs / 1_000_000n),
+          toMs: Number(status.caughtUpToNs / 1_000_000n),
+        };
+        expect(kept.toMs).toBeGreaterThanOrEqual(to.getTime());
+        expect(await verifyRange(client, ring, 'access', { from, to }, { ...options, kept })).toEqual(full);
+        return full;
+      };
+      const victimMinuteMs = Math.floor(Number(BigInt(victim.ts) / 1_000_000n) / 60_000) * 60_000;
+
+      // 1. The follower keeps the range while every record is there: a proof of the victim's minute.
+      while (await follower.round());
+      expect(
+        (await proofs.minutes('access', victimMinuteMs, victimMinuteMs + 60_000))[0]?.proof
+      ).toBeDefined();
+      expect((await compare()).status).toBe('intact');
+
+      // 2. The record is deleted through the API; the follower's next round sees the request and marks the
+      // minutes it covers to be read again.
+      const victimMs = Number(BigInt(victim.ts) / 1_000_000n);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, victimMs + 1100 - Date.now())));
+      await requestDeletion(
+        loki.url,
+        selector,
+        Math.floor(from.getTime() / 1000),
+        Math.floor(Date.now() / 1000)
+      );
+      await follower.round();
+      const marked = await proofs.readAgain('access', victimMinuteMs, victimMinuteMs + 60_000);
+      expect(marked).toHaveLength(1);
+      expect(marked[0]!.fromMs).toBeLessThanOrEqual(victimMinuteMs);
+      const start = BigInt(from.getTime()) * 1_000_000n;
+      const end = BigInt(to.getTime()) * 1_000_000n;
+      // This Loki answered queries before the request: its querier applies it within its 5-minute cache.
+      await waitUntil(async () => (await countEntries(loki.url, selector, start, end)) === 0, 360_000, 2000);
+      const expectGap = (report: IntegrityReport) => {
+        expect(report.problems).toEqual([
+          expect.objectContaining({ kind: 'gap', seq: 30, toSeq: 30, timestamp: records.get(29)!.ts }),
+        ]);
+        expect(report.records).toMatchObject({ total: 59, verified: 55, unsigned: 4 });
+      };
+      expectGap(await compare());
+
+      // 3. Once the compactor processed the request, the follower proves the minutes again from Loki (which
+      // has no longer the record) and clears the mark: the kept proof itself now shows the gap.
+      await fetch(`${loki.url}/flush`, { method: 'POST' });
+      await waitUntil(
+        async () =>
+          (await deletionRequests(loki.url)).some((r) => r.query === selector && r.status === 'processed'),
+        240_000,
+        3000
+      );
+      await follower.round();
+      expect(await proofs.readAgain('access', victimMinuteMs, victimMinuteMs + 60_000)).toEqual([]);
+      const reproved = await proofs.minutes('access', victimMinuteMs, victimMinuteMs + 60_000);
+      expect(reproved[0]?.proof?.records).toBeLessThan(
+        [...records.values()].filter(
+          (r) => Math.floor(Number(BigInt(r.ts) / 1_000_000n) / 60_000) * 60_000 === victimMinuteMs
+        ).length
+      );
+      expectGap(await compare());
+      await follower.stop();
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
 });
