@@ -13,7 +13,7 @@ import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from '.
 import type { SeedEntry } from '@auditlens/loki/double';
 import type { LokiClient } from '@auditlens/loki';
 import type { NewExport } from './store/job-store';
-import { SqliteJobStore } from './store/sqlite-job-store';
+import { SqlJobStore } from './store/sql-job-store';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
@@ -80,7 +80,7 @@ describe('ExportRunner', () => {
     );
 
   /** The job store as another process (one that is gone by the time the runner starts) had it open. */
-  const previousProcess = () => new SqliteJobStore(join(h.dataDir, 'jobs.sqlite'));
+  const previousProcess = () => SqlJobStore.open({ dialect: 'sqlite', file: join(h.dataDir, 'jobs.sqlite') });
 
   /** Runs `r` as the service does until job `id` is done or failed, then stops it. */
   async function settle(r: ExportRunner, id: string): Promise<void> {
@@ -329,7 +329,7 @@ describe('ExportRunner', () => {
     seed();
     const j = await job();
     // A previous process claimed the job and left half a file behind before it was killed.
-    const previous = previousProcess();
+    const previous = await previousProcess();
     await previous.claimExport();
     await previous.close();
     await mkdir(join(h.dataDir, 'files'), { recursive: true });
@@ -350,7 +350,7 @@ describe('ExportRunner', () => {
     const j = await job();
     for (let i = 0; i < 3; i++) {
       // Each start of a process that then dies claims it once more.
-      const previous = previousProcess();
+      const previous = await previousProcess();
       await previous.recoverInterrupted(3);
       expect((await previous.claimExport())?.id).toBe(j.id);
       await previous.close();

@@ -90,3 +90,38 @@ describe('NodeSqliteDatabase: node:sqlite in the shape of Kysely’s SQLite driv
     again.close();
   });
 });
+
+describe('nodeSqliteDialect: connections of one process to one file take turns', () => {
+  const dir = useTempDir('node-sqlite-turns-');
+
+  it('lets a second connection write while the first is in a transaction that awaits, without "database is locked"', async () => {
+    const file = join(dir(), 't.sqlite');
+    const busy = (d: DatabaseSync) => d.exec('PRAGMA busy_timeout = 200');
+    const a = new Kysely<Tables>({ dialect: nodeSqliteDialect(file, busy) });
+    const b = new Kysely<Tables>({ dialect: nodeSqliteDialect(file, busy) });
+    await a.schema
+      .createTable('items')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text')
+      .addColumn('done', 'integer')
+      .execute();
+    const order: string[] = [];
+    let inside!: () => void;
+    const isInside = new Promise<void>((r) => (inside = r));
+    const first = a.transaction().execute(async (trx) => {
+      await trx.insertInto('items').values({ id: 1, name: 'a', done: 0 }).execute();
+      inside();
+      // Longer than the busy timeout: without turns, b's write would fail meanwhile.
+      await new Promise((r) => setTimeout(r, 400));
+      order.push('a committed');
+    });
+    await isInside;
+    await b.insertInto('items').values({ id: 2, name: 'b', done: 0 }).execute();
+    order.push('b wrote');
+    await first;
+    expect(order).toEqual(['a committed', 'b wrote']);
+    expect(await b.selectFrom('items').select('id').orderBy('id').execute()).toEqual([{ id: 1 }, { id: 2 }]);
+    await a.destroy();
+    await b.destroy();
+  });
+});

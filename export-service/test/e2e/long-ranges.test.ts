@@ -34,7 +34,7 @@ import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import type { JobStore } from '../../src/exports/store/job-store';
-import { SqliteJobStore } from '../../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../../src/exports/store/sql-job-store';
 import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
 import { ExportRunner } from '../../src/exports/export-runner';
 import { LokiDouble } from '@auditlens/loki/double';
@@ -251,7 +251,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
       );
       inbox = await SmtpInbox.start();
       dataDir = await mkdtemp(join(tmpdir(), 'auditlens-long-'));
-      store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+      store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
       summaries = await recordEvents(lokiUrl, now);
       const total = LOG_TYPES.reduce((n, t) => n + summaries[t].length, 0);
       await waitUntil(async () => (await countAll(lokiUrl, now)) === total, 120_000);

@@ -41,7 +41,7 @@ import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
 import type { JobStore } from '../../src/exports/store/job-store';
-import { SqliteJobStore } from '../../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../../src/exports/store/sql-job-store';
 import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
 import { ExportRunner } from '../../src/exports/export-runner';
 import { LokiDouble } from '@auditlens/loki/double';
@@ -181,7 +181,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
     });
     inbox = await SmtpInbox.start();
     dataDir = await mkdtemp(join(tmpdir(), 'auditlens-e2e-'));
-    store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+    store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
     const loki = new HttpLokiClient({ url: lokiUrl, timeoutMs: 30_000 });
     const authorizer = new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: TOKEN });
     const app = createApp({
