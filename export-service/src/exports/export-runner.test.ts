@@ -138,7 +138,7 @@ describe('ExportRunner', () => {
       .split('\r\n')
       .filter((l) => l !== '');
     expect(lines[0]).toBe(
-      'Time (Europe/Berlin),Time (UTC),Username,Email,IP address,Action,Brand,Portal,Login source,User agent,Impersonator,Outcome,Summary,Event ID'
+      'When (Europe/Berlin),When (UTC),Username,Email,IP address,Action,Brand,Portal,Login source,User agent,Impersonator,Outcome,Summary,Event ID'
     );
     expect(lines).toHaveLength(1 + 10); // a quoted LF inside a cell does not end a CRLF record
     const ids = [...csv.matchAll(/id-\d{4}/g)].map((m) => m[0]);
@@ -155,7 +155,7 @@ describe('ExportRunner', () => {
       'id-0009',
     ]);
     expect(lines[1]).toBe(
-      `2026-11-20 10:59:58.000,2026-11-20T09:59:58.000Z,"'=HYPERLINK(""http://evil.test"")",bob@acme.test,203.0.113.7,login,Acme,agent,google,Mozilla/5.0,,success,bob logged in (0),id-0000`
+      `2026-11-20 10:59:58.000,2026-11-20T09:59:58.000Z,"'=HYPERLINK(""http://evil.test"")",bob@acme.test,203.0.113.7,Login,Acme,Agent,Google,Mozilla/5.0,,Success,bob logged in (0),id-0000`
     );
     expect(csv).toContain(`'+cmd|calc`);
     expect(csv).toContain(`"says ""hi"", then\nleaves"`);
@@ -225,8 +225,8 @@ describe('ExportRunner', () => {
     const rows = sheetRows(sheet);
     expect(rows).toHaveLength(1 + 7); // user=bob leaves out the three renamed users
     expect(rows[0]!.map((c) => c.value).slice(0, 3)).toEqual([
-      'Time (America/New_York)',
-      'Time (UTC)',
+      'When (America/New_York)',
+      'When (UTC)',
       'Username',
     ]);
     const first = rows[1]!;

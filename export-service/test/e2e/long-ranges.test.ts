@@ -23,6 +23,7 @@ import {
   LOG_TYPES,
   LOG_TYPE_SLUGS,
   type AuditRow,
+  SUMMARY_LABELS,
   type LogType,
   type LogsResponse,
   type StatsResponse,
@@ -277,7 +278,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
             .attachments[0]!.content.toString('utf8')
             .replace(/^\uFEFF/, '')
         ) as string[][];
-        const summary = header!.indexOf('Summary');
+        const summary = header!.indexOf(SUMMARY_LABELS[type]);
         expect(rows.map((r) => r[summary]).sort()).toEqual([...summaries[type]].sort());
         expect(new Set(rows.map((r) => r[header!.indexOf('Event ID')])).size).toBe(rows.length);
       }

@@ -23,6 +23,7 @@ import {
   type ExportGrantResponse,
   type ExportJob,
   type FacetsResponse,
+  SUMMARY_LABELS,
   type LogType,
   type LogsResponse,
   type StatsResponse,
@@ -351,7 +352,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
           ? (parseCsv(file.toString('utf8').replace(/^\uFEFF/, '')) as string[][])
           : denseRows(sheetRows((await readZipEntries(file)).get('xl/worksheets/sheet1.xml')!));
       const [header, ...rows] = table;
-      const summary = header!.indexOf('Summary');
+      const summary = header!.indexOf(SUMMARY_LABELS[job.type]);
       const eventId = header!.indexOf('Event ID');
       expect(rows.map((r) => r[summary]).sort()).toEqual([...summaries[job.type]].sort());
       expect(new Set(rows.map((r) => r[eventId])).size).toBe(rows.length);
