@@ -52,6 +52,8 @@ FROM runtime AS export-service
 ENV NODE_ENV=production
 COPY --from=build /src/export-service/package.json export-service/
 COPY --from=build /src/export-service/dist export-service/dist
+# What npm could not hoist (another version of the same package is at the root): kysely, lru-cache 11.
+COPY --from=build /src/export-service/node_modules export-service/node_modules
 EXPOSE 8080
 # A small young generation keeps the process's memory near its live data during large exports.
 CMD ["node", "--max-semi-space-size=4", "export-service/dist/server.js"]

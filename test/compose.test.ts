@@ -278,6 +278,17 @@ describe('Dockerfile', () => {
     expect(g.volumes).toContain('grafana-data:/var/lib/grafana');
   });
 
+  it('copies into the service images the packages npm nests under their workspace, not only the root ones', () => {
+    const lock = readJson<{ packages: Record<string, unknown> }>('package-lock.json');
+    const images = ['contract', 'loki', 'integrity', 'emitter', 'examples/demo', 'export-service'];
+    const nested = images.filter((ws) =>
+      Object.keys(lock.packages).some((k) => k.startsWith(`${ws}/node_modules/`))
+    );
+    expect(nested).toContain('export-service'); // kysely, lru-cache 11 (older versions are at the root)
+    for (const ws of nested)
+      expect(dockerfile).toContain(`COPY --from=build /src/${ws}/node_modules ${ws}/node_modules`);
+  });
+
   it('copies the manifest of every workspace before `npm ci`, so the lockfile resolves', () => {
     const root = readJson<{ workspaces: string[] }>('package.json');
     for (const ws of root.workspaces) expect(stage('manifests')).toContain(`COPY ${ws}/package.json ${ws}/`);

@@ -14,6 +14,15 @@ import {
   LOG_TYPE_FIELD_LABELS,
   fieldLabel,
   attributeOfLokiField,
+  ACCESS_ACTIONS,
+  ACTIVITY_ACTIONS,
+  OUTCOMES,
+  PORTALS,
+  SUMMARY_LABELS,
+  TIME_LABEL,
+  VALUE_LABELS,
+  valueLabel,
+  type AttributeName,
 } from './index';
 
 describe('contract', () => {
@@ -72,6 +81,37 @@ describe('contract', () => {
       const labels = Object.values(ATTR).map((a) => fieldLabel(t, a));
       expect(new Set(labels).size).toBe(labels.length);
       for (const a of Object.keys(LOG_TYPE_FIELD_LABELS[t])) expect(Object.values(ATTR)).toContain(a);
+    }
+  });
+
+  it('labels every value of the attributes with a known set, once, and shows other values as they are', () => {
+    const sets: Array<readonly [string, readonly string[]]> = [
+      [ATTR.action, [...ACCESS_ACTIONS, ...ACTIVITY_ACTIONS]],
+      [ATTR.outcome, OUTCOMES],
+      [ATTR.portal, PORTALS],
+    ];
+    for (const [attribute, values] of sets) {
+      const labels = values.map((v) => valueLabel(attribute as AttributeName, v));
+      for (const [i, label] of labels.entries())
+        expect(`${values[i]}: ${label}`).toMatch(/: [A-Z][A-Za-z ]+$/);
+      expect(new Set(labels).size).toBe(values.length);
+      expect(Object.keys(VALUE_LABELS[attribute as keyof typeof VALUE_LABELS]).sort()).toEqual(
+        [...values].sort()
+      );
+    }
+    expect(valueLabel(ATTR.action, 'login_failed')).toBe('Failed login');
+    expect(valueLabel(ATTR.loginSource, 'saml')).toBe('SAML');
+    expect(valueLabel(ATTR.loginSource, 'okta')).toBe('okta');
+    expect(valueLabel(ATTR.userName, 'login_failed')).toBe('login_failed');
+    // Only the labels' own keys: a value named like an Object property is shown as it is.
+    expect(valueLabel(ATTR.outcome, 'constructor')).toBe('constructor');
+  });
+
+  it('names the summary of each log type unlike any of its fields', () => {
+    for (const t of LOG_TYPES) {
+      const fields = Object.values(ATTR).map((a) => fieldLabel(t, a));
+      expect(fields).not.toContain(SUMMARY_LABELS[t]);
+      expect(fields).not.toContain(TIME_LABEL);
     }
   });
 

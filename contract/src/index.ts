@@ -58,7 +58,10 @@ export {
   FIELD_LABELS,
   LOG_TYPE_FIELD_LABELS,
   SUMMARY_LABELS,
+  TIME_LABEL,
+  VALUE_LABELS,
   fieldLabel,
+  valueLabel,
   attributeOfLokiField,
 } from './labels';
 export { APP_JSON_DATA, APP_SECURE_JSON_DATA, APP_BASE_PATH, APP_PAGES, logTypePageUrl } from './app';

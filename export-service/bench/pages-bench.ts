@@ -15,7 +15,7 @@ import type { LokiServer } from '@auditlens/testkit';
 import { startBenchLoki } from './bench-loki';
 import { createApp } from '../src/app';
 import type { UserDirectory } from '../src/auth/grafana-users';
-import { SqliteJobStore } from '../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../src/exports/store/sql-job-store';
 import { DirectoryExportFiles } from '../src/exports/files/directory-export-files';
 import { HttpLokiClient } from '@auditlens/loki';
 import { SheddingLokiClient } from '../src/http/shedding-loki-client';
@@ -63,7 +63,10 @@ async function startService(
   dir: string,
   o: { lanes: boolean; caching: boolean }
 ): Promise<Service> {
-  const store = new SqliteJobStore(join(dir, `jobs-${Date.now()}-${Math.random()}.sqlite`));
+  const store = await SqlJobStore.open({
+    dialect: 'sqlite',
+    file: join(dir, `jobs-${Date.now()}-${Math.random()}.sqlite`),
+  });
   const http = new HttpLokiClient({ url: lokiUrl });
   const loki = new SheddingLokiClient(o.lanes ? http : new WithoutLanes(http), {
     shareMs: SHARE_MS,

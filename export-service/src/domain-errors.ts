@@ -1,7 +1,7 @@
 /**
  * Errors of the layers below the routes, which know nothing of HTTP: `http/error-handler.ts` alone maps each to
- * its status. Modules outside `http/`, the routes and `auth/` throw these, never `http/errors.ts` (a lint rule
- * in eslint.config.mjs holds them to it).
+ * its status. Modules outside `http/`, the routes and the auth middleware throw these, never `http/errors.ts` (a
+ * lint rule in eslint.config.mjs holds them to it).
  */
 
 // A dependency (Loki, Grafana, SMTP) failed; the Loki client raises it, so it is defined with that client.
@@ -33,6 +33,17 @@ export class LimitReachedError extends Error {
   ) {
     super(message);
     this.name = 'LimitReachedError';
+  }
+}
+
+/**
+ * Who is asking could not be established: no verified identity, or one that Grafana does not know (answered 401,
+ * which says nothing more).
+ */
+export class NotIdentifiedError extends Error {
+  constructor(message = 'not identified') {
+    super(message);
+    this.name = 'NotIdentifiedError';
   }
 }
 

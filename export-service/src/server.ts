@@ -7,7 +7,9 @@ import { GrafanaExportPermissions } from './auth/export-permissions';
 import { GrafanaUserDirectory } from './auth/grafana-users';
 import { GrafanaIdTokenVerifier } from './auth/id-token';
 import { auditOtlpOptions, loadConfig } from './config';
-import { openJobStore } from './exports/store/open-job-store';
+import { EXPORT_JOB_MIGRATIONS } from './exports/store/job-migrations';
+import { SqlJobStore } from './exports/store/sql-job-store';
+import { openServiceDatabase } from './store/open-service-database';
 import { openExportFiles } from './exports/files/open-export-files';
 import { ExportRunner } from './exports/export-runner';
 import type { AuditRecorder } from './exports/audit-recorder';
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
     redact: ['req.headers["x-auditlens-secret"]', 'req.headers.authorization', 'req.headers["x-grafana-id"]'],
   });
   await mkdir(config.DATA_DIR, { recursive: true });
-  const store = await openJobStore(config, logger);
+  // Every feature with tables registers its migrations here; they run at start, before anything reads.
+  const database = await openServiceDatabase(config, logger, [EXPORT_JOB_MIGRATIONS]);
+  const store = new SqlJobStore(database, { leaseMs: config.EXPORT_LEASE_SECONDS * 1000 });
   const files = await openExportFiles(config);
   const metrics = new ServiceMetrics(() => store.countsByStatus());
   const lanes = lokiLanes(config, metrics);
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
     await runner.stop();
     await following?.close();
     await audit?.shutdown();
-    await store.close();
+    await database.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -8,12 +8,12 @@ import {
   type LogType,
 } from '@auditlens/contract';
 import type { RequestHandler } from 'express';
-import { ForbiddenError, UpstreamError } from '../http/errors';
+import { NotAllowedError, UpstreamError } from '../domain-errors';
 import type { JobRequester } from './requester';
 import { requesterOf } from './resolve-requester';
 
 /** Refused because the user's Grafana permissions changed since the export was asked for; says why. */
-export class PermissionRevokedError extends ForbiddenError {
+export class PermissionRevokedError extends NotAllowedError {
   constructor(message: string) {
     super(message);
     this.name = 'PermissionRevokedError';

@@ -1,6 +1,6 @@
 import { GrafanaDouble, loadPluginJson } from '@auditlens/testkit';
 import { GrafanaUserDirectory } from './grafana-users';
-import { UpstreamError } from '../http/errors';
+import { UpstreamError } from '../domain-errors';
 
 describe('GrafanaUserDirectory (against the Grafana double)', () => {
   let grafana: GrafanaDouble;

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../http/errors';
+import { UpstreamError } from '../domain-errors';
 import type { Requester } from './requester';
 
 /** Looks up a member of the app's Grafana org by login. */

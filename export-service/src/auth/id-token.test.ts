@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { GrafanaDouble, loadPluginJson, type GrafanaIdTokenClaims } from '@auditlens/testkit';
-import { ForbiddenError, UnauthorizedError, UpstreamError } from '../http/errors';
+import { NotAllowedError, NotIdentifiedError, UpstreamError } from '../domain-errors';
 import { GrafanaIdTokenVerifier } from './id-token';
 
 type Claims = GrafanaIdTokenClaims;
@@ -42,7 +42,7 @@ describe('GrafanaIdTokenVerifier (tokens of the Grafana double, shaped as grafan
     ['no identifier', (c: Claims) => ({ ...c, identifier: '' })],
   ])('refuses (401) a token with %s', async (_why, change) => {
     const token = await grafana.signToken(change(grafana.claimsFor('jane')));
-    await expect(verifier().verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(verifier().verify(token)).rejects.toBeInstanceOf(NotIdentifiedError);
   });
 
   it("refuses (401) a token not signed with Grafana's key, tampered with, or not a JWT", async () => {
@@ -51,23 +51,23 @@ describe('GrafanaIdTokenVerifier (tokens of the Grafana double, shaped as grafan
     const otherKey = await new SignJWT({ ...claims, aud: [...claims.aud] })
       .setProtectedHeader({ alg: 'ES256', kid: 'id-test-key', typ: 'jwt' })
       .sign(privateKey);
-    await expect(verifier().verify(otherKey)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(verifier().verify(otherKey)).rejects.toBeInstanceOf(NotIdentifiedError);
     const token = await grafana.idTokenFor('jane');
-    await expect(verifier().verify(`${token.slice(0, -4)}AAAA`)).rejects.toBeInstanceOf(UnauthorizedError);
-    await expect(verifier().verify('not-a-jwt')).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(verifier().verify(`${token.slice(0, -4)}AAAA`)).rejects.toBeInstanceOf(NotIdentifiedError);
+    await expect(verifier().verify('not-a-jwt')).rejects.toBeInstanceOf(NotIdentifiedError);
   });
 
   it('refuses (403) a token of another org or stack, and one of a service account', async () => {
     const claims = grafana.claimsFor('jane');
     await expect(verifier({ orgId: 2 }).verify(await grafana.idTokenFor('jane'))).rejects.toBeInstanceOf(
-      ForbiddenError
+      NotAllowedError
     );
     await expect(
       verifier().verify(await grafana.signToken({ ...claims, namespace: 'org-2', aud: ['org:2'] }))
     ).rejects.toThrow(/organisation/);
     await expect(
       verifier().verify(await grafana.signToken({ ...claims, namespace: 'stacks-12' }))
-    ).rejects.toBeInstanceOf(ForbiddenError);
+    ).rejects.toBeInstanceOf(NotAllowedError);
     await expect(
       verifier().verify(await grafana.signToken({ ...claims, type: 'service-account' }))
     ).rejects.toThrow(/only Grafana users/);

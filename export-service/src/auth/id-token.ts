@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { ForbiddenError, UnauthorizedError, UpstreamError } from '../http/errors';
+import { NotAllowedError, NotIdentifiedError, UpstreamError } from '../domain-errors';
 import { audienceOf, namespaceOf, type GrafanaOrg } from './grafana-org';
 
 /** Who a verified Grafana ID token names (grafana/authlib `authn.IDTokenClaims`). */
@@ -16,7 +16,7 @@ export interface IdTokenIdentity {
 
 /** Verifies Grafana ID tokens (`X-Grafana-Id`). */
 export interface IdTokenVerifier {
-  /** The identity; UnauthorizedError for a token that is not valid, ForbiddenError for another org's. */
+  /** The identity; NotIdentifiedError for a token that is not valid, NotAllowedError for another org's. */
   verify(token: string): Promise<IdTokenIdentity>;
 }
 
@@ -68,7 +68,7 @@ export class GrafanaIdTokenVerifier implements IdTokenVerifier {
       ) {
         throw new UpstreamError('grafana', "Grafana's ID token signing keys could not be fetched", true);
       }
-      throw new UnauthorizedError();
+      throw new NotIdentifiedError();
     }
     const claim = (name: string): string | undefined => {
       const value = payload[name];
@@ -76,12 +76,12 @@ export class GrafanaIdTokenVerifier implements IdTokenVerifier {
     };
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     if (claim('namespace') !== this.namespace || !audiences.includes(this.audience)) {
-      throw new ForbiddenError('this Grafana organisation is not the one AuditLens is set up for');
+      throw new NotAllowedError('this Grafana organisation is not the one AuditLens is set up for');
     }
-    if (claim('type') !== 'user') throw new ForbiddenError('only Grafana users can use AuditLens');
+    if (claim('type') !== 'user') throw new NotAllowedError('only Grafana users can use AuditLens');
     const uid = claim('identifier');
     const login = claim('username');
-    if (!uid || !login) throw new UnauthorizedError();
+    if (!uid || !login) throw new NotIdentifiedError();
     return { uid, login, email: claim('email'), name: claim('name') };
   }
 }

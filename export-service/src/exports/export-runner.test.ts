@@ -13,7 +13,7 @@ import { ExportRunner, type ExportRunnerDeps, type ExportRunnerOptions } from '.
 import type { SeedEntry } from '@auditlens/loki/double';
 import type { LokiClient } from '@auditlens/loki';
 import type { NewExport } from './store/job-store';
-import { SqliteJobStore } from './store/sqlite-job-store';
+import { SqlJobStore } from './store/sql-job-store';
 
 const T = Date.parse('2026-11-20T10:00:00Z');
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
@@ -80,7 +80,7 @@ describe('ExportRunner', () => {
     );
 
   /** The job store as another process (one that is gone by the time the runner starts) had it open. */
-  const previousProcess = () => new SqliteJobStore(join(h.dataDir, 'jobs.sqlite'));
+  const previousProcess = () => SqlJobStore.open({ dialect: 'sqlite', file: join(h.dataDir, 'jobs.sqlite') });
 
   /** Runs `r` as the service does until job `id` is done or failed, then stops it. */
   async function settle(r: ExportRunner, id: string): Promise<void> {
@@ -138,7 +138,7 @@ describe('ExportRunner', () => {
       .split('\r\n')
       .filter((l) => l !== '');
     expect(lines[0]).toBe(
-      'Time (Europe/Berlin),Time (UTC),Username,Email,IP address,Action,Brand,Portal,Login source,User agent,Impersonator,Outcome,Summary,Event ID'
+      'When (Europe/Berlin),When (UTC),Username,Email,IP address,Action,Brand,Portal,Login source,User agent,Impersonator,Outcome,Summary,Event ID'
     );
     expect(lines).toHaveLength(1 + 10); // a quoted LF inside a cell does not end a CRLF record
     const ids = [...csv.matchAll(/id-\d{4}/g)].map((m) => m[0]);
@@ -155,7 +155,7 @@ describe('ExportRunner', () => {
       'id-0009',
     ]);
     expect(lines[1]).toBe(
-      `2026-11-20 10:59:58.000,2026-11-20T09:59:58.000Z,"'=HYPERLINK(""http://evil.test"")",bob@acme.test,203.0.113.7,login,Acme,agent,google,Mozilla/5.0,,success,bob logged in (0),id-0000`
+      `2026-11-20 10:59:58.000,2026-11-20T09:59:58.000Z,"'=HYPERLINK(""http://evil.test"")",bob@acme.test,203.0.113.7,Login,Acme,Agent,Google,Mozilla/5.0,,Success,bob logged in (0),id-0000`
     );
     expect(csv).toContain(`'+cmd|calc`);
     expect(csv).toContain(`"says ""hi"", then\nleaves"`);
@@ -225,8 +225,8 @@ describe('ExportRunner', () => {
     const rows = sheetRows(sheet);
     expect(rows).toHaveLength(1 + 7); // user=bob leaves out the three renamed users
     expect(rows[0]!.map((c) => c.value).slice(0, 3)).toEqual([
-      'Time (America/New_York)',
-      'Time (UTC)',
+      'When (America/New_York)',
+      'When (UTC)',
       'Username',
     ]);
     const first = rows[1]!;
@@ -329,7 +329,7 @@ describe('ExportRunner', () => {
     seed();
     const j = await job();
     // A previous process claimed the job and left half a file behind before it was killed.
-    const previous = previousProcess();
+    const previous = await previousProcess();
     await previous.claimExport();
     await previous.close();
     await mkdir(join(h.dataDir, 'files'), { recursive: true });
@@ -350,7 +350,7 @@ describe('ExportRunner', () => {
     const j = await job();
     for (let i = 0; i < 3; i++) {
       // Each start of a process that then dies claims it once more.
-      const previous = previousProcess();
+      const previous = await previousProcess();
       await previous.recoverInterrupted(3);
       expect((await previous.claimExport())?.id).toBe(j.id);
       await previous.close();

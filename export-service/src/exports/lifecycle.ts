@@ -1,7 +1,7 @@
 /**
  * The life of an export job, in one place: its statuses (named by the contract), which of them hold a lease,
  * count as on their way or have been mailed, and what the user is told when the file cannot be mailed again.
- * The runner, the delivery, the routes and both job stores ask here instead of spelling statuses out.
+ * The runner, the delivery, the routes and the job store ask here instead of spelling statuses out.
  *
  *   queued ──claim──▶ running ──file written──▶ sending ──mail taken──▶ done
  *     ▲                  │                        │  ▲                    │

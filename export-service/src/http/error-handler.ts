@@ -11,11 +11,12 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   TooManyRequestsError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   UpstreamError,
 } from './errors';
 import { InvalidFieldError } from '@auditlens/loki';
-import { InvalidInputError, LimitReachedError, NotAllowedError } from '../domain-errors';
+import { InvalidInputError, LimitReachedError, NotAllowedError, NotIdentifiedError } from '../domain-errors';
 
 /** The part of an http-errors error (thrown by body-parser and express's router) that says what went wrong. */
 interface HttpErrorLike {
@@ -69,6 +70,7 @@ function fromDomainError(error: unknown): AppError | undefined {
   if (error instanceof LimitReachedError)
     return new TooManyRequestsError(error.message, error.retryAfterSeconds);
   if (error instanceof NotAllowedError) return new ForbiddenError(error.message);
+  if (error instanceof NotIdentifiedError) return new UnauthorizedError();
   if (error instanceof InvalidFieldError)
     return new BadRequestError('invalid field', [{ field: 'field', message: 'not a field name' }]);
   return undefined;

@@ -23,6 +23,7 @@ import {
   LOG_TYPES,
   LOG_TYPE_SLUGS,
   type AuditRow,
+  SUMMARY_LABELS,
   type LogType,
   type LogsResponse,
   type StatsResponse,
@@ -34,7 +35,7 @@ import type { GrafanaDouble } from '@auditlens/testkit';
 import { startTestGrafana } from '../support/grafana';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import type { JobStore } from '../../src/exports/store/job-store';
-import { SqliteJobStore } from '../../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../../src/exports/store/sql-job-store';
 import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
 import { ExportRunner } from '../../src/exports/export-runner';
 import { LokiDouble } from '@auditlens/loki/double';
@@ -251,7 +252,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
       );
       inbox = await SmtpInbox.start();
       dataDir = await mkdtemp(join(tmpdir(), 'auditlens-long-'));
-      store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+      store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
       summaries = await recordEvents(lokiUrl, now);
       const total = LOG_TYPES.reduce((n, t) => n + summaries[t].length, 0);
       await waitUntil(async () => (await countAll(lokiUrl, now)) === total, 120_000);
@@ -277,7 +278,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
             .attachments[0]!.content.toString('utf8')
             .replace(/^\uFEFF/, '')
         ) as string[][];
-        const summary = header!.indexOf('Summary');
+        const summary = header!.indexOf(SUMMARY_LABELS[type]);
         expect(rows.map((r) => r[summary]).sort()).toEqual([...summaries[type]].sort());
         expect(new Set(rows.map((r) => r[header!.indexOf('Event ID')])).size).toBe(rows.length);
       }

@@ -23,6 +23,7 @@ import {
   type ExportGrantResponse,
   type ExportJob,
   type FacetsResponse,
+  SUMMARY_LABELS,
   type LogType,
   type LogsResponse,
   type StatsResponse,
@@ -41,7 +42,7 @@ import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
 import type { JobStore } from '../../src/exports/store/job-store';
-import { SqliteJobStore } from '../../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../../src/exports/store/sql-job-store';
 import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
 import { ExportRunner } from '../../src/exports/export-runner';
 import { LokiDouble } from '@auditlens/loki/double';
@@ -181,7 +182,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
     });
     inbox = await SmtpInbox.start();
     dataDir = await mkdtemp(join(tmpdir(), 'auditlens-e2e-'));
-    store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+    store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
     const loki = new HttpLokiClient({ url: lokiUrl, timeoutMs: 30_000 });
     const authorizer = new GrafanaExportPermissions({ grafanaUrl: grafana.url, token: TOKEN });
     const app = createApp({
@@ -351,7 +352,7 @@ describe(`export service end to end (${hasRealLoki() ? 'real Loki' : 'Loki doubl
           ? (parseCsv(file.toString('utf8').replace(/^\uFEFF/, '')) as string[][])
           : denseRows(sheetRows((await readZipEntries(file)).get('xl/worksheets/sheet1.xml')!));
       const [header, ...rows] = table;
-      const summary = header!.indexOf('Summary');
+      const summary = header!.indexOf(SUMMARY_LABELS[job.type]);
       const eventId = header!.indexOf('Event ID');
       expect(rows.map((r) => r[summary]).sort()).toEqual([...summaries[job.type]].sort());
       expect(new Set(rows.map((r) => r[eventId])).size).toBe(rows.length);

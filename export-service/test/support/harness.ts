@@ -13,7 +13,7 @@ import { GrafanaExportPermissions } from '../../src/auth/export-permissions';
 import { GrafanaUserDirectory } from '../../src/auth/grafana-users';
 import { GrafanaIdTokenVerifier } from '../../src/auth/id-token';
 import type { JobStore } from '../../src/exports/store/job-store';
-import { SqliteJobStore } from '../../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../../src/exports/store/sql-job-store';
 import { DirectoryExportFiles } from '../../src/exports/files/directory-export-files';
 import type { ExportFiles } from '../../src/exports/files/export-files';
 import { LokiDouble } from '@auditlens/loki/double';
@@ -82,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.grafana,
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'auditlens-test-'));
-  const store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+  const store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
   const files = new DirectoryExportFiles(join(dataDir, 'files'));
   const metrics = new ServiceMetrics(() => store.countsByStatus());
   const lokiClient = new HttpLokiClient({ url: loki.url, timeoutMs: 2000, onRequest: metrics.observeLoki });

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { announce, hasPostgres, startPostgres, type PostgresServer } from '@auditlens/testkit';
 import type { JobStore } from '../../src/exports/store/job-store';
-import { PostgresJobStore } from '../../src/exports/store/postgres-job-store';
-import { SqliteJobStore, type JobStoreOptions } from '../../src/exports/store/sqlite-job-store';
+import { SqlJobStore, type JobStoreOptions } from '../../src/exports/store/sql-job-store';
 
 /** The stores a shared suite runs against. */
 export type StoreKind = 'sqlite' | 'postgres';
@@ -65,10 +64,10 @@ function storeContext(kind: StoreKind, title: string): StoreContext {
     kind,
     async open(options = {}) {
       if (!target) throw new Error('describeEachStore: no test is running');
-      const store =
-        kind === 'sqlite'
-          ? new SqliteJobStore(target, options)
-          : await PostgresJobStore.open(target, options);
+      const store = await SqlJobStore.open(
+        kind === 'sqlite' ? { dialect: 'sqlite', file: target } : { dialect: 'postgres', url: target },
+        options
+      );
       opened.push(store);
       return store;
     },

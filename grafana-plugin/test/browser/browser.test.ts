@@ -267,7 +267,7 @@ it('shows the overview an ops team opens: a chart per type, who fails to log in,
     .locator('[data-testid="auditlens-log-table"] tbody tr td:nth-child(4)')
     .allInnerTexts();
   expect(cells.length).toBeGreaterThan(0);
-  expect(new Set(cells)).toEqual(new Set(['login_failed']));
+  expect(new Set(cells)).toEqual(new Set(['Failed login']));
   await shot(page, '10-alert-to-failed-logins', false);
   expect(errors).toEqual([]);
   await page.close();

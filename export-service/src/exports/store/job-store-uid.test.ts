@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { useTempDir } from '../../../test/support/temp-dir';
-import { SqliteJobStore } from './sqlite-job-store';
+import { SqlJobStore } from './sql-job-store';
 
 const jane = { uid: 'u-jane', login: 'jane', email: 'jane@acme.test', name: 'Jane' };
 const order = {
@@ -17,7 +17,7 @@ describe('JobStore: jobs belong to the Grafana user id', () => {
   const dir = useTempDir('auditlens-jobstore-');
 
   it('lists jobs by uid, so a renamed user keeps them and a new owner of the login sees none', async () => {
-    const store = new SqliteJobStore(join(dir(), 'jobs.sqlite'));
+    const store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dir(), 'jobs.sqlite') });
     const job = await store.create({ ...order, requester: jane });
     expect((await store.get(job.id))!.requester).toEqual(jane);
     expect((await store.listFor('u-jane')).map((j) => j.id)).toEqual([job.id]);
@@ -44,7 +44,7 @@ describe('JobStore: jobs belong to the Grafana user id', () => {
       .run(order.from, order.to, order.from, order.from);
     old.close();
 
-    const store = new SqliteJobStore(path);
+    const store = await SqlJobStore.open({ dialect: 'sqlite', file: path });
     expect((await store.get('old-1'))!.requester).toEqual({
       uid: null,
       login: 'jane',
@@ -55,7 +55,7 @@ describe('JobStore: jobs belong to the Grafana user id', () => {
     expect((await store.listFor('u-jane')).map((j) => j.id)).toEqual([fresh.id]);
     await store.close();
     // Opening it again finds the column there and changes nothing.
-    const again = new SqliteJobStore(path);
+    const again = await SqlJobStore.open({ dialect: 'sqlite', file: path });
     expect((await again.get(fresh.id))!.requester.uid).toBe('u-jane');
     await again.close();
   });

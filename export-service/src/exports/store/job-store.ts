@@ -68,11 +68,11 @@ export type JobUpdate = Partial<{
 export type HeldJob = Pick<StoredJob, 'id' | 'lease'>;
 
 /**
- * Export jobs, shared by every replica of the service that uses the same store: SQLite (`SqliteJobStore`, one
- * process) or Postgres (`PostgresJobStore`, any number). Claims are leases: the process that claims a job
- * renews its lease while it works on it; a job whose lease ran out (its process died) is put back by
- * {@link recoverInterrupted} in any process and taken up again from the start. The same semantics in both stores
- * (`job-store.test.ts` runs against each).
+ * Export jobs, shared by every replica of the service that uses the same store: SQLite (one process) or Postgres
+ * (any number), both `SqlJobStore`. Claims are leases: the process that claims a job renews its lease while it
+ * works on it; a job whose lease ran out (its process died) is put back by {@link recoverInterrupted} in any
+ * process and taken up again from the start. The same semantics in both dialects (`job-store.test.ts` runs
+ * against each).
  */
 export interface JobStore {
   /** Stores a new queued job. */

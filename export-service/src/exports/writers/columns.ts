@@ -1,77 +1,126 @@
-import { ATTR, lokiFieldName, type LogType } from '@auditlens/contract';
+import {
+  ATTR,
+  SUMMARY_LABELS,
+  TIME_LABEL,
+  fieldLabel,
+  lokiFieldName,
+  valueLabel,
+  type AttributeName,
+  type LogType,
+} from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
 
 /** One column of an export: its header, width (characters) and cell value. */
 export interface Column {
+  /** The attribute it shows, or undefined for the summary (the log line). */
+  readonly attribute: AttributeName | undefined;
   readonly header: string;
   readonly width: number;
   readonly value: (e: LokiEntry) => string | number | undefined;
 }
 
-const md = (attribute: string) => {
-  const name = lokiFieldName(attribute);
-  return (e: LokiEntry): string | undefined => e.metadata[name];
-};
-const col = (header: string, width: number, attribute: string): Column => ({
-  header,
-  width,
-  value: md(attribute),
-});
-const summary: Column = { header: 'Summary', width: 60, value: (e) => e.line };
-const eventId = col('Event ID', 38, ATTR.eventId);
-const brand = col('Brand', 14, ATTR.brand);
+/**
+ * The headers of the two time columns before the others: the requester's zone, then UTC, named as the app's
+ * table names its time column.
+ */
+export function timeHeaders(timeZone: string): readonly [string, string] {
+  return [`${TIME_LABEL} (${timeZone})`, `${TIME_LABEL} (UTC)`];
+}
+
+/** A column's content: an attribute, the summary (the log line), or an attribute read as a number. */
+type Spec =
+  | readonly [attribute: AttributeName, width: number]
+  | readonly ['summary', width: number]
+  | readonly ['number', attribute: AttributeName, width: number];
+
+const metadata =
+  (attribute: AttributeName) =>
+  (e: LokiEntry): string | undefined =>
+    e.metadata[lokiFieldName(attribute)];
+
+/**
+ * The columns of `logType` from their specs. Headers and values are the contract's labels, as the app's table and
+ * event drawer show them: a file says "Failed login" under "Action" where the table does.
+ */
+function columns(logType: LogType, specs: readonly Spec[]): readonly Column[] {
+  return specs.map((spec): Column => {
+    if (spec[0] === 'summary')
+      return { attribute: undefined, header: SUMMARY_LABELS[logType], width: spec[1], value: (e) => e.line };
+    if (spec[0] === 'number') {
+      const [, attribute, width] = spec;
+      const read = metadata(attribute);
+      return {
+        attribute,
+        header: fieldLabel(logType, attribute),
+        width,
+        value: (e) => numberOrText(read(e)),
+      };
+    }
+    const [attribute, width] = spec;
+    const read = metadata(attribute);
+    return {
+      attribute,
+      header: fieldLabel(logType, attribute),
+      width,
+      value: (e) => {
+        const v = read(e);
+        return v === undefined ? undefined : valueLabel(attribute, v);
+      },
+    };
+  });
+}
 
 /** Columns of each log type after the two time columns, following the seed products' exports. */
 export const COLUMNS: Readonly<Record<LogType, readonly Column[]>> = {
-  activity: [
-    col('Actor', 18, ATTR.userName),
-    col('Email', 26, ATTR.userEmail),
-    col('IP address', 16, ATTR.clientAddress),
-    col('Category', 22, ATTR.category),
-    col('Action type', 12, ATTR.action),
-    col('Target type', 16, ATTR.targetType),
-    col('Target ID', 14, ATTR.targetId),
-    col('Target', 24, ATTR.targetName),
-    summary,
-    col('Changes', 60, ATTR.changes),
-    brand,
-    col('Outcome', 10, ATTR.outcome),
-    eventId,
-  ],
-  access: [
-    col('Username', 18, ATTR.userName),
-    col('Email', 26, ATTR.userEmail),
-    col('IP address', 16, ATTR.clientAddress),
-    col('Action', 20, ATTR.action),
-    brand,
-    col('Portal', 10, ATTR.portal),
-    col('Login source', 14, ATTR.loginSource),
-    col('User agent', 40, ATTR.userAgent),
-    col('Impersonator', 18, ATTR.impersonatorName),
-    col('Outcome', 10, ATTR.outcome),
-    summary,
-    eventId,
-  ],
-  webhook_failure: [
-    col('Webhook', 26, ATTR.webhookName),
-    col('URL', 48, ATTR.urlFull),
-    col('Method', 8, ATTR.httpMethod),
-    { header: 'HTTP status', width: 11, value: (e) => numberOrText(md(ATTR.httpStatus)(e)) },
-    col('Error', 40, ATTR.errorMessage),
-    { header: 'Attempt', width: 8, value: (e) => numberOrText(md(ATTR.attempt)(e)) },
-    brand,
-    summary,
-    eventId,
-  ],
-  integration_failure: [
-    col('Integration', 20, ATTR.integrationName),
-    col('Integration type', 16, ATTR.integrationType),
-    col('Failure type', 18, ATTR.failureType),
-    col('Details', 50, ATTR.errorMessage),
-    brand,
-    summary,
-    eventId,
-  ],
+  activity: columns('activity', [
+    [ATTR.userName, 18],
+    [ATTR.userEmail, 26],
+    [ATTR.clientAddress, 16],
+    [ATTR.category, 22],
+    [ATTR.action, 12],
+    [ATTR.targetType, 16],
+    [ATTR.targetId, 14],
+    [ATTR.targetName, 24],
+    ['summary', 60],
+    [ATTR.changes, 60],
+    [ATTR.brand, 14],
+    [ATTR.outcome, 10],
+    [ATTR.eventId, 38],
+  ]),
+  access: columns('access', [
+    [ATTR.userName, 18],
+    [ATTR.userEmail, 26],
+    [ATTR.clientAddress, 16],
+    [ATTR.action, 20],
+    [ATTR.brand, 14],
+    [ATTR.portal, 10],
+    [ATTR.loginSource, 14],
+    [ATTR.userAgent, 40],
+    [ATTR.impersonatorName, 18],
+    [ATTR.outcome, 10],
+    ['summary', 60],
+    [ATTR.eventId, 38],
+  ]),
+  webhook_failure: columns('webhook_failure', [
+    [ATTR.webhookName, 26],
+    [ATTR.urlFull, 48],
+    [ATTR.httpMethod, 8],
+    ['number', ATTR.httpStatus, 11],
+    [ATTR.errorMessage, 40],
+    ['number', ATTR.attempt, 8],
+    [ATTR.brand, 14],
+    ['summary', 60],
+    [ATTR.eventId, 38],
+  ]),
+  integration_failure: columns('integration_failure', [
+    [ATTR.integrationName, 20],
+    [ATTR.integrationType, 16],
+    [ATTR.failureType, 18],
+    [ATTR.errorMessage, 50],
+    [ATTR.brand, 14],
+    ['summary', 60],
+    [ATTR.eventId, 38],
+  ]),
 };
 
 function numberOrText(v: string | undefined): string | number | undefined {

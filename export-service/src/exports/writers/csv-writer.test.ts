@@ -41,7 +41,7 @@ describe('CSV writer', () => {
     const records = text.slice(1).split('\r\n');
     expect(records.pop()).toBe('');
     expect(records[0]).toBe(
-      'Time (Asia/Kolkata),Time (UTC),Webhook,URL,Method,HTTP status,Error,Attempt,Brand,Summary,Event ID'
+      'When (Asia/Kolkata),When (UTC),Webhook,URL,Method,HTTP status,Error,Attempt,Brand,Summary,Event ID'
     );
     expect(records).toHaveLength(601);
     expect(records[1]).toBe(
@@ -81,7 +81,7 @@ describe('CSV writer', () => {
     const writer = createCsvWriter(path, 'integration_failure', 'UTC');
     await writer.finish();
     expect(await readFile(path, 'utf8')).toBe(
-      '\uFEFFTime (UTC),Time (UTC),Integration,Integration type,Failure type,Details,Brand,Summary,Event ID\r\n'
+      '\uFEFFWhen (UTC),When (UTC),Integration,Integration type,Failure type,Details,Brand,Summary,Event ID\r\n'
     );
   });
 

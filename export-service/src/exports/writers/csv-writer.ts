@@ -1,6 +1,6 @@
 import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
-import { COLUMNS } from './columns';
+import { COLUMNS, timeHeaders } from './columns';
 import { zoneClock } from './zone-clock';
 import { csvCell, csvRecord } from './csv-encoder';
 import { neutraliseFormula } from './formula-neutraliser';
@@ -26,7 +26,7 @@ export function createCsvWriter(
   const values = columns.map((c) => c.value);
   const clock = zoneClock(timeZone);
   const file = new FileSink(path, open);
-  const header = csvRecord([`Time (${timeZone})`, 'Time (UTC)', ...columns.map((c) => c.header)]);
+  const header = csvRecord([...timeHeaders(timeZone), ...columns.map((c) => c.header)]);
   let started = false;
   const start = () => {
     if (!started) file.write(`\uFEFF${header}`);

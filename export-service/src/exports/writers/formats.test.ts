@@ -33,7 +33,7 @@ describe('export formats', () => {
     await csv.write([entry]);
     await csv.finish();
     const text = await readFile(csvPath, 'utf8');
-    expect(text.startsWith('\uFEFFTime (UTC),Time (UTC),Username')).toBe(true);
+    expect(text.startsWith('\uFEFFWhen (UTC),When (UTC),Username')).toBe(true);
     expect(EXPORT_FORMAT_SPECS.csv.contentType).toBe('text/csv; charset=utf-8');
 
     const xlsxPath = join(dir(), 'out.xlsx');

@@ -38,8 +38,8 @@ describe('XLSX writer', () => {
     const rows = sheetRows((await readZipEntries(file)).get('xl/worksheets/sheet1.xml')!);
     expect(rows).toHaveLength(1 + 250);
     expect(rows[0]!.map((c) => c.value)).toEqual([
-      'Time (Asia/Tokyo)',
-      'Time (UTC)',
+      'When (Asia/Tokyo)',
+      'When (UTC)',
       'Integration',
       'Integration type',
       'Failure type',

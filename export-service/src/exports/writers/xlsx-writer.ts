@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
-import { COLUMNS } from './columns';
+import { COLUMNS, timeHeaders } from './columns';
 import { neutraliseFormula } from './formula-neutraliser';
 import { zoneClock } from './zone-clock';
 import { FileSink, type OpenFile } from './file-sink';
@@ -79,8 +79,7 @@ export function createXlsxWriter(
   zip?.on('error', (error) => file.stream.destroy(error));
   const sheet = workbook.addWorksheet(LOG_TYPE_TITLES[logType], { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
-    { header: `Time (${timeZone})`, width: 24 },
-    { header: 'Time (UTC)', width: 24 },
+    ...timeHeaders(timeZone).map((header) => ({ header, width: 24 })),
     ...columns.map((c) => ({ header: c.header, width: c.width })),
   ];
   sheet.getRow(1).font = { bold: true };

@@ -7,7 +7,7 @@ import {
   type SceneComponentProps,
   type SceneObjectState,
 } from '@grafana/scenes';
-import type { FilterField } from '@auditlens/contract';
+import { attributeOfLokiField, valueLabel, type AttributeName, type FilterField } from '@auditlens/contract';
 import type { AuditQueryRunner } from '../../data/AuditQueryRunner';
 import type { FacetValue } from '../../data/facets';
 import { facetValuesOf, isExact } from '../../data/frames/facets';
@@ -37,7 +37,11 @@ function FacetSelectRenderer({ model }: SceneComponentProps<FacetSelectScene>): 
   const frame = data?.series[0];
   const error = data?.state === LoadingState.Error ? data.errors?.[0]?.message : undefined;
   const loading = data?.state === LoadingState.Loading || (data !== undefined && !error && !isExact(frame));
-  const options = facetOptions(frame ? facetValuesOf(frame) : null, value);
+  const options = facetOptions(
+    frame ? facetValuesOf(frame) : null,
+    value,
+    attributeOfLokiField(field.lokiField)
+  );
   return (
     <Field label={field.label} invalid={!!error} error={error} noMargin>
       <Select
@@ -58,17 +62,22 @@ function FacetSelectRenderer({ model }: SceneComponentProps<FacetSelectScene>): 
   );
 }
 
-/** Dropdown options: the current value first when the answer lacks it, then the values, with counts if known. */
+/**
+ * Dropdown options: the current value first when the answer lacks it, then the values, with counts if known.
+ * Each reads as the table shows it (the contract's label of a value of `attribute`); the filter keeps the value.
+ */
 export function facetOptions(
   values: readonly FacetValue[] | null,
-  current: string
+  current: string,
+  attribute?: AttributeName
 ): Array<SelectableValue<string>> {
+  const label = (value: string) => (attribute === undefined ? value : valueLabel(attribute, value));
   const known: Array<SelectableValue<string>> = (values ?? []).map((v) => ({
-    label: v.value,
+    label: label(v.value),
     value: v.value,
     description: v.count === undefined ? undefined : `${v.count.toLocaleString()} events`,
   }));
   const missing =
-    current && !known.some((o) => o.value === current) ? [{ label: current, value: current }] : [];
+    current && !known.some((o) => o.value === current) ? [{ label: label(current), value: current }] : [];
   return [...missing, ...known];
 }

@@ -8,7 +8,7 @@ import {
   type SceneComponentProps,
   type SceneObjectState,
 } from '@grafana/scenes';
-import { LOG_TYPE_TITLES, type AuditRow, type LogType } from '@auditlens/contract';
+import { LOG_TYPE_TITLES, TIME_LABEL, type AuditRow, type LogType } from '@auditlens/contract';
 import { GettingStarted } from '../../components/GettingStarted/GettingStarted';
 import type { AuditQueryRunner } from '../../data/AuditQueryRunner';
 import { nextCursorOf, rowsOf } from '../../data/frames/rows';
@@ -140,7 +140,7 @@ function RowsTable({
       <table className={styles.table} data-testid={testIds.logTable} aria-label={LOG_TYPE_TITLES[logType]}>
         <thead>
           <tr>
-            <th scope="col">When</th>
+            <th scope="col">{TIME_LABEL}</th>
             {columns.map((c) => (
               <th scope="col" key={c.title}>
                 {c.title}

@@ -3,6 +3,7 @@ import {
   SUMMARY_LABELS,
   fieldLabel,
   lokiFieldName,
+  valueLabel,
   type AttributeName,
   type AuditRow,
   type LogType,
@@ -20,10 +21,14 @@ export interface Column {
 export const valueOf = (row: AuditRow, attribute: AttributeName): string =>
   row.fields[lokiFieldName(attribute)] ?? '';
 
+/** An attribute's value in a row as a person reads it ("Failed login" for `login_failed`), or ''. */
+export const labelledValueOf = (row: AuditRow, attribute: AttributeName): string =>
+  valueLabel(attribute, valueOf(row, attribute));
+
 const field = (logType: LogType, attribute: AttributeName): Column => ({
   title: fieldLabel(logType, attribute),
   attributes: [attribute],
-  value: (row) => valueOf(row, attribute),
+  value: (row) => labelledValueOf(row, attribute),
 });
 
 const target = (logType: LogType): Column => ({
@@ -42,7 +47,10 @@ const summary = (logType: LogType): Column => ({
   value: (row) => row.summary,
 });
 
-/** The seed products' columns per log type, after "When"; titles are the contract's field labels. */
+/**
+ * The seed products' columns per log type, after the time ("When"); titles are the contract's field labels and
+ * values its value labels, as an exported file has them.
+ */
 export const COLUMNS: Readonly<Record<LogType, readonly Column[]>> = {
   activity: [
     field('activity', ATTR.clientAddress),

@@ -25,8 +25,8 @@ describe('an event’s fields', () => {
     expect(labelledFields(access).map((x) => [x.label, x.value])).toEqual([
       ['Username', 'jane'],
       ['IP address', '203.0.113.7'],
-      ['Action', 'login_failed'],
-      ['Outcome', 'failure'],
+      ['Action', 'Failed login'],
+      ['Outcome', 'Failure'],
       ['User agent', 'Firefox'],
     ]);
   });

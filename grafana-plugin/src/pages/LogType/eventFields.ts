@@ -5,7 +5,7 @@ import {
   type AttributeName,
   type AuditRow,
 } from '@auditlens/contract';
-import { COLUMNS, valueOf } from './columns';
+import { COLUMNS, labelledValueOf, valueOf } from './columns';
 
 /** A field of an event as a person reads it. */
 export interface LabelledField {
@@ -18,7 +18,7 @@ export interface LabelledField {
 const SHOWN_APART: readonly AttributeName[] = [ATTR.eventId, ATTR.changes, ATTR.logType];
 
 /**
- * The event's known fields with the contract's labels: the table's columns first, in their order, then the
+ * The event's known fields with the contract's labels (of fields and of values): the table's columns first, in their order, then the
  * other attributes it carries in the contract's order. Empty values are left out.
  */
 export function labelledFields(row: AuditRow): LabelledField[] {
@@ -29,7 +29,7 @@ export function labelledFields(row: AuditRow): LabelledField[] {
     .map((attribute) => ({
       attribute,
       label: fieldLabel(row.logType, attribute),
-      value: valueOf(row, attribute),
+      value: labelledValueOf(row, attribute),
     }));
 }
 
