@@ -74,6 +74,7 @@ export {
   INTEGRITY_STATUSES,
   INTEGRITY_PROBLEM_KINDS,
   canonicalRecord,
+  CanonicalRecordEncoder,
   canonicalCheckpoint,
   canonicalJson,
   chainedValue,
