@@ -1,10 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { threadId, type Worker } from 'node:worker_threads';
 import type { LokiEntry } from '../loki/types';
 import { useTempDir } from '../../test/support/temp-dir';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../../test/support/xlsx-reader';
 import { diskWithRoom } from '../../test/support/full-disk';
 import { createXlsxWriter, fitCell, XLSX_MAX_CELL_CHARS, XLSX_TRUNCATION_MARK } from './xlsx-writer';
+import type { FromXlsxWorker } from './xlsx-worker';
+
+// exceljs fails on this thread: every file these tests read back was rendered by the writer's worker thread.
+jest.mock('exceljs', () => {
+  throw new Error('exceljs must not run on the event loop');
+});
 
 const labels = { service_name: 'helpdesk', audit_log_type: 'integration_failure' };
 const T = Date.parse('2026-11-20T10:00:00Z');
@@ -54,6 +64,66 @@ describe('XLSX writer', () => {
     expect(excelSerialToIso(Number(last[1]!.value))).toBe('2026-11-20T10:00:00.249');
     expect(last.map((c) => c.value).slice(2, 5)).toEqual(['crm-249', 'crm', 'auth']);
   });
+
+  it('renders rows in a worker thread, and a route on the event loop answers between the chunks it sends', async () => {
+    // The writer's worker, as node:worker_threads announces it, and what it tells the writer.
+    const workers: Worker[] = [];
+    const renderedBy: number[] = [];
+    let chunks = 0;
+    const onWorker = (message: unknown) => {
+      const worker = (message as { worker: Worker }).worker;
+      workers.push(worker);
+      worker.on('message', (m: FromXlsxWorker) => {
+        if (m.kind === 'chunk') chunks += 1;
+        if (m.kind === 'written') renderedBy.push(m.threadId);
+      });
+    };
+    subscribe('worker_threads', onWorker);
+    const server: Server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const route = () =>
+      new Promise<string>((resolve, reject) =>
+        get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject)
+      );
+    const path = join(dir(), 'large.xlsx');
+    const writer = createXlsxWriter(path, 'integration_failure', 'UTC');
+    try {
+      const page = (p: number) => Array.from({ length: 4000 }, (_, i) => failure(p * 4000 + i));
+      // The route is asked again and again while the pages are on their way into the file; each answer notes
+      // how many chunks of the file had arrived.
+      let writing = true;
+      const answeredAt: number[] = [];
+      const asking = (async () => {
+        while (writing) {
+          expect(await route()).toBe('ok');
+          answeredAt.push(chunks);
+        }
+      })();
+      for (let p = 0; p < 5; p++) await writer.write(page(p));
+      await writer.finish();
+      writing = false;
+      await asking;
+      expect(workers).toHaveLength(1);
+      // Every page was rendered by the worker's thread, not this one (where exceljs would throw anyway).
+      expect(renderedBy).toEqual(Array.from({ length: 5 }, () => workers[0]!.threadId));
+      expect(renderedBy).not.toContain(threadId);
+      // The route answered between chunks, at many points of the file.
+      expect(chunks).toBeGreaterThan(3);
+      expect(new Set(answeredAt.filter((n) => n > 0 && n < chunks)).size).toBeGreaterThanOrEqual(3);
+      const rows = sheetRows((await readZipEntries(await readFile(path))).get('xl/worksheets/sheet1.xml')!);
+      expect(rows).toHaveLength(1 + 20_000);
+      expect(rows.at(-1)!.at(-1)!.value).toBe('id-19999');
+    } finally {
+      await writer.abort();
+      unsubscribe('worker_threads', onWorker);
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 120_000);
 
   it('cuts text longer than an Excel cell holds, with a visible mark, and leaves shorter text alone', async () => {
     const path = join(dir(), 'long.xlsx');
