@@ -1,8 +1,9 @@
 // The XLSX sheet, written in a worker thread (node:worker_threads): exceljs renders every row into XML and
 // hands it to its zip stage on the thread that calls it, about 10 µs of CPU a row. On the event loop that
 // also serves the routes, a large export kept it busy for minutes; here it only receives cell values and
-// sends back the file's bytes. `xlsx-writer.ts` starts this file and writes what it sends to the file.
-import { isMainThread, parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
+// sends back the file's bytes. `xlsx-writer.ts` starts this file, writes what it sends to the file, and keeps
+// it for the next file (loading exceljs alone took 2.5 s on this 2-core machine at load average 16).
+import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
@@ -11,8 +12,8 @@ import { zoneClock, type ZoneClock } from './zone-clock';
 import { neutraliseFormula } from './csv-writer';
 import { fitCell } from './xlsx-writer';
 
-/** What the worker is started with. */
-export interface XlsxWorkerData {
+/** Which sheet a file holds. */
+export interface XlsxSheetSpec {
   readonly logType: LogType;
   readonly timeZone: string;
 }
@@ -20,8 +21,10 @@ export interface XlsxWorkerData {
 /** A cell value as the log type's column gives it. */
 export type XlsxCellValue = string | number | undefined;
 
-/** Messages to the worker. */
+/** Messages to the worker, for one file after another. */
 export type ToXlsxWorker =
+  /** A new file: its sheet starts. */
+  | { readonly kind: 'start'; readonly sheet: XlsxSheetSpec }
   /** A page of rows: each row's time (ms since the epoch), then its column values, row after row. */
   | { readonly kind: 'rows'; readonly times: Float64Array; readonly cells: readonly XlsxCellValue[] }
   /** No more rows: finish the file. */
@@ -177,30 +180,39 @@ async function zipCaughtUp(sheet: object): Promise<void> {
   } else await nextTurn();
 }
 
-/** Serves one file: rows and finish from `port` in order, the file's bytes back as they come. */
-function serve(port: MessagePort, data: XlsxWorkerData): void {
+/**
+ * Serves files one after another: `start`, its rows and `finish` from `port` in order, each file's bytes back as
+ * they come. After a failure it says so and stops (its sheet would be half written).
+ */
+function serve(port: MessagePort): void {
   const send = (message: FromXlsxWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
-  const bytes = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      // A copy of exactly this chunk (it may be a view of a larger buffer), moved rather than copied again.
-      const copy = new Uint8Array(chunk);
-      send({ kind: 'chunk', bytes: copy }, [copy.buffer]);
-      done();
-    },
-  });
-  const sheet = new XlsxSheet(bytes, data.logType, data.timeZone);
+  let sheet: XlsxSheet | undefined;
+  const sheetOf = (): XlsxSheet => {
+    if (!sheet) throw new Error('no file was started');
+    return sheet;
+  };
   // Messages are handled one at a time, in order: the next waits for the one before.
   let work = Promise.resolve();
   port.on('message', (message: ToXlsxWorker) => {
     work = work
       .then(async () => {
-        if (message.kind === 'rows') {
-          await sheet.addRows(message.times, message.cells);
+        if (message.kind === 'start') {
+          const bytes = new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              // A copy of exactly this chunk (it may be a view of a larger buffer), moved rather than copied again.
+              const copy = new Uint8Array(chunk);
+              send({ kind: 'chunk', bytes: copy }, [copy.buffer]);
+              done();
+            },
+          });
+          sheet = new XlsxSheet(bytes, message.sheet.logType, message.sheet.timeZone);
+        } else if (message.kind === 'rows') {
+          await sheetOf().addRows(message.times, message.cells);
           send({ kind: 'written', rows: message.times.length, threadId });
         } else {
-          await sheet.finish();
+          await sheetOf().finish();
+          sheet = undefined;
           send({ kind: 'finished' });
-          port.close();
         }
       })
       .catch((error: unknown) => {
@@ -210,4 +222,4 @@ function serve(port: MessagePort, data: XlsxWorkerData): void {
   });
 }
 
-if (!isMainThread && parentPort) serve(parentPort, workerData as XlsxWorkerData);
+if (!isMainThread && parentPort) serve(parentPort);

@@ -6,7 +6,7 @@ import type { LokiEntry } from '../loki/types';
 import { COLUMNS } from './columns';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';
-import type { FromXlsxWorker, ToXlsxWorker, XlsxCellValue, XlsxWorkerData } from './xlsx-worker';
+import type { FromXlsxWorker, ToXlsxWorker, XlsxCellValue, XlsxSheetSpec } from './xlsx-worker';
 
 /** Excel's limit of characters in a cell ("Excel specifications and limits"); longer text makes it repair the file. */
 export const XLSX_MAX_CELL_CHARS = 32_767;
@@ -31,6 +31,9 @@ const WORKER_FILE = join(__dirname, `xlsx-worker${extname(__filename)}`);
 const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? { execArgv: process.execArgv } : {};
 // Pages handed to the worker and not yet in the sheet: one being rendered while the next is read from Loki.
 const PAGES_AHEAD = 2;
+// Workers kept for the next file, and for how long: a worker holds exceljs loaded (about 20 MB).
+const MAX_IDLE_WORKERS = 2;
+const IDLE_WORKER_MS = 60_000;
 
 /**
  * Writes an XLSX whose sheet exceljs renders in a worker thread (`xlsx-worker.ts`: the cells, styles, header,
@@ -53,9 +56,12 @@ export function createXlsxWriter(
     // After a file error the bytes have nowhere to go; the next wait reports the error.
     if (!file.error) file.stream.write(bytes);
   });
-  file.stream.on('error', () => void worker.stop());
+  // A failed file stops the worker, and every wait on it fails with the file's error.
+  file.stream.on('error', (error: Error) => void worker.stop(error));
   return {
     async write(entries: readonly LokiEntry[]) {
+      // Checked first: a failed file has stopped the worker, whose waits would fail unheard meanwhile.
+      if (file.error) throw file.error;
       const times = new Float64Array(entries.length);
       const cells = new Array<XlsxCellValue>(entries.length * values.length);
       for (let r = 0, c = 0; r < entries.length; r++) {
@@ -67,6 +73,7 @@ export function createXlsxWriter(
       await file.drained();
     },
     async finish() {
+      if (file.error) throw file.error;
       await file.orFailure(worker.finish());
       await file.end();
       return (await stat(path)).size;
@@ -79,41 +86,88 @@ export function createXlsxWriter(
   };
 }
 
-/** The worker of one file, with its pages in flight counted and its first failure kept. */
+/** A worker that finished a file cleanly, waiting for the next one. */
+interface IdleWorker {
+  readonly worker: Worker;
+  /** Ends the worker after {@link IDLE_WORKER_MS}. */
+  readonly timer: NodeJS.Timeout;
+  /** Takes it out of the pool when it ends, however it ends. */
+  readonly forget: () => void;
+}
+
+const idleWorkers: IdleWorker[] = [];
+
+function takeWorker(): Worker {
+  const kept = idleWorkers.pop();
+  if (!kept) return new Worker(WORKER_FILE, WORKER_EXEC_ARGV);
+  clearTimeout(kept.timer);
+  kept.worker.off('exit', kept.forget);
+  kept.worker.ref();
+  return kept.worker;
+}
+
+function keepWorker(worker: Worker): void {
+  if (idleWorkers.length >= MAX_IDLE_WORKERS) {
+    void worker.terminate();
+    return;
+  }
+  // An idle worker does not keep the process alive.
+  worker.unref();
+  const kept: IdleWorker = {
+    worker,
+    timer: setTimeout(() => void worker.terminate(), IDLE_WORKER_MS).unref(),
+    forget: () => {
+      const at = idleWorkers.indexOf(kept);
+      if (at >= 0) idleWorkers.splice(at, 1);
+      clearTimeout(kept.timer);
+    },
+  };
+  worker.once('exit', kept.forget);
+  idleWorkers.push(kept);
+}
+
+/** A worker writing one file, with its pages in flight counted and its first failure kept. */
 class SheetWorker {
-  private readonly worker: Worker;
+  private readonly worker = takeWorker();
   private pending = 0;
   private done = false;
+  private stopped = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  private readonly onMessage = (message: FromXlsxWorker) => {
+    switch (message.kind) {
+      case 'chunk':
+        this.onBytes(message.bytes);
+        return;
+      case 'written':
+        this.pending -= 1;
+        break;
+      case 'finished':
+        this.done = true;
+        break;
+      case 'failed':
+        this.failure ??= new Error(`the XLSX file could not be written: ${message.message}`);
+        break;
+    }
+    this.wakeUp();
+  };
+  private readonly onError = (error: Error) => {
+    this.failure ??= error;
+    this.wakeUp();
+  };
+  private readonly onExit = (code: number) => {
+    if (!this.stopped) this.failure ??= new Error(`the XLSX worker stopped (exit code ${code})`);
+    this.wakeUp();
+  };
 
-  constructor(data: XlsxWorkerData, onBytes: (bytes: Uint8Array) => void) {
-    this.worker = new Worker(WORKER_FILE, { workerData: data, ...WORKER_EXEC_ARGV });
-    this.worker.on('message', (message: FromXlsxWorker) => {
-      switch (message.kind) {
-        case 'chunk':
-          onBytes(message.bytes);
-          return;
-        case 'written':
-          this.pending -= 1;
-          break;
-        case 'finished':
-          this.done = true;
-          break;
-        case 'failed':
-          this.failure ??= new Error(`the XLSX file could not be written: ${message.message}`);
-          break;
-      }
-      this.wakeUp();
-    });
-    this.worker.on('error', (error) => {
-      this.failure ??= error;
-      this.wakeUp();
-    });
-    this.worker.on('exit', (code) => {
-      if (!this.done) this.failure ??= new Error(`the XLSX worker stopped (exit code ${code})`);
-      this.wakeUp();
-    });
+  constructor(
+    sheet: XlsxSheetSpec,
+    private readonly onBytes: (bytes: Uint8Array) => void
+  ) {
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
+    this.worker.postMessage({ kind: 'start', sheet } satisfies ToXlsxWorker);
   }
 
   /** Hands a page to the worker; resolves when fewer than {@link PAGES_AHEAD} pages wait for it. */
@@ -124,17 +178,32 @@ class SheetWorker {
     while (this.pending >= PAGES_AHEAD) await this.next();
   }
 
-  /** Asks for the rest of the file; resolves when the worker has sent its last bytes. */
+  /** Asks for the rest of the file; resolves when the worker has sent its last bytes, and keeps the worker. */
   async finish(): Promise<void> {
     this.throwIfFailed();
     this.worker.postMessage({ kind: 'finish' } satisfies ToXlsxWorker);
     while (!this.done) await this.next();
+    this.release();
+    keepWorker(this.worker);
   }
 
-  /** Stops the worker at once; never rejects. */
-  async stop(): Promise<void> {
-    this.done = true;
+  /**
+   * Stops the worker at once (a file abandoned mid-sheet leaves it unusable); what waits on it fails with
+   * `reason`. Never rejects.
+   */
+  async stop(reason: Error = new Error('the XLSX file was abandoned')): Promise<void> {
+    if (this.stopped) return;
+    this.failure ??= reason;
+    this.release();
     await this.worker.terminate();
+  }
+
+  private release(): void {
+    this.stopped = true;
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    this.wakeUp();
   }
 
   private async next(): Promise<void> {
