@@ -77,6 +77,7 @@ export {
   INTEGRITY_STATUSES,
   INTEGRITY_PROBLEM_KINDS,
   canonicalRecord,
+  CanonicalRecordEncoder,
   canonicalCheckpoint,
   canonicalJson,
   chainedValue,

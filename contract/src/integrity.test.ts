@@ -7,6 +7,7 @@ import {
   canonicalCheckpoint,
   canonicalJson,
   canonicalRecord,
+  CanonicalRecordEncoder,
   chainedValue,
   lokiFieldName,
   utf8ByteLength,
@@ -131,6 +132,68 @@ describe('integrity encoding', () => {
     expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(
       'b9125abd2b9421113cb6cb16267698d1a31cb5966db00fb39dda2ea92aa3c08b'
     );
+  });
+
+  it('writes with its byte encoder exactly the UTF-8 bytes of the string encoding', () => {
+    const encoder = new CanonicalRecordEncoder();
+    const lokiNames = CHAINED_ATTRIBUTES.map(([, loki]) => loki);
+    // Seeded, so that a failure replays.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const alphabets = [
+      'abc XYZ 0123456789-_.:,@/',
+      '\t\n\r\u0000\u001f\u007f',
+      'éß€日本',
+      '😀\ud83d\ude00',
+      '\ud800\udbff\udc00\udfff', // lone surrogates, sent as U+FFFD
+    ];
+    const text = (length: number) => {
+      const alphabet = alphabets[random(alphabets.length)]!;
+      return Array.from({ length }, () => alphabet[random(alphabet.length)]).join('');
+    };
+    const records: ChainedRecord[] = [
+      record({
+        audit_event_id: '0190c2a8-7f3e-7a00-8000-000000000000',
+        audit_chain_seq: '1',
+        user_name: 'bob',
+      }),
+      record({ user_name: 'Zoë 😀' }, { body: 'é' }),
+      record({}, { body: '', severityNumber: '' }),
+      // Longer than the encoder's first buffer, and lengths of many digits.
+      record(
+        { audit_changes: 'x'.repeat(70_000), user_name: '€'.repeat(5000) },
+        { body: 'b'.repeat(12_345) }
+      ),
+    ];
+    for (let i = 0; i < 300; i++) {
+      const fields: Record<string, string> = {};
+      for (const name of lokiNames) if (random(3) === 0) fields[name] = text(random(140));
+      records.push(
+        record(fields, { body: text(random(300)), prev: random(2) ? GENESIS_HASH : 'f'.repeat(64) })
+      );
+    }
+    for (const r of records) {
+      const expected = Buffer.from(canonicalRecord(r), 'utf8');
+      expect(Buffer.from(encoder.encode(r)).equals(expected)).toBe(true);
+    }
+    // The known-answer vector of docs/integrity.md, through the byte encoder.
+    const vector = encoder.encode(records[0]!);
+    expect(createHash('sha256').update(vector).digest('hex')).toBe(
+      'b9125abd2b9421113cb6cb16267698d1a31cb5966db00fb39dda2ea92aa3c08b'
+    );
+  });
+
+  it('refuses chained fields out of their order, which would encode another record', () => {
+    const encoder = new CanonicalRecordEncoder();
+    encoder.start(GENESIS_HASH, '1', 'access', '9', 'body');
+    encoder.field(5, 'a');
+    expect(() => encoder.field(5, 'b')).toThrow(RangeError);
+    expect(() => encoder.field(2, 'b')).toThrow(RangeError);
+    encoder.start(GENESIS_HASH, '1', 'access', '9', 'body');
+    expect(() => encoder.field(2, 'b')).not.toThrow();
   });
 
   it('writes attribute values as Loki stores them', () => {

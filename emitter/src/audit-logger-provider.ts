@@ -1,6 +1,5 @@
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { SERVICE_NAME_ATTR } from '@auditlens/contract';
 import type { AuditEmitterOptions } from './types';
@@ -15,6 +14,7 @@ import { RequestSizeLimitExporter } from './export/RequestSizeLimitExporter';
 import { CountingExporter } from './export/CountingExporter';
 import { QueueGuardProcessor } from './export/QueueGuardProcessor';
 import { IntegrityChainExporter } from './export/IntegrityChainExporter';
+import { OtlpProtobufLogExporter } from './export/OtlpProtobufLogExporter';
 import type { ChainIntegrity } from './integrity/checkpoint-policy';
 
 /** The defaults documented in `types.ts`. */
@@ -107,5 +107,5 @@ function otlpExporter(options: AuditEmitterOptions, timeoutMillis: number): LogR
     timeoutMillis,
   };
   const protocol = options.protocol ?? otlpProtocolFromEnv() ?? DEFAULTS.protocol;
-  return protocol === 'json' ? new OTLPJsonLogExporter(config) : new OTLPProtoLogExporter(config);
+  return protocol === 'json' ? new OTLPJsonLogExporter(config) : new OtlpProtobufLogExporter(config);
 }

@@ -13,7 +13,7 @@ import {
 } from '../integrity/chain-ledger';
 import { checkpointOf, type CheckpointRecord } from '../integrity/checkpoint-writer';
 import type { CheckpointPolicy } from '../integrity/checkpoint-policy';
-import { hrTimeToNanos, recordHash } from '../integrity/record-hash';
+import { RecordHasher, hrTimeToNanos } from '../integrity/record-hash';
 
 /**
  * Links each audit record into its chain as it leaves the batch queue, off the caller's path: adds
@@ -25,6 +25,7 @@ import { hrTimeToNanos, recordHash } from '../integrity/record-hash';
  */
 export class IntegrityChainExporter implements LogRecordExporter {
   private readonly pending = new Set<Promise<void>>();
+  private readonly hasher = new RecordHasher();
   private readonly timer: NodeJS.Timeout;
   private origin: { resource: Resource; scope: InstrumentationScope } | undefined;
   private stopped = false;
@@ -79,7 +80,7 @@ export class IntegrityChainExporter implements LogRecordExporter {
     attributes[INTEGRITY_ATTR.chainId] = chain.id;
     attributes[INTEGRITY_ATTR.prev] = prev;
     const timestamp = hrTimeToNanos(r.hrTime);
-    const hash = recordHash(
+    const hash = this.hasher.hash(
       { logType, timestamp, severityNumber: r.severityNumber, body: r.body, attributes },
       prev
     );

@@ -4,7 +4,7 @@ import type { AuditRecord } from '../event';
 import type { Chain, ChainLedger } from './chain-ledger';
 import { checkpointOf } from './checkpoint-writer';
 import type { CheckpointPolicy } from './checkpoint-policy';
-import { hrTimeToNanos, recordHash } from './record-hash';
+import { RecordHasher, hrTimeToNanos } from './record-hash';
 
 /**
  * Chains records on the caller's path, for an emitter that records through a service's own LoggerProvider
@@ -14,6 +14,7 @@ import { hrTimeToNanos, recordHash } from './record-hash';
  */
 export class InlineChainer {
   private readonly pending = new Set<Promise<void>>();
+  private readonly hasher = new RecordHasher();
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
 
@@ -35,7 +36,7 @@ export class InlineChainer {
     record.attributes[INTEGRITY_ATTR.chainId] = chain.id;
     record.attributes[INTEGRITY_ATTR.prev] = prev;
     const timestamp = hrTimeToNanos(record.time);
-    const hash = recordHash(
+    const hash = this.hasher.hash(
       {
         logType: record.logType,
         timestamp,

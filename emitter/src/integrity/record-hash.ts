@@ -1,9 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { canonicalRecord, chainedValue } from '@auditlens/contract';
-
-// Used only for records that are not all printable ASCII (canonicalRecord's fast path handles the rest).
-const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+import { CHAINED_ATTRIBUTES, CanonicalRecordEncoder, chainedValue } from '@auditlens/contract';
 
 /** ns since the epoch of an HrTime, in decimal (Loki's timestamp form). */
 export function hrTimeToNanos(time: HrTime): string {
@@ -21,19 +18,45 @@ export interface HashedRecord {
   readonly attributes: Attributes;
 }
 
-/** SHA-256 (lowercase hex) of the canonical encoding of `record` after `prev` (contract `canonicalRecord`). */
-export function recordHash(record: HashedRecord, prev: string): string {
-  const text = canonicalRecord(
-    {
+const CHAINED_INDEX: ReadonlyMap<string, number> = new Map(
+  CHAINED_ATTRIBUTES.map(([otelName], index) => [otelName, index])
+);
+
+/**
+ * Hashes records one after the other (one per exporter, or per inline chainer), reusing one buffer for their
+ * canonical encodings. A record's chained attributes are found by walking its own keys (a dozen) into their
+ * places in the encoding rather than by looking up each of the 32 chained names, most of them absent:
+ * measured, that lookup was a third of the encoding's cost.
+ */
+export class RecordHasher {
+  private readonly encoder = new CanonicalRecordEncoder();
+  private readonly values: (string | undefined)[] = new Array<string | undefined>(
+    CHAINED_ATTRIBUTES.length
+  ).fill(undefined);
+
+  /** SHA-256 (lowercase hex) of the canonical encoding of `record` after `prev` (contract `canonicalRecord`). */
+  hash(record: HashedRecord, prev: string): string {
+    const values = this.values;
+    const attributes = record.attributes;
+    for (const key in attributes) {
+      const index = CHAINED_INDEX.get(key);
+      if (index !== undefined) values[index] = chainedValue(attributes[key]);
+    }
+    const encoder = this.encoder;
+    encoder.start(
       prev,
-      timestamp: record.timestamp,
-      logType: record.logType,
-      severityNumber: record.severityNumber === undefined ? '' : String(record.severityNumber),
-      body: typeof record.body === 'string' ? record.body : '',
-      field: (_lokiName, otelName) => chainedValue(record.attributes[otelName]),
-    },
-    byteLength
-  );
-  // crypto.hash (one shot) measured twice as fast as createHash().update().digest() for records this size.
-  return hash('sha256', text, 'hex');
+      record.timestamp,
+      record.logType,
+      record.severityNumber === undefined ? '' : String(record.severityNumber),
+      typeof record.body === 'string' ? record.body : ''
+    );
+    for (let index = 0; index < values.length; index++) {
+      const value = values[index];
+      if (value === undefined) continue;
+      encoder.field(index, value);
+      values[index] = undefined;
+    }
+    // crypto.hash (one shot) measured twice as fast as createHash().update().digest() for records this size.
+    return hash('sha256', encoder.encoded(), 'hex');
+  }
 }

@@ -35,8 +35,11 @@ describe("the emitter's OpenTelemetry dependencies", () => {
       }
     }
     const ours = Object.entries(emitter.dependencies ?? {}).filter(([name]) => pins.has(name));
+    // The exporter base and transformer build the emitter's protobuf exporter (export/OtlpProtobufLogExporter.ts).
     expect(ours.map(([name]) => name).sort()).toEqual([
       '@opentelemetry/core',
+      '@opentelemetry/otlp-exporter-base',
+      '@opentelemetry/otlp-transformer',
       '@opentelemetry/resources',
       '@opentelemetry/sdk-logs',
     ]);

@@ -1,10 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { subscribe } from 'node:diagnostics_channel';
+import { threadId, type Worker } from 'node:worker_threads';
 import type { LokiEntry } from '@auditlens/loki';
 import { useTempDir } from '../../../test/support/temp-dir';
 import { excelSerialToIso, readZipEntries, sheetRows } from '../../../test/support/xlsx-reader';
 import { diskWithRoom } from '../../../test/support/full-disk';
 import { createXlsxWriter, fitCell, XLSX_MAX_CELL_CHARS, XLSX_TRUNCATION_MARK } from './xlsx-writer';
+import type { FromXlsxWorker } from './xlsx-worker';
+
+// exceljs fails on this thread: every file these tests read back was rendered by the writer's worker thread.
+jest.mock('exceljs', () => {
+  throw new Error('exceljs must not run on the event loop');
+});
+
+// A test that starts a worker waits for it to load exceljs (from TypeScript sources here): seconds on a busy machine.
+jest.setTimeout(120_000);
+
+// Every worker the writer starts, as node:worker_threads announces it (the writer keeps workers for the next
+// file), and the threads that said they rendered a page.
+const renderedBy: number[] = [];
+const workerIds = new Set<number>();
+subscribe('worker_threads', (message) => {
+  const worker = (message as { worker: Worker }).worker;
+  workerIds.add(worker.threadId);
+  worker.on('message', (m: FromXlsxWorker) => {
+    if (m.kind === 'written') renderedBy.push(m.threadId);
+  });
+});
 
 const labels = { service_name: 'helpdesk', audit_log_type: 'integration_failure' };
 const T = Date.parse('2026-11-20T10:00:00Z');
@@ -53,6 +78,74 @@ describe('XLSX writer', () => {
     expect(excelSerialToIso(Number(last[0]!.value))).toBe('2026-11-20T19:00:00.249');
     expect(excelSerialToIso(Number(last[1]!.value))).toBe('2026-11-20T10:00:00.249');
     expect(last.map((c) => c.value).slice(2, 5)).toEqual(['crm-249', 'crm', 'auth']);
+  });
+
+  it('renders rows in a worker thread, and a route on the event loop answers while the file grows', async () => {
+    const server: Server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const route = () =>
+      new Promise<string>((resolve, reject) =>
+        get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject)
+      );
+    const path = join(dir(), 'large.xlsx');
+    const writer = createXlsxWriter(path, 'integration_failure', 'UTC');
+    const rendered = renderedBy.length;
+    try {
+      const page = (p: number) => Array.from({ length: 4000 }, (_, i) => failure(p * 4000 + i));
+      // The route is asked again and again while the pages are on their way into the file; each answer notes
+      // how many bytes of the file were written by then.
+      let writing = true;
+      const answeredAt: number[] = [];
+      const asking = (async () => {
+        while (writing) {
+          expect(await route()).toBe('ok');
+          answeredAt.push(writer.bytesWritten());
+        }
+      })();
+      for (let p = 0; p < 5; p++) await writer.write(page(p));
+      const size = await writer.finish();
+      writing = false;
+      await asking;
+      // Every page was rendered by a worker's thread, not this one (where exceljs would throw anyway).
+      const threads = renderedBy.slice(rendered);
+      expect(threads).toHaveLength(5);
+      expect(new Set(threads).size).toBe(1);
+      expect(workerIds.has(threads[0]!)).toBe(true);
+      expect(threads[0]).not.toBe(threadId);
+      // The route answered while the file grew, at many sizes of it.
+      expect(new Set(answeredAt.filter((n) => n > 0 && n < size)).size).toBeGreaterThanOrEqual(3);
+      const rows = sheetRows((await readZipEntries(await readFile(path))).get('xl/worksheets/sheet1.xml')!);
+      expect(rows).toHaveLength(1 + 20_000);
+      expect(rows.at(-1)!.at(-1)!.value).toBe('id-19999');
+    } finally {
+      await writer.abort();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('keeps its worker for the next file, and starts another for a file written at the same time', async () => {
+    const first = createXlsxWriter(join(dir(), 'a.xlsx'), 'integration_failure', 'UTC');
+    await first.write([failure(0)]);
+    await first.finish();
+    const before = renderedBy.length;
+    const second = createXlsxWriter(join(dir(), 'b.xlsx'), 'integration_failure', 'Asia/Tokyo');
+    const third = createXlsxWriter(join(dir(), 'c.xlsx'), 'integration_failure', 'UTC');
+    await second.write([failure(1)]);
+    await third.write([failure(2)]);
+    await Promise.all([second.finish(), third.finish()]);
+    const [bySecond, byThird] = renderedBy.slice(before);
+    expect(bySecond).toBe(renderedBy[before - 1]);
+    expect(byThird).not.toBe(bySecond);
+    const rows = sheetRows(
+      (await readZipEntries(await readFile(join(dir(), 'b.xlsx')))).get('xl/worksheets/sheet1.xml')!
+    );
+    expect(rows[0]![0]!.value).toBe('Time (Asia/Tokyo)');
+    expect(rows[1]!.at(-1)!.value).toBe('id-1');
   });
 
   it('cuts text longer than an Excel cell holds, with a visible mark, and leaves shorter text alone', async () => {

@@ -1,31 +1,12 @@
-import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
-import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
-import { COLUMNS, timeHeaders } from './columns';
-import { neutraliseFormula } from './formula-neutraliser';
-import { zoneClock } from './zone-clock';
+import { COLUMNS } from './columns';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';
-
-const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
-
-// exceljs gives every cell a style object of its own and turns each into XML to find its style id, unless
-// it has seen that very object before; cells sharing one object per kind skip that work. One object per
-// value type, since the id also depends on the cell's type when the style has no number format.
-const DATE_STYLE: Partial<ExcelJS.Style> = { numFmt: DATE_FORMAT };
-const TEXT_STYLE: Partial<ExcelJS.Style> = {};
-const NUMBER_STYLE: Partial<ExcelJS.Style> = {};
-const EMPTY_STYLE: Partial<ExcelJS.Style> = {};
-// Rows have a style object of their own too, looked up the same way.
-const ROW_STYLE: Partial<ExcelJS.Style> = {};
-// exceljs deflates on libuv's thread pool, but each chunk is handed to it on the main thread: rows rendered in
-// one long synchronous run leave the zip idle, and then the zip leaves rendering idle while it catches up.
-// Letting the event loop turn every few dozen rows keeps both busy (about 15% faster in the benchmark), and
-// larger zlib chunks mean fewer hand-overs.
-const ROWS_PER_TURN = 32;
-const ZLIB_CHUNK_BYTES = 64 * 1024;
+import type { FromXlsxWorker, ToXlsxWorker, XlsxCellValue, XlsxSheetSpec } from './xlsx-worker';
 
 /** Excel's limit of characters in a cell ("Excel specifications and limits"); longer text makes it repair the file. */
 export const XLSX_MAX_CELL_CHARS = 32_767;
@@ -42,20 +23,27 @@ export function fitCell(text: string): string {
   return text.slice(0, cut) + XLSX_TRUNCATION_MARK;
 }
 
-/** The parts of exceljs's WorkbookWriter used here that its typings leave out. */
-interface WorkbookInternals {
-  readonly zip?: { on(event: 'error', listener: (error: Error) => void): unknown; abort?(): unknown };
-}
+// The worker is the file beside this one: compiled JavaScript, or TypeScript when the service runs from its
+// sources (tests). TypeScript needs the parent's require hook (`-r test/support/ts-register.cjs`), handed over
+// in execArgv explicitly because jest adds it after start (jest.config.js); compiled, the worker keeps the
+// default, since a worker's execArgv refuses V8 flags such as the Dockerfile's --max-semi-space-size.
+const WORKER_FILE = join(__dirname, `xlsx-worker${extname(__filename)}`);
+const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? { execArgv: process.execArgv } : {};
+// Pages handed to the worker and not yet in the sheet: one being rendered while the next is read from Loki.
+const PAGES_AHEAD = 2;
+// Workers kept for the next file, and for how long: each holds a heap of its own with exceljs loaded (an XLSX
+// export measured 40 to 60 MB more peak RSS with its worker than without).
+const MAX_IDLE_WORKERS = 2;
+const IDLE_WORKER_MS = 60_000;
 
 /**
- * Writes an XLSX with exceljs' streaming writer: real date cells in the requester's time zone and in UTC,
- * a bold frozen header row with an autofilter, and column widths per field. Rows are committed as they
- * are written, so memory stays flat. Text longer than a cell holds is cut with a mark ({@link fitCell}). Text
- * cells are never run as formulas when the file opens, but would be once edited (F2, Enter) or saved as CSV:
- * text that starts a formula gets a leading `'`, as in CSV ({@link neutraliseFormula}).
+ * Writes an XLSX whose sheet exceljs renders in a worker thread (`xlsx-worker.ts`: the cells, styles, header,
+ * autofilter and limits are described there): this thread only reads each row's column values, hands pages
+ * to the worker, and writes the bytes it sends back to the file, so the event loop stays free for the routes
+ * while a large file is written. At most {@link PAGES_AHEAD} pages wait for the worker, and a page is taken
+ * only when the file has room, so memory stays flat.
  *
- * exceljs writes to a stream of ours: with its own file stream, a full disk left `commit()` waiting forever.
- * Every wait here ends when the file fails.
+ * The file is written here, through {@link FileSink}: every wait ends when the file or the worker fails.
  */
 export function createXlsxWriter(
   path: string,
@@ -63,99 +51,174 @@ export function createXlsxWriter(
   timeZone: string,
   open?: OpenFile
 ): ExportFileWriter {
-  const columns = COLUMNS[logType];
-  const values = columns.map((c) => c.value);
-  const clock = zoneClock(timeZone);
+  const values = COLUMNS[logType].map((c) => c.value);
   const file = new FileSink(path, open);
-  // Fast deflate keeps the zip stage ahead of row production.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: file.stream,
-    useStyles: true,
-    useSharedStrings: false,
-    zip: { zlib: { level: 1, chunkSize: ZLIB_CHUNK_BYTES } },
+  const worker = new SheetWorker({ logType, timeZone }, (bytes) => {
+    // After a file error the bytes have nowhere to go; the next wait reports the error.
+    if (!file.error) file.stream.write(bytes);
   });
-  const zip = (workbook as unknown as WorkbookInternals).zip;
-  // archiver reports its own failures (zlib, a stream it reads) as 'error'; they fail the file.
-  zip?.on('error', (error) => file.stream.destroy(error));
-  const sheet = workbook.addWorksheet(LOG_TYPE_TITLES[logType], { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = [
-    ...timeHeaders(timeZone).map((header) => ({ header, width: 24 })),
-    ...columns.map((c) => ({ header: c.header, width: c.width })),
-  ];
-  sheet.getRow(1).font = { bold: true };
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length + 2 } };
-  sheet.getRow(1).commit();
+  // A failed file stops the worker, and every wait on it fails with the file's error.
+  file.stream.on('error', (error: Error) => void worker.stop(error));
   return {
     async write(entries: readonly LokiEntry[]) {
-      const cells = new Array<Date | string | number | null | undefined>(values.length + 2);
-      for (let r = 0; r < entries.length; r++) {
-        if (r > 0 && r % ROWS_PER_TURN === 0) {
-          await nextTurn();
-          if (file.error) throw file.error;
-        }
+      // Checked first: a failed file has stopped the worker, whose waits would fail unheard meanwhile.
+      if (file.error) throw file.error;
+      const times = new Float64Array(entries.length);
+      const cells = new Array<XlsxCellValue>(entries.length * values.length);
+      for (let r = 0, c = 0; r < entries.length; r++) {
         const e = entries[r]!;
-        const ms = Number(e.ts / 1_000_000n);
-        cells[0] = new Date(clock.wallClockMs(ms));
-        cells[1] = new Date(ms);
-        // A missing value makes no cell (an empty cell writes nothing), except in the last column, whose
-        // empty cell still counts for the row's span.
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!(e);
-          cells[i + 2] = typeof v === 'string' ? fitCell(neutraliseFormula(v)) : v;
-        }
-        cells[cells.length - 1] ??= null;
-        const row = sheet.addRow(cells);
-        (row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE; // not in exceljs's types
-        row.getCell(1).style = DATE_STYLE;
-        row.getCell(2).style = DATE_STYLE;
-        for (let i = 2; i < cells.length; i++) {
-          const v = cells[i];
-          if (v !== undefined)
-            row.getCell(i + 1).style =
-              typeof v === 'string' ? TEXT_STYLE : typeof v === 'number' ? NUMBER_STYLE : EMPTY_STYLE;
-        }
-        row.commit();
+        times[r] = Number(e.ts / 1_000_000n);
+        for (let i = 0; i < values.length; i++) cells[c++] = values[i]!(e);
       }
-      await file.orFailure(zipCaughtUp(sheet));
+      await file.orFailure(worker.send({ kind: 'rows', times, cells }, [times.buffer]));
+      await file.drained();
     },
     async finish() {
       if (file.error) throw file.error;
-      sheet.commit();
-      await file.orFailure(workbook.commit());
-      if (!file.stream.closed) await file.orFailure(once(file.stream, 'close'));
+      await file.orFailure(worker.finish());
+      await file.end();
       return (await stat(path)).size;
     },
     bytesWritten: () => file.bytesWritten,
     async abort() {
-      zip?.abort?.();
+      await worker.stop();
       await file.destroy();
     },
   };
 }
 
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A worker that finished a file cleanly, waiting for the next one. */
+interface IdleWorker {
+  readonly worker: Worker;
+  /** Ends the worker after {@link IDLE_WORKER_MS}. */
+  readonly timer: NodeJS.Timeout;
+  /** Takes it out of the pool when it ends, however it ends. */
+  readonly forget: () => void;
 }
 
-/** The piece of exceljs's streaming worksheet that backpressure needs (not part of its typed API). */
-interface SheetStreamInternals {
-  _stream?: {
-    pipes?: Array<{
-      // exceljs pipes into a readable-stream PassThrough, which keeps its state in _writableState.
-      _writableState?: { needDrain?: boolean };
-      writableNeedDrain?: boolean;
-      once(event: 'drain', listener: () => void): unknown;
-    }>;
+const idleWorkers: IdleWorker[] = [];
+
+function takeWorker(): Worker {
+  const kept = idleWorkers.pop();
+  if (!kept) return new Worker(WORKER_FILE, WORKER_EXEC_ARGV);
+  clearTimeout(kept.timer);
+  kept.worker.off('exit', kept.forget);
+  kept.worker.ref();
+  return kept.worker;
+}
+
+function keepWorker(worker: Worker): void {
+  if (idleWorkers.length >= MAX_IDLE_WORKERS) {
+    void worker.terminate();
+    return;
+  }
+  // An idle worker does not keep the process alive.
+  worker.unref();
+  const kept: IdleWorker = {
+    worker,
+    timer: setTimeout(() => void worker.terminate(), IDLE_WORKER_MS).unref(),
+    forget: () => {
+      const at = idleWorkers.indexOf(kept);
+      if (at >= 0) idleWorkers.splice(at, 1);
+      clearTimeout(kept.timer);
+    },
   };
+  worker.once('exit', kept.forget);
+  idleWorkers.push(kept);
 }
 
-/**
- * Waits until the zip stage has taken what the sheet wrote. exceljs writes rows into the zip's input without
- * waiting, so without this the whole sheet's XML piles up in memory while compression falls behind.
- */
-async function zipCaughtUp(sheet: object): Promise<void> {
-  const input = (sheet as SheetStreamInternals)._stream?.pipes?.[0];
-  if (input && (input.writableNeedDrain ?? input._writableState?.needDrain)) {
-    await new Promise<void>((resolve) => input.once('drain', () => resolve()));
-  } else await nextTurn();
+/** A worker writing one file, with its pages in flight counted and its first failure kept. */
+class SheetWorker {
+  private readonly worker = takeWorker();
+  private pending = 0;
+  private done = false;
+  private stopped = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly onMessage = (message: FromXlsxWorker) => {
+    switch (message.kind) {
+      case 'chunk':
+        this.onBytes(message.bytes);
+        return;
+      case 'written':
+        this.pending -= 1;
+        break;
+      case 'finished':
+        this.done = true;
+        break;
+      case 'failed':
+        this.failure ??= new Error(`the XLSX file could not be written: ${message.message}`);
+        break;
+    }
+    this.wakeUp();
+  };
+  private readonly onError = (error: Error) => {
+    this.failure ??= error;
+    this.wakeUp();
+  };
+  private readonly onExit = (code: number) => {
+    if (!this.stopped) this.failure ??= new Error(`the XLSX worker stopped (exit code ${code})`);
+    this.wakeUp();
+  };
+
+  constructor(
+    sheet: XlsxSheetSpec,
+    private readonly onBytes: (bytes: Uint8Array) => void
+  ) {
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
+    this.worker.postMessage({ kind: 'start', sheet } satisfies ToXlsxWorker);
+  }
+
+  /** Hands a page to the worker; resolves when fewer than {@link PAGES_AHEAD} pages wait for it. */
+  async send(message: ToXlsxWorker, transfer: ArrayBuffer[]): Promise<void> {
+    this.throwIfFailed();
+    this.worker.postMessage(message, transfer);
+    this.pending += 1;
+    while (this.pending >= PAGES_AHEAD) await this.next();
+  }
+
+  /** Asks for the rest of the file; resolves when the worker has sent its last bytes, and keeps the worker. */
+  async finish(): Promise<void> {
+    this.throwIfFailed();
+    this.worker.postMessage({ kind: 'finish' } satisfies ToXlsxWorker);
+    while (!this.done) await this.next();
+    this.release();
+    keepWorker(this.worker);
+  }
+
+  /**
+   * Stops the worker at once (a file abandoned mid-sheet leaves it unusable); what waits on it fails with
+   * `reason`. Never rejects.
+   */
+  async stop(reason: Error = new Error('the XLSX file was abandoned')): Promise<void> {
+    if (this.stopped) return;
+    this.failure ??= reason;
+    this.release();
+    await this.worker.terminate();
+  }
+
+  private release(): void {
+    this.stopped = true;
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    this.wakeUp();
+  }
+
+  private async next(): Promise<void> {
+    await new Promise<void>((resolve) => (this.wake = resolve));
+    this.throwIfFailed();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
 }
