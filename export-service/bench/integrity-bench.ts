@@ -15,6 +15,12 @@ import { verifyRange } from '../src/integrity/verify-range';
 import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
 import { readAllEntries } from '@auditlens/loki';
+import { spawnSync } from 'node:child_process';
+import { SqliteFollowerDb } from '../src/follower/follower-db';
+import { FollowerStore } from '../src/follower/follower-store';
+import { Follower } from '../src/follower/follower';
+import { ProofStore } from '../src/integrity/proof-store';
+import { ProofKeeper } from '../src/integrity/proof-keeper';
 import type { LokiEntry } from '@auditlens/loki';
 import { checkpointEntry, entryHash, type FixtureKey } from '@auditlens/integrity/fixture';
 
@@ -207,9 +213,63 @@ async function main(): Promise<void> {
       `${((verify / csv) * 100).toFixed(0)}% of the CSV export's (best rounds); ` +
       `1,000,000 records would take about ${(1_000_000 / verify).toFixed(0)} s to verify and ${(1_000_000 / read).toFixed(0)} s to read`
   );
+  if (loki) await integrityLine(client, url, dir);
   rmSync(dir, { recursive: true, force: true });
   await fake?.stop();
   await loki?.dispose();
+}
+
+/**
+ * The integrity line as the service answers it: the follower (its integrity consumer) catches up over the seeded
+ * records into a SQLite job database, then a fresh process assembles the report of the last hour from what was
+ * kept plus the unsettled edge (cold), and again (warm, no cache: the assembly itself).
+ */
+async function integrityLine(client: HttpLokiClient, url: string, dir: string): Promise<void> {
+  const path = join(dir, 'jobs.sqlite');
+  const db = new SqliteFollowerDb(path);
+  const proofs = await ProofStore.open(db);
+  const follower = new Follower(
+    new HttpLokiClient({ url, lane: 'counts', timeoutMs: 120_000 }),
+    await FollowerStore.open(db),
+    {
+      settleMs: 120_000,
+      batchMinutes: 5,
+      rereadMinutes: 0,
+      startMs: Date.now() - 3_600_000,
+      retentionMs: 7 * 86_400_000,
+      leaseMs: 60_000,
+      pollMs: 1000,
+      serviceName: SERVICE,
+      logTypes: ['access'],
+    }
+  );
+  follower.register(new ProofKeeper(client, ring, proofs, { serviceName: SERVICE }));
+  const caughtUp = await timed(async () => {
+    while (await follower.round());
+    return 0;
+  });
+  await follower.stop();
+  await db.close();
+  console.log(
+    `\nfollower caught up over the last hour in ${caughtUp.seconds.toFixed(1)} s (${caughtUp.cpuSeconds.toFixed(1)} s CPU)`
+  );
+  const child = spawnSync(process.execPath, [join(__dirname, 'integrity-line.js')], {
+    env: {
+      ...process.env,
+      INTEGRITY_LINE_DB: path,
+      INTEGRITY_LINE_SERVICE: SERVICE,
+      INTEGRITY_LINE_LOKI: url,
+      INTEGRITY_LINE_KEY: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`integrity line failed: ${child.stderr}`);
+  process.stderr.write(child.stderr);
+  const line = JSON.parse(child.stdout) as { cold: number; warm: number; total: number; status: string };
+  console.log(
+    `integrity line over the last hour (${line.total.toLocaleString('en')} records, ${line.status}), fresh process: ` +
+      `cold ${line.cold.toFixed(2)} s, warm ${line.warm.toFixed(2)} s (goals: 2 s cold, 1 s warm)`
+  );
 }
 
 main().catch((error: unknown) => {

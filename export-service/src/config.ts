@@ -189,6 +189,24 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   INTEGRITY_LOOKBACK_HOURS: positiveInt('INTEGRITY_LOOKBACK_HOURS', 24),
   INTEGRITY_LOOKAHEAD_MINUTES: positiveInt('INTEGRITY_LOOKAHEAD_MINUTES', 15),
+  // The follower (src/follower/): reads each log type once as minutes settle and keeps proofs (and counts).
+  FOLLOW_ENABLED: z
+    .enum(['true', 'false'], { error: 'FOLLOW_ENABLED must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
+  // Records older than this are settled (the OTLP pipeline delivers within seconds; a batch waits at most ~10 s).
+  FOLLOW_SETTLE_SECONDS: positiveInt('FOLLOW_SETTLE_SECONDS', 120),
+  // Records later than the settle time are caught by re-reading this many settled minutes every half of them.
+  FOLLOW_REREAD_MINUTES: nonNegativeInt('FOLLOW_REREAD_MINUTES', 30),
+  FOLLOW_BATCH_MINUTES: positiveInt('FOLLOW_BATCH_MINUTES', 5),
+  // Where following starts the first time (ISO time); default: FOLLOW_RETENTION_DAYS ago.
+  FOLLOW_START: z.iso
+    .datetime({ offset: true, error: 'FOLLOW_START must be an ISO time, e.g. 2026-01-01T00:00:00Z' })
+    .optional(),
+  // Loki's retention: older minutes are not read, and what was kept of them is forgotten.
+  FOLLOW_RETENTION_DAYS: positiveInt('FOLLOW_RETENTION_DAYS', 31),
+  FOLLOW_LEASE_SECONDS: positiveInt('FOLLOW_LEASE_SECONDS', 30),
+  FOLLOW_POLL_SECONDS: positiveInt('FOLLOW_POLL_SECONDS', 10),
 });
 
 const withTrailingSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);

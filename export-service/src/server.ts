@@ -19,6 +19,8 @@ import { ExportManifests } from './exports/export-manifests';
 import { createMetricsApp } from './http/metrics-app';
 import { integritySettings } from './integrity/integrity-config';
 import { RangeVerifications } from './integrity/range-verifications';
+import { HttpLokiClient } from '@auditlens/loki';
+import { openFollower } from './follower/open-follower';
 
 /** Starts the service from the environment: listen, run exports, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -34,12 +36,24 @@ async function main(): Promise<void> {
   const lanes = lokiLanes(config, metrics);
   const exportLoki = lanes.exports;
   const integrity = integritySettings(config, (path) => readFileSync(path, 'utf8'));
+  // The follower reads on the counts lane: never in the queue of rows or exports.
+  const countsLoki = new HttpLokiClient({
+    url: config.LOKI_URL,
+    tenant: config.LOKI_TENANT,
+    lane: 'counts',
+    onRequest: metrics.observeLoki,
+  });
+  const following = await openFollower(config, countsLoki, integrity, (error) =>
+    logger.warn({ err: error }, 'follower: a round failed; the next one tries again')
+  );
+  // Other consumers (counts) register here, before start: following?.follower.register(consumer).
+  const verification = { ...integrity.verification, keptFor: following?.keptProofs };
   const manifests = new ExportManifests({
     loki: exportLoki,
     keys: integrity.keys,
     signingKey: integrity.signingKey,
     files,
-    verification: integrity.verification,
+    verification,
   });
   logger.info(
     { checkpointKeys: integrity.keys.bindings(), manifestKey: integrity.signingKey.keyId },
@@ -103,7 +117,12 @@ async function main(): Promise<void> {
     onMailRequested: () => runner.wake(),
     maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
     integrity: {
-      verifications: new RangeVerifications(exportLoki, integrity.keys, integrity.verification),
+      // Assembled from kept proofs plus the unsettled edge, read on the counts lane (not the exports').
+      verifications: new RangeVerifications(
+        following ? countsLoki : exportLoki,
+        integrity.keys,
+        verification
+      ),
       manifests,
       signingKey: integrity.signingKey,
     },
@@ -114,6 +133,7 @@ async function main(): Promise<void> {
     },
   });
   runner.start();
+  following?.follower.start();
   const server = app.listen(config.PORT, config.HOST, () =>
     logger.info({ port: config.PORT }, 'export service listening')
   );
@@ -128,6 +148,7 @@ async function main(): Promise<void> {
     server.close();
     metricsServer?.close();
     await runner.stop();
+    await following?.close();
     await audit?.shutdown();
     await store.close();
     process.exit(0);

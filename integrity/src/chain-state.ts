@@ -49,6 +49,28 @@ export interface ChainOutcome {
   readonly summary: IntegrityChainSummary;
 }
 
+/**
+ * A run of consecutive seqs of one chain, read in one minute, whose inner links and hashes were verified as they
+ * were read: all a later report needs of them is their edges, their count and the hashes checkpoints name.
+ */
+export interface ChainRun {
+  readonly lo: number;
+  readonly hi: number;
+  /** The prev of seq `lo`, and that record's time and event id. */
+  readonly prev: string;
+  readonly firstTs: bigint;
+  readonly firstEventId?: string;
+  /** The hash of seq `hi`, and that record's time and event id. */
+  readonly hash: string;
+  readonly lastTs: bigint;
+  readonly lastEventId?: string;
+  /** The earliest and latest time of a record of the run. */
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
+  /** Hashes of seqs inside the run (below `hi`) that checkpoints known when it was read name. */
+  readonly hashes: Readonly<Record<string, string>>;
+}
+
 /** Versions of the records around a duplicated seq, as read again from Loki. */
 export type VersionsBySeq = ReadonlyMap<number, readonly ChainEntry[]>;
 
@@ -87,6 +109,7 @@ export class ChainState {
   private inRangeFirstTs: bigint | undefined;
   private inRangeLastTs: bigint | undefined;
   private earliestTs: bigint | undefined;
+  private latestTs: bigint | undefined;
   /** A seq that stands for records not read, with a reason: the malformed ones. */
   private readonly unreadable: FoundProblem[] = [];
 
@@ -105,6 +128,7 @@ export class ChainState {
   /** Adds a record read from Loki; in range or read as context around it. */
   add(e: ChainEntry, inRange: boolean): void {
     if (this.earliestTs === undefined || e.ts < this.earliestTs) this.earliestTs = e.ts;
+    if (this.latestTs === undefined || e.ts > this.latestTs) this.latestTs = e.ts;
     if (!this.seen.add(e.seq)) {
       if (inRange) this.duplicates.push(e);
       return;
@@ -121,6 +145,78 @@ export class ChainState {
     if (this.watched.has(e.seq - 1)) this.prevAfter.set(e.seq - 1, e.prev);
     this.linkIn(e.seq, e.prev, ref);
     this.linkOut(e.seq, e.hash, ref);
+  }
+
+  /**
+   * The chain's records as runs (see {@link ChainRun}), or undefined when anything but runs was found (a broken
+   * link, an altered or unreadable record, a seq read twice): such a minute is read again when reported.
+   */
+  runs(): ChainRun[] | undefined {
+    if (this.breaks.size > 0 || this.altered.size > 0 || this.duplicates.length > 0) return undefined;
+    if (this.unreadable.length > 0 || this.conflicts.size > 0) return undefined;
+    const out: ChainRun[] = [];
+    for (const [lo, hi] of this.seen.intervals()) {
+      const start = this.openStarts.get(lo);
+      const end = this.openEnds.get(hi);
+      if ((lo !== 1 && !start) || !end) return undefined;
+      const hashes: Record<string, string> = {};
+      for (const seq of this.watched) {
+        const h = this.hashAt.get(seq);
+        if (seq >= lo && seq < hi && h !== undefined) hashes[String(seq)] = h;
+      }
+      out.push({
+        lo,
+        hi,
+        prev: start?.prev ?? GENESIS_HASH,
+        firstTs: start?.ts ?? this.earliestTs!,
+        ...(start?.eventId !== undefined ? { firstEventId: start.eventId } : {}),
+        hash: end.hash,
+        lastTs: end.ts,
+        ...(end.eventId !== undefined ? { lastEventId: end.eventId } : {}),
+        minTs: this.earliestTs!,
+        maxTs: this.latestTs!,
+        hashes,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Whether `run` can stand for its records here: none of its seqs read already, no seq after a final
+   * checkpoint among them, and the hash of every seq inside it that a checkpoint names kept.
+   */
+  canAddRun(run: ChainRun, inRange: boolean): boolean {
+    if (this.seen.countIn(run.lo, run.hi) > 0) return false;
+    if (inRange && this.finalSeq !== undefined && run.hi > this.finalSeq) return false;
+    for (const seq of this.watched)
+      if (seq >= run.lo && seq < run.hi && !(String(seq) in run.hashes)) return false;
+    return true;
+  }
+
+  /** Adds the records of a run (checked with {@link canAddRun}) as {@link add} adds them one by one. */
+  addRun(run: ChainRun, inRange: boolean): void {
+    if (this.earliestTs === undefined || run.minTs < this.earliestTs) this.earliestTs = run.minTs;
+    if (this.latestTs === undefined || run.maxTs > this.latestTs) this.latestTs = run.maxTs;
+    this.seen.addRange(run.lo, run.hi);
+    if (inRange) {
+      this.inRange.addRange(run.lo, run.hi);
+      if (this.inRangeFirstTs === undefined || run.minTs < this.inRangeFirstTs)
+        this.inRangeFirstTs = run.minTs;
+      if (this.inRangeLastTs === undefined || run.maxTs > this.inRangeLastTs) this.inRangeLastTs = run.maxTs;
+    }
+    for (const seq of this.watched) {
+      if (seq < run.lo || seq >= run.hi) continue;
+      // Inside a verified run, a record's hash is the prev of the record after it.
+      const h = run.hashes[String(seq)]!;
+      this.hashAt.set(seq, h);
+      this.prevAfter.set(seq, h);
+    }
+    if (this.watched.has(run.hi)) this.hashAt.set(run.hi, run.hash);
+    if (this.watched.has(run.lo - 1)) this.prevAfter.set(run.lo - 1, run.prev);
+    const first: RecordRef = { ts: run.firstTs, eventId: run.firstEventId, inRange };
+    const last: RecordRef = { ts: run.lastTs, eventId: run.lastEventId, inRange };
+    this.linkIn(run.lo, run.prev, first);
+    this.linkOut(run.hi, run.hash, last);
   }
 
   /** A record of this chain whose chain fields could not be read. */

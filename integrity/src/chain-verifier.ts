@@ -4,6 +4,7 @@ import { parseChainEntry, type ChainEntry } from './chain-entry';
 import { ChainState, type FoundProblem, type VersionsBySeq } from './chain-state';
 import { parseCheckpoint, type Checkpoint } from './checkpoint-entry';
 import type { KeyRing } from './key-ring';
+import type { StretchProof } from './minute-proof';
 
 /** At most this many problems and chains are listed in a report (all are counted). */
 export const MAX_LISTED_PROBLEMS = 200;
@@ -95,6 +96,32 @@ export class ChainVerifier {
       return;
     }
     this.chain(parsed.entry.service, parsed.entry.chainId).add(parsed.entry, inRange);
+  }
+
+  /**
+   * Whether a kept proof can stand for its records (of every chain, or of chain `chainId` alone when read as
+   * context): see {@link ChainState.canAddRun}. When it cannot, read the records again.
+   */
+  canAddProof(proof: StretchProof, inRange: boolean, chainId?: string): boolean {
+    for (const c of proof.chains) {
+      if (chainId !== undefined && c.chainId !== chainId) continue;
+      const chain = this.chains.get(chainKey(c.service, c.chainId));
+      if (chain && !c.runs.every((run) => chain.canAddRun(run, inRange))) return false;
+    }
+    return true;
+  }
+
+  /** Adds the records a kept proof stands for, as {@link addRecordEntry} adds them one by one. */
+  addProof(proof: StretchProof, inRange: boolean, chainId?: string): void {
+    if (inRange) {
+      this.total += proof.records;
+      this.withoutChain += proof.withoutChain;
+    }
+    for (const c of proof.chains) {
+      if (chainId !== undefined && c.chainId !== chainId) continue;
+      const chain = this.chain(c.service, c.chainId);
+      for (const run of c.runs) chain.addRun(run, inRange);
+    }
   }
 
   /** Chains whose first record read follows records not read, with where to look for them. */

@@ -5,6 +5,7 @@ export * from './chain-verifier';
 export * from './checkpoint-entry';
 export * from './key-ring';
 export * from './manifest';
+export * from './minute-proof';
 export * from './report-text';
 export * from './seq-set';
 export * from './service-key';

@@ -41,6 +41,20 @@ export class SeqSet {
     return true;
   }
 
+  /** Adds every number of [lo, hi]; false (and nothing added) when one of them was already there. */
+  addRange(lo: number, hi: number): boolean {
+    if (this.countIn(lo, hi) > 0) return false;
+    const last = this.lo.length - 1;
+    if (last < 0 || lo > this.hi[last]! + 1) {
+      this.lo.push(lo);
+      this.hi.push(hi);
+      this.total += hi - lo + 1;
+      return true;
+    }
+    for (let n = lo; n <= hi; n++) this.add(n);
+    return true;
+  }
+
   has(n: number): boolean {
     const i = this.indexAfter(n) - 1;
     return i >= 0 && n <= this.hi[i]!;

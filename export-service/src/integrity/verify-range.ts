@@ -5,6 +5,15 @@ import { parseChainEntry, type ChainEntry } from '@auditlens/integrity';
 import { ChainVerifier } from '@auditlens/integrity';
 import { checkpointsQuery, ofChain, ofSeqs, recordsQuery } from './integrity-queries';
 import type { KeyRing } from '@auditlens/integrity';
+import type { LokiEntry } from '@auditlens/loki';
+import type { ProofStore } from './proof-store';
+
+/** What the integrity consumer keeps for a log type: its proofs of the whole minutes of [fromMs, toMs). */
+export interface KeptProofs {
+  readonly store: ProofStore;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
 
 /** How a range is verified. */
 export interface RangeVerificationOptions {
@@ -21,12 +30,21 @@ export interface RangeVerificationOptions {
   readonly onProgress?: (records: number) => void;
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
+  /**
+   * Proofs kept by the follower's integrity consumer: the minutes they cover are not read from Loki (unless a
+   * minute's proof cannot stand for its records here), only the rest of the range (the unsettled edge). The
+   * report is the same as without them. Default: none, every record is read.
+   */
+  readonly kept?: KeptProofs;
+  /** Where the proofs of a log type are, when not given as `kept` (the follower's integrity consumer). */
+  readonly keptFor?: (logType: LogType) => Promise<KeptProofs | undefined>;
 }
 
 /** The defaults documented above. */
 export const VERIFICATION_DEFAULTS = { lookbackMs: 86_400_000, lookaheadMs: 900_000 } as const;
 
 const MS = 1_000_000n;
+const MINUTE = 60_000n * MS;
 // A checkpoint naming the record before a chain's first one is written after that record was hashed, which
 // can be after the first record's own timestamp (it waited in the batch queue): look this far past it too.
 const CHECKPOINT_AFTER_HEAD_MS = 60_000n;
@@ -64,17 +82,78 @@ export async function verifyRange(
     });
   const verifier = new ChainVerifier(keys, start, end);
 
+  const kept = options.kept ?? (await options.keptFor?.(logType));
+  /** Pieces of [from, to) in time order: whole kept minutes, and the stretches around them to read from Loki. */
+  const pieces = (from: bigint, to: bigint) => {
+    if (!kept) return [{ from, to }];
+    const a = max(from, BigInt(Math.ceil(kept.fromMs / 60_000) * 60_000) * MS);
+    const b = min(to, BigInt(kept.toMs) * MS);
+    const keptFrom = a + ((MINUTE - (a % MINUTE)) % MINUTE);
+    const keptTo = b - (b % MINUTE);
+    if (keptTo <= keptFrom) return [{ from, to }];
+    return [
+      { from, to: keptFrom },
+      { kept: true as const, from: keptFrom, to: keptTo },
+      { from: keptTo, to },
+    ];
+  };
+  const entriesOf = async function* (q: string, from: bigint, to: bigint) {
+    if (to > from) for await (const page of read(q, from, to)) yield page.entries;
+  };
+  /** Feeds the checkpoints written in [from, to), kept ones from the store. */
+  const feedCheckpoints = async (from: bigint, to: bigint) => {
+    for (const piece of pieces(from, to)) {
+      const entries =
+        'kept' in piece
+          ? [await kept!.store.checkpoints(logType, Number(piece.from / MS), Number(piece.to / MS))]
+          : entriesOf(checkpointsQuery(logType, query), piece.from, piece.to);
+      for await (const list of entries) for (const e of list) verifier.addCheckpointEntry(e);
+    }
+  };
+  /** Feeds the records of [from, to) (of one chain when `chainId` is given), kept minutes as their proofs. */
+  const feedRecords = async (
+    from: bigint,
+    to: bigint,
+    inRange: boolean,
+    chainId?: string,
+    onPage?: (entries: readonly LokiEntry[]) => void
+  ) => {
+    const q =
+      chainId === undefined ? recordsQuery(logType, query) : ofChain(recordsQuery(logType, query), chainId);
+    const readLive = async (a: bigint, b: bigint) => {
+      for await (const list of entriesOf(q, a, b)) {
+        for (const e of list) verifier.addRecordEntry(e, inRange);
+        onPage?.(list);
+      }
+    };
+    for (const piece of pieces(from, to)) {
+      if (!('kept' in piece)) {
+        await readLive(piece.from, piece.to);
+        continue;
+      }
+      // Minutes whose proof cannot stand here are read, in time order with the others.
+      let liveFrom: bigint | undefined;
+      for (const m of await kept!.store.minutes(logType, Number(piece.from / MS), Number(piece.to / MS))) {
+        const at = BigInt(m.minuteMs) * MS;
+        if (liveFrom !== undefined) await readLive(liveFrom, at);
+        liveFrom = undefined;
+        if (m.proof && verifier.canAddProof(m.proof, inRange, chainId))
+          verifier.addProof(m.proof, inRange, chainId);
+        else liveFrom = at;
+      }
+      if (liveFrom !== undefined) await readLive(liveFrom, piece.to);
+    }
+  };
+
   // 1. Checkpoints first: the records they name are watched while the records are read.
-  for await (const page of read(checkpointsQuery(logType, query), start, horizon))
-    for (const e of page.entries) verifier.addCheckpointEntry(e);
+  await feedCheckpoints(start, horizon);
 
   // 2. Every record of the range.
   let count = 0;
-  for await (const page of read(recordsQuery(logType, query), start, end)) {
-    for (const e of page.entries) verifier.addRecordEntry(e, true);
-    count += page.entries.length;
+  await feedRecords(start, end, true, undefined, (entries) => {
+    count += entries.length;
     options.onProgress?.(count);
-  }
+  });
 
   // 3. Chains that began before the range: back to the last checkpoint before their first record.
   for (const need of verifier.headNeeds()) {
@@ -102,20 +181,11 @@ export async function verifyRange(
       );
       continue;
     }
-    if (fromTs < start)
-      for await (const page of read(ofChain(recordsQuery(logType, query), need.chainId), fromTs, start))
-        for (const e of page.entries) verifier.addRecordEntry(e, false);
+    if (fromTs < start) await feedRecords(fromTs, start, false, need.chainId);
   }
 
   // 4. Chains whose last records a checkpoint after the range signs: up to its head.
-  for (const need of verifier.tailNeeds()) {
-    for await (const page of read(
-      ofChain(recordsQuery(logType, query), need.chainId),
-      end,
-      need.untilTs + 1n
-    ))
-      for (const e of page.entries) verifier.addRecordEntry(e, false);
-  }
+  for (const need of verifier.tailNeeds()) await feedRecords(end, need.untilTs + 1n, false, need.chainId);
 
   // 5. Seqs read twice: every version of them and of their neighbours decides which is the chain's.
   await verifier.resolveDuplicates(async (chainId, seqs) => {

@@ -32,6 +32,13 @@ import {
 import { entryHash } from '@auditlens/integrity/fixture';
 import { ANY_SERVICE, KeyRing } from '@auditlens/integrity';
 import { verifyRange } from '../../src/integrity/verify-range';
+import { SqliteFollowerDb } from '../../src/follower/follower-db';
+import { FollowerStore } from '../../src/follower/follower-store';
+import { Follower } from '../../src/follower/follower';
+import { ProofStore } from '../../src/integrity/proof-store';
+import { ProofKeeper } from '../../src/integrity/proof-keeper';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 
 jest.setTimeout(120_000);
 
@@ -127,20 +134,58 @@ async function produce(
   return { proxy, from, to: new Date(Date.now() + 1000) };
 }
 
-function verify(
+/** Minutes the follower's integrity consumer kept a proof of, in the last `verify`. */
+let provedMinutes = 0;
+
+/**
+ * The report of the range from a full re-read, after checking that the report assembled from what the follower's
+ * integrity consumer kept (a fresh follower, caught up over the range) is the same.
+ */
+async function verify(
   service: string,
   from: Date,
   to: Date,
   url = lokiUrl,
   keyRing = ring
 ): Promise<IntegrityReport> {
-  return verifyRange(
-    new HttpLokiClient({ url }),
-    keyRing,
-    'access',
-    { from, to },
-    { serviceName: service, retry: { attempts: 2, baseDelayMs: 100 } }
-  );
+  const now = new Date();
+  const loki = new HttpLokiClient({ url });
+  const options = { serviceName: service, retry: { attempts: 2, baseDelayMs: 100 }, now: () => now };
+  const full = await verifyRange(loki, keyRing, 'access', { from, to }, options);
+
+  const dir = await mkdtemp(join(tmpdir(), 'attacks-kept-'));
+  const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+  try {
+    const proofs = await ProofStore.open(db);
+    const startMs = from.getTime() - 120_000;
+    // Settled a minute ahead: every minute up to the current one is consumed, as if the range were old.
+    const follower = new Follower(loki, await FollowerStore.open(db), {
+      settleMs: -60_000,
+      batchMinutes: 5,
+      rereadMinutes: 0,
+      startMs,
+      retentionMs: 30 * 86_400_000,
+      leaseMs: 30_000,
+      pollMs: 1000,
+      serviceName: service,
+      logTypes: ['access'],
+    });
+    follower.register(new ProofKeeper(loki, keyRing, proofs, { serviceName: service }));
+    while (await follower.round());
+    const status = (await follower.status()).logTypes.access!;
+    const kept = {
+      store: proofs,
+      fromMs: Number(status.keptFromNs / 1_000_000n),
+      toMs: Number(status.caughtUpToNs / 1_000_000n),
+    };
+    provedMinutes = (await proofs.minutes('access', kept.fromMs, kept.toMs)).filter((m) => m.proof).length;
+    const assembled = await verifyRange(loki, keyRing, 'access', { from, to }, { ...options, kept });
+    expect(assembled).toEqual(full);
+  } finally {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return full;
 }
 
 /** Applies `change` to the record of seq `seq` of the access chain, where it passes. */
@@ -218,6 +263,8 @@ describe('tamper evidence, end to end', () => {
     const service = serviceName();
     const { from, to } = await produce(service, 120);
     const report = await verify(service, from, to);
+    // The assembled report (checked equal in verify) stood on kept proofs, not on a re-read.
+    expect(provedMinutes).toBeGreaterThan(0);
     expect(report.problems).toEqual([]);
     expect(report.status).toBe('intact');
     expect(report.records).toEqual({
