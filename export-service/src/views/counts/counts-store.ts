@@ -59,12 +59,30 @@ export class CountsStore {
     const { fromMinute, toMinute } = counts;
     if (toMinute <= fromMinute) return;
     await this.db.transaction(`auditlens:counts:${logType}`, async (tx) => {
-      const old = await tx.all<{ period: number | string; field: string; action: string; value: string; n: number | string; at_start: number | string }>(
+      const old = await tx.all<{
+        period: number | string;
+        field: string;
+        action: string;
+        value: string;
+        n: number | string;
+        at_start: number | string;
+      }>(
         `SELECT period, field, action, value, n, at_start FROM kept_counts
           WHERE log_type = ? AND grain = 'm' AND period >= ? AND period < ?`,
         [logType, fromMinute, toMinute]
       );
-      const deltas = new Map<string, { grain: Grain; period: number; field: string; action: string; value: string; n: number; atStart: number }>();
+      const deltas = new Map<
+        string,
+        {
+          grain: Grain;
+          period: number;
+          field: string;
+          action: string;
+          value: string;
+          n: number;
+          atStart: number;
+        }
+      >();
       const add = (row: CountRow, sign: 1 | -1) => {
         for (const grain of ['h', 'd'] as const) {
           const size = GRAIN_MINUTES[grain];
@@ -76,19 +94,41 @@ export class CountsStore {
             d.n += sign * row.n;
             d.atStart += sign * atStart;
           } else {
-            deltas.set(key, { grain, period, field: row.field, action: row.action, value: row.value, n: sign * row.n, atStart: sign * atStart });
+            deltas.set(key, {
+              grain,
+              period,
+              field: row.field,
+              action: row.action,
+              value: row.value,
+              n: sign * row.n,
+              atStart: sign * atStart,
+            });
           }
         }
       };
       for (const r of old)
-        add({ period: Number(r.period), field: r.field, action: r.action, value: r.value, n: Number(r.n), atStart: Number(r.at_start) }, -1);
+        add(
+          {
+            period: Number(r.period),
+            field: r.field,
+            action: r.action,
+            value: r.value,
+            n: Number(r.n),
+            atStart: Number(r.at_start),
+          },
+          -1
+        );
       for (const r of counts.rows) add(r, 1);
-      await tx.run(`DELETE FROM kept_counts WHERE log_type = ? AND grain = 'm' AND period >= ? AND period < ?`, [
-        logType,
-        fromMinute,
-        toMinute,
-      ]);
-      await insertRows(tx, 'INSERT INTO kept_counts (log_type, field, grain, period, action, value, n, at_start) VALUES', '', counts.rows.map((r) => [logType, r.field, 'm', r.period, r.action, r.value, r.n, r.atStart]));
+      await tx.run(
+        `DELETE FROM kept_counts WHERE log_type = ? AND grain = 'm' AND period >= ? AND period < ?`,
+        [logType, fromMinute, toMinute]
+      );
+      await insertRows(
+        tx,
+        'INSERT INTO kept_counts (log_type, field, grain, period, action, value, n, at_start) VALUES',
+        '',
+        counts.rows.map((r) => [logType, r.field, 'm', r.period, r.action, r.value, r.n, r.atStart])
+      );
       const changed = [...deltas.values()].filter((d) => d.n !== 0 || d.atStart !== 0);
       await insertRows(
         tx,
@@ -115,7 +155,11 @@ export class CountsStore {
 
   /** The first and last kept minute of a log type and how many minutes are kept; undefined when none. */
   async keptMinutes(logType: LogType): Promise<{ first: number; last: number; count: number } | undefined> {
-    const [row] = await this.db.all<{ first: number | string | null; last: number | string | null; count: number | string }>(
+    const [row] = await this.db.all<{
+      first: number | string | null;
+      last: number | string | null;
+      count: number | string;
+    }>(
       'SELECT MIN(minute) AS first, MAX(minute) AS last, COUNT(*) AS count FROM kept_minutes WHERE log_type = ?',
       [logType]
     );
@@ -167,13 +211,23 @@ export class CountsStore {
     action: string | undefined,
     span: GrainSpan
   ): Promise<PeriodCount[]> {
-    const rows = await this.db.all<{ period: number | string; value: string; n: number | string; at_start: number | string }>(
+    const rows = await this.db.all<{
+      period: number | string;
+      value: string;
+      n: number | string;
+      at_start: number | string;
+    }>(
       `SELECT period, value, SUM(n) AS n, SUM(at_start) AS at_start FROM kept_counts
         WHERE log_type = ? AND field = ? AND grain = ? AND period >= ? AND period < ?${action !== undefined ? ' AND action = ?' : ''}
         GROUP BY period, value`,
       [logType, field, span.grain, span.from, span.to, ...(action !== undefined ? [action] : [])]
     );
-    return rows.map((r) => ({ period: Number(r.period), value: r.value, n: Number(r.n), atStart: Number(r.at_start) }));
+    return rows.map((r) => ({
+      period: Number(r.period),
+      value: r.value,
+      n: Number(r.n),
+      atStart: Number(r.at_start),
+    }));
   }
 
   /** Forgets every kept count of minutes before `beforeMinute` (hours and days only once wholly before it). */

@@ -1,5 +1,5 @@
 import type { FacetsResponse, LogType, StatsResponse, StatsSplit } from '@auditlens/contract';
-import type { LokiClient, LokiSeries } from '@auditlens/loki';
+import { buildCountQuery, type LokiClient, type LokiSeries } from '@auditlens/loki';
 import type { NsRange } from '../time-range';
 import { TooManyValuesError, type FacetCountQuery } from '../facet-counter';
 import { ACTION_FIELD, OUTCOME_FIELD } from './counted-fields';
@@ -8,8 +8,8 @@ import { GRAIN_MINUTES, type CountsStore, type Grain, type GrainSpan } from './c
 const MINUTE_NS = 60_000_000_000n;
 const S = 1_000_000_000n;
 
-/** Where kept counts end for a log type: the follower's `caughtUpToNs`; undefined: nothing is kept yet. */
-export type KeptUntil = (logType: LogType) => bigint | undefined;
+/** Where kept counts end for a log type: the counts consumer's cursor (ns); undefined: nothing is kept yet. */
+export type KeptUntil = (logType: LogType) => Promise<bigint | undefined>;
 
 /** Counts of a field's values over a part of a range that is not kept: Loki's (the reader's `FacetCounter`). */
 export interface LiveFacetCounter {
@@ -92,9 +92,12 @@ export class KeptCounts {
    * The kept part of [start, end): whole minutes within what the follower counted, checked minute by minute in the
    * store; undefined when none is kept.
    */
-  async keptPart(logType: LogType, start: bigint, end: bigint): Promise<{ from: number; to: number } | undefined> {
-    const until = this.keptUntil(logType);
-    const kept = await this.store.keptMinutes(logType);
+  async keptPart(
+    logType: LogType,
+    start: bigint,
+    end: bigint
+  ): Promise<{ from: number; to: number } | undefined> {
+    const [until, kept] = await Promise.all([this.keptUntil(logType), this.store.keptMinutes(logType)]);
     if (until === undefined || !kept) return undefined;
     const from = Math.max(ceilMinute(start), kept.first);
     const to = Math.min(floorMinute(end), floorMinute(until), kept.last + 1);
@@ -206,12 +209,29 @@ export class KeptCounts {
     const headEnd = k0 <= k1 ? k0 - step : last;
     const tailStart = k0 <= k1 ? k1 + step : last + step;
     if (headEnd >= first && headEnd < ct && headEnd > cf && headEnd - step < cf) {
-      await this.partPoint(q, field, action, headEnd, { keptFrom: cf, keptTo: headEnd, tKept: true }, add);
+      // (t - step, cf] from Loki, (cf, t] kept.
+      await this.partPoint(
+        q,
+        field,
+        action,
+        headEnd,
+        { keptFrom: cf, keptTo: headEnd, liveTime: cf, liveFrom: headEnd - step },
+        add
+      );
       if (headEnd - step >= first) outside.push([first, headEnd - step]);
     } else if (headEnd >= first) outside.push([first, headEnd]);
     let liveFirst = tailStart;
     if (tailStart <= last && tailStart - step >= cf && tailStart - step < ct && tailStart >= ct) {
-      await this.partPoint(q, field, action, tailStart, { keptFrom: tailStart - step, keptTo: ct, tKept: false }, add);
+      // (t - step, m] kept, (m, t] from Loki, m the last kept minute.
+      const m = ct - MINUTE_NS;
+      await this.partPoint(
+        q,
+        field,
+        action,
+        tailStart,
+        { keptFrom: tailStart - step, keptTo: m, liveTime: tailStart, liveFrom: m },
+        add
+      );
       liveFirst = tailStart + step;
     }
     if (liveFirst <= last) outside.push([liveFirst, last]);
@@ -237,43 +257,54 @@ export class KeptCounts {
   }
 
   /**
-   * A point at t whose (t - step, t] is kept only for [keptFrom, keptTo) (and at t itself when `tKept`): the kept
-   * events there (those at exactly t - step left out) and Loki's count of the rest, each part an instant query
-   * over exactly its nanoseconds.
+   * A point at t made of the kept (keptFrom, keptTo] (the events of [keptFrom, keptTo) less those at exactly
+   * keptFrom plus those at exactly keptTo, both kept minutes) and Loki's count of (liveFrom, liveTime], an
+   * instant query whose range is whole milliseconds (Loki takes no nanosecond durations): the parts meet on a kept
+   * minute, whose first nanosecond's events the store knows.
    */
   private async partPoint(
     q: KeptStatsQuestion,
     field: string,
     action: string | undefined,
     t: bigint,
-    part: { keptFrom: bigint; keptTo: bigint; tKept: boolean },
+    part: { keptFrom: bigint; keptTo: bigint; liveFrom: bigint; liveTime: bigint },
     add: (value: string, t: bigint, n: number) => void
   ): Promise<void> {
-    const step = BigInt(q.stepSeconds) * S;
     const from = floorMinute(part.keptFrom);
     const to = floorMinute(part.keptTo);
-    for (const v of await this.store.valueCounts(q.logType, field, action, grainSpans(from, to), 1_000_000, true))
+    for (const v of await this.store.valueCounts(
+      q.logType,
+      field,
+      action,
+      grainSpans(from, to),
+      1_000_000,
+      true
+    ))
       add(v.value, t, v.count);
-    if (part.keptFrom === t - step)
-      for (const r of await this.store.periodCounts(q.logType, field, action, { grain: 'm', from, to: from + 1 }))
-        add(r.value, t, -r.atStart);
-    if (part.tKept)
-      for (const r of await this.store.periodCounts(q.logType, field, action, { grain: 'm', from: to, to: to + 1 }))
-        add(r.value, t, r.atStart);
-    // Loki's instant query at `time` over [d] counts (time - d, time]: the part before keptFrom is
-    // (t - step, keptFrom), the part after keptTo is [keptTo, t].
-    const liveParts: Array<[bigint, bigint]> = [];
-    if (part.keptFrom > t - step) liveParts.push([part.keptFrom - 1n, part.keptFrom - 1n - (t - step)]);
-    if (!part.tKept) liveParts.push([t, t - part.keptTo + 1n]);
-    for (const [time, rangeNs] of liveParts) {
-      if (rangeNs <= 0n) continue;
-      const series = await this.loki.queryInstant({
-        query: `sum by (${field}) (count_over_time(${q.logQuery} [${rangeNs}ns]))`,
-        time,
-        lane: 'counts',
-      });
-      for (const s of series) add(s.metric[field] ?? '', t, s.values.reduce((n, [, v]) => n + v, 0));
-    }
+    for (const r of await this.store.periodCounts(q.logType, field, action, {
+      grain: 'm',
+      from,
+      to: from + 1,
+    }))
+      add(r.value, t, -r.atStart);
+    for (const r of await this.store.periodCounts(q.logType, field, action, {
+      grain: 'm',
+      from: to,
+      to: to + 1,
+    }))
+      add(r.value, t, r.atStart);
+    if (part.liveTime <= part.liveFrom) return;
+    const series = await this.loki.queryInstant({
+      query: buildCountQuery(q.logQuery, field, (part.liveTime - part.liveFrom) / 1_000_000n),
+      time: part.liveTime,
+      lane: 'counts',
+    });
+    for (const s of series)
+      add(
+        s.metric[field] ?? '',
+        t,
+        s.values.reduce((n, [, v]) => n + v, 0)
+      );
   }
 }
 
@@ -286,7 +317,11 @@ function onlyAction(filters: Readonly<Record<string, string>>): string | undefin
 }
 
 /** The first values whose `| f="v" or ...` fits within the bounds, for an exact count of named values. */
-function candidates(values: readonly string[], field: string, bounds: KeptFacetQuestion['candidates']): string[] {
+function candidates(
+  values: readonly string[],
+  field: string,
+  bounds: KeptFacetQuestion['candidates']
+): string[] {
   const out: string[] = [];
   let chars = 0;
   for (const value of values) {

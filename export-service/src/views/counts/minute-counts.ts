@@ -39,7 +39,10 @@ export function countMinutes(batch: SettledBatch): MinuteCounts {
   const toMinute = minuteOf(batch.toNs);
   const events = new Map<number, number>();
   for (let m = fromMinute; m < toMinute; m++) events.set(m, 0);
-  const cells = new Map<string, { period: number; field: string; action: string; value: string; n: number; atStart: number }>();
+  const cells = new Map<
+    string,
+    { period: number; field: string; action: string; value: string; n: number; atStart: number }
+  >();
   for (const e of batch.entries) {
     // The follower's batch holds [fromNs, toNs) only; anything else would be counted twice.
     if (e.ts < batch.fromNs || e.ts >= batch.toNs) continue;

@@ -36,7 +36,11 @@ export class PostgresRunner implements SqlRunner {
 
   /** A pool on `url` (its own, so counting never waits for the export jobs' connections). */
   static connect(url: string, maxConnections = 4, onError?: (error: Error) => void): PostgresRunner {
-    const pool = new Pool({ connectionString: url, max: maxConnections, application_name: 'auditlens-counts' });
+    const pool = new Pool({
+      connectionString: url,
+      max: maxConnections,
+      application_name: 'auditlens-counts',
+    });
     // An idle connection that breaks is reported here; without a listener it would end the process.
     pool.on('error', (error) => onError?.(error));
     return new PostgresRunner(pool);
