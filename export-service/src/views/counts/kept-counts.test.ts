@@ -19,6 +19,9 @@ import {
   type PostgresServer,
 } from '@auditlens/testkit';
 import { feedSettled } from '../../../test/support/settled-feed';
+import { Follower } from '../../follower/follower';
+import { SqliteFollowerDb } from '../../follower/follower-db';
+import { FollowerStore } from '../../follower/follower-store';
 import { LogReader } from '../log-reader';
 import type { NsRange } from '../time-range';
 import { CountsConsumer } from './counts-consumer';
@@ -221,6 +224,42 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
     expect((await store.keptMinutes('access'))?.first).toBe((FOLLOW_FROM + 40 * MIN) / MIN);
     await expectLokisAnswers(store, FOLLOW_TO);
     await store.close();
+  }, 600_000);
+
+  it('is kept through the follower: it follows, stops, starts again and catches up', async () => {
+    const file = join(dir, 'c.sqlite');
+    /** A follower as `server.ts` opens it, with the counts consumer registered, whose clock settles `settledMs`. */
+    const follow = async (settledMs: number) => {
+      const db = new SqliteFollowerDb(file);
+      const counts = await CountsStore.open(new SqliteRunner(file));
+      const follower = new Follower(http, await FollowerStore.open(db), {
+        settleMs: 120_000,
+        batchMinutes: 9,
+        rereadMinutes: 0,
+        startMs: FOLLOW_FROM,
+        retentionMs: 7 * 86_400_000,
+        leaseMs: 30_000,
+        pollMs: 1000,
+        logTypes: ['access'],
+        now: () => settledMs + 120_000,
+      });
+      const consumer = new CountsConsumer(counts);
+      follower.register(consumer);
+      while (await follower.round());
+      const at = await follower.keptBy(consumer.name, 'access');
+      await follower.stop();
+      await db.close();
+      return { counts, cursorMs: at?.cursorMs };
+    };
+    const first = await follow(FOLLOW_FROM + 50 * MIN);
+    expect(first.cursorMs).toBe(FOLLOW_FROM + 50 * MIN);
+    await expectLokisAnswers(first.counts, first.cursorMs!);
+    await first.counts.close();
+    // Started again later: the follower goes on from its cursor, and the counts catch up.
+    const second = await follow(FOLLOW_TO);
+    expect(second.cursorMs).toBe(FOLLOW_TO);
+    await expectLokisAnswers(second.counts, second.cursorMs!);
+    await second.counts.close();
   }, 600_000);
 
   (hasPostgres() ? it : it.skip)(
