@@ -101,7 +101,10 @@ export class LogReader {
     });
     this.samples = new ExpiringCache(caching ? (caching.sampleTtlMs ?? 60_000) : 0, 500, options.now);
     const kept = options.kept;
-    this.kept = kept ? new KeptCounts(kept.store, kept.keptUntil, this.counter, loki) : undefined;
+    // The parts kept counts leave to Loki are the newest minutes and what is older than was followed: each counted
+    // whole (one query per max_query_length window), not cut into hours, which would ask a month as 30+ queries.
+    const uncut = new FacetCounter(loki, { maxQueryLengthNs: this.maxQueryLengthNs, now: options.now });
+    this.kept = kept ? new KeptCounts(kept.store, kept.keptUntil, uncut, loki) : undefined;
   }
 
   /** Values held in the count cache (for tests and diagnostics). */

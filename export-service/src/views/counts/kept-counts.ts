@@ -107,8 +107,27 @@ export class KeptCounts {
     return { from, to };
   }
 
+  /** Facets questions being answered, so a dropdown's suggestions and exact counts asked at once share one. */
+  private readonly answering = new Map<string, Promise<FacetsResponse | undefined>>();
+
   /** The facets answer from kept counts and live edges; undefined when kept counts cannot answer. */
-  async facets(q: KeptFacetQuestion): Promise<FacetsResponse | undefined> {
+  facets(q: KeptFacetQuestion): Promise<FacetsResponse | undefined> {
+    const key = JSON.stringify([
+      q.logType,
+      q.field,
+      q.fieldKey,
+      q.logQuery,
+      `${q.range.start}`,
+      `${q.range.end}`,
+    ]);
+    const running = this.answering.get(key);
+    if (running) return running;
+    const answer = this.answerFacets(q).finally(() => this.answering.delete(key));
+    this.answering.set(key, answer);
+    return answer;
+  }
+
+  private async answerFacets(q: KeptFacetQuestion): Promise<FacetsResponse | undefined> {
     const action = onlyAction(q.filters);
     if (action === false) return undefined;
     const kept = await this.keptPart(q.logType, q.range.start, q.range.end);
