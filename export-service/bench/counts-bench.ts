@@ -144,34 +144,41 @@ async function main(): Promise<void> {
       `counts benchmark: ${EVENTS.toLocaleString('en')} access events over the last hour recorded into Loki 3.7.6 in ${((Date.now() - seedStart) / 1000).toFixed(0)} s; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`
     );
 
-    // The follower with the counts consumer, as the service runs it, until it has caught up.
+    // The follower with the counts consumer, as the service runs it, until it has caught up from 31 days back (as
+    // one started at Loki's retention would have): first the empty days before the seeded hour a day per read (its
+    // clock set just before the hour), then the hour five minutes per read with the real clock, from its cursor.
     const http = new HttpLokiClient({ url: loki.url, lane: 'counts' });
-    const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
-    const counts = await CountsStore.open(new SqliteRunner(join(dir, 'jobs.sqlite')));
-    const follower = new Follower(http, await FollowerStore.open(db), {
-      settleMs: 60_000,
-      batchMinutes: 5,
-      rereadMinutes: 0,
-      // From the 6-hour boundary before the data (as a follower started at the retention would have): a 30-day
-      // chart's 6-hour points are then kept whole.
-      startMs: Math.floor(fromMs / (6 * HOUR)) * 6 * HOUR,
-      retentionMs: 31 * 86_400_000,
-      leaseMs: 60_000,
-      pollMs: 1000,
-      logTypes: ['access'],
-    });
-    follower.register(new CountsConsumer(counts));
-    // Wait until the newest seeded minute has settled, then follow until caught up.
+    const firstMinute = Math.floor(fromMs / MIN) * MIN;
+    const follow = async (o: { batchMinutes: number; now?: () => number }) => {
+      const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+      const counts = await CountsStore.open(new SqliteRunner(join(dir, 'jobs.sqlite')));
+      const follower = new Follower(http, await FollowerStore.open(db), {
+        settleMs: 60_000,
+        batchMinutes: o.batchMinutes,
+        rereadMinutes: 0,
+        startMs: firstMinute - 31 * 24 * HOUR,
+        retentionMs: 32 * 24 * HOUR,
+        leaseMs: 60_000,
+        pollMs: 1000,
+        logTypes: ['access'],
+        ...(o.now ? { now: o.now } : {}),
+      });
+      follower.register(new CountsConsumer(counts));
+      const t0 = Date.now();
+      while (await follower.round());
+      const seconds = (Date.now() - t0) / 1000;
+      const kept = await counts.keptMinutes('access');
+      await follower.stop();
+      await counts.close();
+      await db.close();
+      return { seconds, kept };
+    };
+    const history = await follow({ batchMinutes: 1440, now: () => firstMinute + 60_000 });
+    // Wait until the newest seeded minute has settled, then follow the hour.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, toMs + 61_000 + MIN - Date.now())));
-    const followStart = Date.now();
-    while (await follower.round());
-    const followedS = (Date.now() - followStart) / 1000;
-    const kept = await counts.keptMinutes('access');
-    await follower.stop();
-    await counts.close();
-    await db.close();
+    const hour = await follow({ batchMinutes: 5 });
     console.log(
-      `follower: caught up on ${EVENTS.toLocaleString('en')} events in ${followedS.toFixed(0)} s (${Math.round(EVENTS / followedS).toLocaleString('en')} events/s read from Loki and counted into SQLite); ${kept?.count ?? 0} minutes kept`
+      `follower: read the 31 empty days before in ${history.seconds.toFixed(0)} s, then caught up on ${EVENTS.toLocaleString('en')} events in ${hour.seconds.toFixed(0)} s (${Math.round(EVENTS / hour.seconds).toLocaleString('en')} events/s read from Loki and counted into SQLite); ${hour.kept?.count ?? 0} minutes kept`
     );
 
     const results: Array<{ round: string; span: string; answers: Timed[]; asked: Record<string, number> }> =

@@ -18,6 +18,10 @@ export class SqliteRunner implements SqlRunner {
     this.writer.exec('PRAGMA busy_timeout = 10000');
     this.reader = new DatabaseSync(path);
     this.reader.exec('PRAGMA busy_timeout = 10000');
+    // A facet over a busy hour sums a few hundred thousand minute rows; reading them through the OS's page cache
+    // (mmap) and a 64 MiB cache of its own rather than SQLite's 2 MiB default keeps that a read of memory.
+    this.reader.exec('PRAGMA mmap_size = 268435456');
+    this.reader.exec('PRAGMA cache_size = -65536');
   }
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
