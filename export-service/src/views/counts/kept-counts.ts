@@ -53,12 +53,10 @@ const floorMinute = (t: bigint) => Number(t / MINUTE_NS);
 const ceilMinute = (t: bigint) => Number((t + MINUTE_NS - 1n) / MINUTE_NS);
 
 /**
- * [from, to) in minutes cut into the fewest periods the store keeps: minutes up to the first whole hour, hours up
- * to the first whole day, days, then hours and minutes again.
+ * [from, to) in minutes cut into the fewest periods the store keeps: up the grains (minutes, ten minutes, hours)
+ * to the first whole day, days, then down the grains again.
  */
 export function grainSpans(from: number, to: number): GrainSpan[] {
-  const H = GRAIN_MINUTES.h;
-  const D = GRAIN_MINUTES.d;
   const spans: GrainSpan[] = [];
   let t = from;
   const push = (grain: Grain, until: number) => {
@@ -66,11 +64,17 @@ export function grainSpans(from: number, to: number): GrainSpan[] {
     spans.push({ grain, from: t, to: until });
     t = until;
   };
-  push('m', Math.min(to, Math.ceil(t / H) * H));
-  if (t % H === 0) push('h', Math.min(to - (to % H), Math.ceil(t / D) * D));
-  if (t % D === 0) push('d', to - (to % D));
-  if (t % H === 0) push('h', to - (to % H));
-  push('m', to);
+  const up = ['m', 't', 'h', 'd'] as const;
+  for (let i = 0; i < up.length - 1; i++) {
+    const size = GRAIN_MINUTES[up[i]!];
+    const next = GRAIN_MINUTES[up[i + 1]!];
+    if (t % size !== 0) break;
+    push(up[i]!, Math.min(to - (to % size), Math.ceil(t / next) * next));
+  }
+  for (const grain of ['d', 'h', 't', 'm'] as const) {
+    const size = GRAIN_MINUTES[grain];
+    if (t % size === 0) push(grain, to - (to % size));
+  }
   return spans;
 }
 
@@ -205,7 +209,14 @@ export class KeptCounts {
       series.set(t, (series.get(t) ?? 0) + n);
     };
     if (k0 <= k1) {
-      const grain: Grain = q.stepSeconds % 86_400 === 0 ? 'd' : q.stepSeconds % 3600 === 0 ? 'h' : 'm';
+      const grain: Grain =
+        q.stepSeconds % 86_400 === 0
+          ? 'd'
+          : q.stepSeconds % 3600 === 0
+            ? 'h'
+            : q.stepSeconds % 600 === 0
+              ? 't'
+              : 'm';
       const stepMinutes = q.stepSeconds / 60;
       const rows = await this.store.periodCounts(q.logType, field, action, {
         grain,

@@ -60,6 +60,8 @@ describe('grainSpans', () => {
     [125, 170],
     [60, 1440],
     [3, 4],
+    [23, 37],
+    [20, 1460],
   ])('cuts [%i, %i) into aligned minutes, hours and days without gap or overlap', (from, to) => {
     const spans = grainSpans(from, to);
     let t = from;
@@ -76,6 +78,6 @@ describe('grainSpans', () => {
   it('uses days where whole days fit, so a month is a few dozen periods', () => {
     const spans = grainSpans(17, 30 * 1440 + 17);
     expect(spans.filter((s) => s.grain === 'd')).toEqual([{ grain: 'd', from: 1440, to: 30 * 1440 }]);
-    expect(spans.map((s) => s.grain)).toEqual(['m', 'h', 'd', 'm']);
+    expect(spans.map((s) => s.grain)).toEqual(['m', 't', 'h', 'd', 't', 'm']);
   });
 });
