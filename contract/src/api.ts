@@ -52,7 +52,8 @@ export interface FacetsResponse {
   /**
    * False when the field has more distinct values than Loki counts in one query (`max_query_series`, 500 by
    * default): then only the most frequent values of a sample are listed, each counted exactly, and other values
-   * exist. Always false for `mode=suggest`. Absent from older services: true.
+   * exist. False for `mode=suggest` answered from a sample; a service that keeps counts (issue 24) answers both
+   * modes from them, `counts: 'exact'`, complete when every value is listed. Absent from older services: true.
    */
   readonly complete?: boolean;
 }

@@ -10,7 +10,7 @@ import type { JobStore } from './exports/store/job-store';
 import type { ExportFiles } from './exports/files/export-files';
 import type { ExportLimits } from './exports/export-quota';
 import { perUserRateLimit } from './http/per-user-rate-limit';
-import { LogReader, type LogReaderCaching } from './views/log-reader';
+import { LogReader, type LogReaderCaching, type LogReaderOptions } from './views/log-reader';
 import type { LokiClient } from '@auditlens/loki';
 import { createExportsRouter } from './exports/routes';
 import { cancelOnClose } from './http/cancel-on-close';
@@ -61,6 +61,8 @@ export interface AppDeps {
   readonly maxQuerySeries?: number;
   /** Facet and chart counts and facet samples kept between requests. Default: none kept. */
   readonly caching?: LogReaderCaching;
+  /** Counts the follower keeps (`views/counts/`): facets and charts come from them where they cover. Default: none. */
+  readonly keptCounts?: LogReaderOptions['kept'];
   /** Called when an export is queued, so the runner starts at once. */
   readonly onExportQueued?: () => void;
   /** Called when a user asks for an export's mail again, so it goes at once. */
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
     maxQueryLengthNs: deps.maxQueryLengthNs,
     maxQuerySeries: deps.maxQuerySeries,
     caching: deps.caching,
+    kept: deps.keptCounts,
   });
   api.use('/health', createConnectionCheckRouter({ loki: deps.loki }));
   // Counted once per request, whichever router below answers it.

@@ -23,6 +23,7 @@ import { integritySettings } from './integrity/integrity-config';
 import { RangeVerifications } from './integrity/range-verifications';
 import { HttpLokiClient } from '@auditlens/loki';
 import { openFollower } from './follower/open-follower';
+import { openCounts } from './views/counts/open-counts';
 
 /** Starts the service from the environment: listen, run exports, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
   const following = await openFollower(config, countsLoki, integrity, (error) =>
     logger.warn({ err: error }, 'follower: a round failed; the next one tries again')
   );
-  // Other consumers (counts) register here, before start: following?.follower.register(consumer).
+  // Other consumers register here, before start: the counts the pages' facets and charts are answered from.
+  const counts = following
+    ? await openCounts(config, following.follower, (error) =>
+        logger.warn({ err: error }, 'a Postgres connection of the counts broke; it is replaced')
+      )
+    : undefined;
   const verification = { ...integrity.verification, keptFor: following?.keptProofs };
   const manifests = new ExportManifests({
     loki: exportLoki,
@@ -135,6 +141,7 @@ async function main(): Promise<void> {
       settleMs: config.COUNT_SETTLE_MINUTES * 60_000,
       sampleTtlMs: config.FACET_SAMPLE_SECONDS * 1000,
     },
+    keptCounts: counts,
   });
   runner.start();
   following?.follower.start();
@@ -153,6 +160,7 @@ async function main(): Promise<void> {
     metricsServer?.close();
     await runner.stop();
     await following?.close();
+    await counts?.close();
     await audit?.shutdown();
     await database.close();
     process.exit(0);

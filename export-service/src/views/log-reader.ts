@@ -26,6 +26,8 @@ import { sampleFieldValues, type FieldSample } from './facet-sample';
 import { asUserQuery } from './loki-rejection';
 import { toAuditRow } from './rows';
 import { chooseStatsStep } from './stats-step';
+import type { CountsStore } from './counts/counts-store';
+import { KeptCounts, type KeptUntil } from './counts/kept-counts';
 
 const MS = 1_000_000n;
 
@@ -60,6 +62,11 @@ export interface LogReaderOptions extends QueryOptions {
   readonly maxQuerySeries?: number;
   /** Counts and samples kept between requests. Default: none kept. */
   readonly caching?: LogReaderCaching;
+  /**
+   * Counts the follower keeps (`counts/`), and where they end per log type: facets and charts come from them for
+   * the part of a range they cover. Default: none kept, every count is asked of Loki.
+   */
+  readonly kept?: { readonly store: CountsStore; readonly keptUntil: KeptUntil };
   /** Clock in ms. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -73,6 +80,7 @@ export class LogReader {
   private readonly cache: CountCache | undefined;
   private readonly counter: FacetCounter;
   private readonly samples: ExpiringCache<FieldSample>;
+  private readonly kept: KeptCounts | undefined;
   /** Fields (per log query) found to have too many values to count them all, and when. */
   private readonly manyValues = new Map<string, number>();
   /** The values last counted for such a field, and the sample they came from. */
@@ -92,6 +100,11 @@ export class LogReader {
       now: options.now,
     });
     this.samples = new ExpiringCache(caching ? (caching.sampleTtlMs ?? 60_000) : 0, 500, options.now);
+    const kept = options.kept;
+    // The parts kept counts leave to Loki are the newest minutes and what is older than was followed: each counted
+    // whole (one query per max_query_length window), not cut into hours, which would ask a month as 30+ queries.
+    const uncut = new FacetCounter(loki, { maxQueryLengthNs: this.maxQueryLengthNs, now: options.now });
+    this.kept = kept ? new KeptCounts(kept.store, kept.keptUntil, uncut, loki) : undefined;
   }
 
   /** Values held in the count cache (for tests and diagnostics). */
@@ -149,7 +162,8 @@ export class LogReader {
    * Values of a filter field, most frequent first: `exact` counts every event of the range (per settled hour and
    * day, kept; see `facet-counter.ts`), `suggest` the values of a sample of the newest events (`facet-sample.ts`).
    * A field with more values than Loki counts in one query is counted for the most frequent values of a sample
-   * only, and the answer says it is not complete.
+   * only, and the answer says it is not complete. Where the follower keeps counts (`kept`), both modes answer
+   * exact counts from them for the kept part of the range and from Loki for the rest (`counts/kept-counts.ts`).
    */
   async facets(
     logType: LogType,
@@ -161,6 +175,22 @@ export class LogReader {
     const field = filterField(logType, fieldKey);
     const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== fieldKey));
     const logQuery = buildLogQuery(logType, others, this.options);
+    if (this.kept) {
+      const kept = this.kept;
+      const answer = await asUserQuery(() =>
+        kept.facets({
+          logType,
+          range,
+          field: field.lokiField,
+          fieldKey,
+          filters: others,
+          logQuery,
+          maxValues: MAX_FACET_VALUES,
+          candidates: { count: CANDIDATES, chars: CANDIDATE_CHARS },
+        })
+      );
+      if (answer) return answer;
+    }
     if (mode === 'suggest') {
       const sample = await this.sample(logQuery, field, range);
       return {
@@ -276,16 +306,31 @@ export class LogReader {
       BigInt(stepSeconds) * 1000n
     );
     const settledBefore = BigInt(this.now() - (this.options.caching?.settleMs ?? 600_000)) * MS;
-    const series = await asUserQuery(() =>
+    const points = (start: bigint, end: bigint) =>
       queryMetricsKept(this.loki, this.cache, settledBefore, {
         query,
-        start: range.start,
-        end: range.end,
+        start,
+        end,
         stepSeconds,
         maxQueryLengthNs: this.maxQueryLengthNs,
         lane: 'counts',
-      })
-    );
+      });
+    if (this.kept) {
+      const kept = this.kept;
+      const answer = await asUserQuery(() =>
+        kept.stats({
+          logType,
+          range,
+          by,
+          filters,
+          stepSeconds,
+          logQuery: buildLogQuery(logType, filters, this.options),
+          livePoints: points,
+        })
+      );
+      if (answer) return answer;
+    }
+    const series = await asUserQuery(() => points(range.start, range.end));
     return {
       by,
       step: stepSeconds,

@@ -1,0 +1,20 @@
+import { ATTR, FILTER_FIELDS, lokiFieldName, type LogType } from '@auditlens/contract';
+import type { LokiEntry } from '@auditlens/loki';
+
+/** The Loki name of the action field: every kept count is also kept per action (the overview's top lists). */
+export const ACTION_FIELD = lokiFieldName(ATTR.action);
+/** The Loki name of the outcome field (the chart's other split). */
+export const OUTCOME_FIELD = lokiFieldName(ATTR.outcome);
+
+/** The fields counted for a log type (Loki names): its filter fields and the chart's splits, action and outcome. */
+export function countedFields(logType: LogType): readonly string[] {
+  return [...new Set([...FILTER_FIELDS[logType].map((f) => f.lokiField), ACTION_FIELD, OUTCOME_FIELD])];
+}
+
+/**
+ * The value of `field` in an entry as Loki's `sum by (field)` sees it: structured metadata first, then the stream's
+ * labels; '' for an entry without it (Loki's series without the label).
+ */
+export function fieldValue(entry: LokiEntry, field: string): string {
+  return entry.metadata[field] ?? entry.labels[field] ?? '';
+}
