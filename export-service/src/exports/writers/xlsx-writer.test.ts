@@ -144,7 +144,7 @@ describe('XLSX writer', () => {
     const rows = sheetRows(
       (await readZipEntries(await readFile(join(dir(), 'b.xlsx')))).get('xl/worksheets/sheet1.xml')!
     );
-    expect(rows[0]![0]!.value).toBe('Time (Asia/Tokyo)');
+    expect(rows[0]![0]!.value).toBe('When (Asia/Tokyo)');
     expect(rows[1]!.at(-1)!.value).toBe('id-1');
   });
 
