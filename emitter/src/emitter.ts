@@ -218,11 +218,11 @@ function serviceDelivery(
     logTypeOnRecord: true,
     link: chainer && ((record) => chainer.link(record)),
     flush: async () => {
-      await chainer?.settle();
+      await chainer?.forceFlush();
       await flushProvider();
     },
     shutdown: async () => {
-      await chainer?.close();
+      await chainer?.shutdown();
       await flushProvider();
     },
   };

@@ -23,7 +23,7 @@ const CHAINED_INDEX: ReadonlyMap<string, number> = new Map(
 );
 
 /**
- * Hashes records one after the other (one per exporter, or per inline chainer), reusing one buffer for their
+ * Hashes records one after the other (one per chainer, see `ChainerBase`), reusing one buffer for their
  * canonical encodings. A record's chained attributes are found by walking its own keys (a dozen) into their
  * places in the encoding rather than by looking up each of the 32 chained names, most of them absent:
  * measured, that lookup was a third of the encoding's cost.

@@ -12,7 +12,12 @@ import {
   canonicalCheckpoint,
   canonicalRecord,
 } from '@auditlens/contract';
-import { createAuditEmitter, LogTypeResourceExporter, type AuditEmitterOptions } from '../../src';
+import {
+  createAuditEmitter,
+  LogTypeResourceExporter,
+  type AuditEmitterError,
+  type AuditEmitterOptions,
+} from '../../src';
 import { waitFor } from '@auditlens/testkit';
 import { OtlpSink, type OtlpLogRecord } from '../support/otlp-sink';
 import { mapLikeLoki, type LokiView } from '../support/loki-otlp-mapping';
@@ -285,5 +290,50 @@ describe('hash chains and checkpoints', () => {
       [3, false],
       [4, true],
     ]);
+  });
+
+  it('reports a checkpoint that cannot be signed to onError, from both pipelines, and still delivers the records', async () => {
+    const failingKey = {
+      keyId: 'kms-down',
+      sign: () => Promise.reject(new Error('the KMS is unreachable')),
+    };
+    const own: AuditEmitterError[] = [];
+    const ownPipeline = emitter({
+      integrity: { signingKey: failingKey, checkpointEveryRecords: 2 },
+      onError: (e) => own.push(e),
+    });
+    for (let i = 0; i < 2; i++) ownPipeline.access(accessEvent());
+    await ownPipeline.shutdown();
+
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'helpdesk-api' }),
+      processors: [
+        new BatchLogRecordProcessor({
+          exporter: new LogTypeResourceExporter(new OTLPLogExporter({ url: `${sink.endpoint}/v1/logs` })),
+        }),
+      ],
+    });
+    const service: AuditEmitterError[] = [];
+    const servicePipeline = createAuditEmitter({
+      loggerProvider: provider,
+      integrity: { signingKey: failingKey, checkpointEveryRecords: 2 },
+      onError: (e) => service.push(e),
+    });
+    for (let i = 0; i < 2; i++) servicePipeline.access(accessEvent());
+    await servicePipeline.shutdown();
+    await provider.shutdown();
+
+    // One failure for the checkpoint after 2 records, one for the final checkpoint, from each pipeline.
+    for (const reported of [own, service]) {
+      expect(reported.map((e) => [e.kind, e.message])).toEqual([
+        ['export', 'could not write the integrity checkpoint of the access chain'],
+        ['export', 'could not write the integrity checkpoint of the access chain'],
+      ]);
+      expect((reported[0]!.cause as Error).message).toBe('the KMS is unreachable');
+    }
+    expect(sink.checkpoints()).toHaveLength(0);
+    const records = entriesOf(sink);
+    expect(records).toHaveLength(4);
+    for (const e of records) expect(recomputed(e)).toBe(e.metadata[INTEGRITY_FIELDS.hash]);
   });
 });
