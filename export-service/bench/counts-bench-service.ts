@@ -10,7 +10,7 @@ import { HttpLokiClient, type LokiClient } from '@auditlens/loki';
 import { createApp } from '../src/app';
 import type { UserDirectory } from '../src/auth/grafana-users';
 import { DirectoryExportFiles } from '../src/exports/files/directory-export-files';
-import { SqliteJobStore } from '../src/exports/store/sqlite-job-store';
+import { SqlJobStore } from '../src/exports/store/sql-job-store';
 import { Follower } from '../src/follower/follower';
 import { SqliteFollowerDb } from '../src/follower/follower-db';
 import { FollowerStore } from '../src/follower/follower-store';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     pollMs: 1000,
   });
   const counts = kept === 'kept' ? await openCounts({ DATA_DIR: dataDir }, follower) : undefined;
-  const store = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+  const store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
   const app = createApp({
     secret,
     loki,
