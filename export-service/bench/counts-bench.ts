@@ -11,11 +11,12 @@ import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpLokiClient } from '@auditlens/loki';
 import { Follower } from '../src/follower/follower';
-import { SqliteFollowerDb } from '../src/follower/follower-db';
+import { FOLLOWER_MIGRATIONS } from '../src/follower/follower-migrations';
 import { FollowerStore } from '../src/follower/follower-store';
 import { CountsConsumer } from '../src/views/counts/counts-consumer';
 import { CountsStore } from '../src/views/counts/counts-store';
-import { SqliteRunner } from '../src/views/counts/sqlite-runner';
+import { openDatabase } from '../src/store/database';
+import { COUNTS_MIGRATIONS } from '../src/views/counts/counts-migrations';
 import { startBenchLoki } from './bench-loki';
 import { seedAccessOtlp } from './seed-otlp';
 
@@ -150,9 +151,12 @@ async function main(): Promise<void> {
     const http = new HttpLokiClient({ url: loki.url, lane: 'counts' });
     const firstMinute = Math.floor(fromMs / MIN) * MIN;
     const follow = async (o: { batchMinutes: number; now?: () => number }) => {
-      const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
-      const counts = await CountsStore.open(new SqliteRunner(join(dir, 'jobs.sqlite')));
-      const follower = new Follower(http, await FollowerStore.open(db), {
+      const db = await openDatabase(
+        { dialect: 'sqlite', file: join(dir, 'jobs.sqlite') },
+        { features: [FOLLOWER_MIGRATIONS, COUNTS_MIGRATIONS] }
+      );
+      const counts = new CountsStore(db);
+      const follower = new Follower(http, new FollowerStore(db), {
         settleMs: 60_000,
         batchMinutes: o.batchMinutes,
         rereadMinutes: 0,
@@ -169,7 +173,6 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - t0) / 1000;
       const kept = await counts.keptMinutes('access');
       await follower.stop();
-      await counts.close();
       await db.close();
       return { seconds, kept };
     };
