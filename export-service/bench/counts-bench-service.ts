@@ -10,12 +10,16 @@ import { HttpLokiClient, type LokiClient } from '@auditlens/loki';
 import { createApp } from '../src/app';
 import type { UserDirectory } from '../src/auth/grafana-users';
 import { DirectoryExportFiles } from '../src/exports/files/directory-export-files';
+import { EXPORT_JOB_MIGRATIONS } from '../src/exports/store/job-migrations';
 import { SqlJobStore } from '../src/exports/store/sql-job-store';
 import { Follower } from '../src/follower/follower';
-import { SqliteFollowerDb } from '../src/follower/follower-db';
+import { FOLLOWER_MIGRATIONS } from '../src/follower/follower-migrations';
 import { FollowerStore } from '../src/follower/follower-store';
 import { requestSignal } from '../src/http/request-signal';
 import { SheddingLokiClient } from '../src/http/shedding-loki-client';
+import { INTEGRITY_PROOF_MIGRATIONS } from '../src/integrity/proof-migrations';
+import { databaseTarget, openDatabase } from '../src/store/database';
+import { COUNTS_MIGRATIONS } from '../src/views/counts/counts-migrations';
 import { openCounts } from '../src/views/counts/open-counts';
 
 const [lokiUrl, dataDir, secret, kept] = process.argv.slice(2) as [string, string, string, string];
@@ -41,8 +45,11 @@ const users: UserDirectory = {
 async function main(): Promise<void> {
   const counting = new CountingLoki(new HttpLokiClient({ url: lokiUrl }));
   const loki = new SheddingLokiClient(counting, { shareMs: 5000, ambientSignal: requestSignal });
-  const db = new SqliteFollowerDb(join(dataDir, 'jobs.sqlite'));
-  const follower = new Follower(loki, await FollowerStore.open(db), {
+  // One database for the jobs, the follower and the counts, as server.ts opens it.
+  const database = await openDatabase(databaseTarget({ DATA_DIR: dataDir }), {
+    features: [EXPORT_JOB_MIGRATIONS, FOLLOWER_MIGRATIONS, INTEGRITY_PROOF_MIGRATIONS, COUNTS_MIGRATIONS],
+  });
+  const follower = new Follower(loki, new FollowerStore(database), {
     settleMs: 60_000,
     batchMinutes: 5,
     rereadMinutes: 0,
@@ -50,8 +57,8 @@ async function main(): Promise<void> {
     leaseMs: 30_000,
     pollMs: 1000,
   });
-  const counts = kept === 'kept' ? await openCounts({ DATA_DIR: dataDir }, follower) : undefined;
-  const store = await SqlJobStore.open({ dialect: 'sqlite', file: join(dataDir, 'jobs.sqlite') });
+  const counts = kept === 'kept' ? openCounts(database, follower) : undefined;
+  const store = new SqlJobStore(database);
   const app = createApp({
     secret,
     loki,
@@ -73,9 +80,7 @@ async function main(): Promise<void> {
     if (message === 'asked') process.send?.({ asked: { ...counting.asked } });
     if (message === 'stop') {
       server.closeAllConnections();
-      server.close(
-        () => void Promise.all([counts?.close(), store.close(), db.close()]).then(() => process.exit(0))
-      );
+      server.close(() => void database.close().then(() => process.exit(0)));
     }
   });
   process.send?.({ port: (server.address() as AddressInfo).port });

@@ -16,7 +16,9 @@ import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
 import { readAllEntries } from '@auditlens/loki';
 import { spawnSync } from 'node:child_process';
-import { SqliteFollowerDb } from '../src/follower/follower-db';
+import { FOLLOWER_MIGRATIONS } from '../src/follower/follower-migrations';
+import { INTEGRITY_PROOF_MIGRATIONS } from '../src/integrity/proof-migrations';
+import { openDatabase } from '../src/store/database';
 import { FollowerStore } from '../src/follower/follower-store';
 import { Follower } from '../src/follower/follower';
 import { ProofStore } from '../src/integrity/proof-store';
@@ -226,11 +228,14 @@ async function main(): Promise<void> {
  */
 async function integrityLine(client: HttpLokiClient, url: string, dir: string): Promise<void> {
   const path = join(dir, 'jobs.sqlite');
-  const db = new SqliteFollowerDb(path);
-  const proofs = await ProofStore.open(db);
+  const db = await openDatabase(
+    { dialect: 'sqlite', file: path },
+    { features: [FOLLOWER_MIGRATIONS, INTEGRITY_PROOF_MIGRATIONS] }
+  );
+  const proofs = new ProofStore(db);
   const follower = new Follower(
     new HttpLokiClient({ url, lane: 'counts', timeoutMs: 120_000 }),
-    await FollowerStore.open(db),
+    new FollowerStore(db),
     {
       settleMs: 120_000,
       batchMinutes: 5,

@@ -3,14 +3,19 @@
 import { createPublicKey } from 'node:crypto';
 import { HttpLokiClient } from '@auditlens/loki';
 import { KeyRing } from '@auditlens/integrity';
-import { SqliteFollowerDb } from '../src/follower/follower-db';
+import { FOLLOWER_MIGRATIONS } from '../src/follower/follower-migrations';
 import { FollowerStore } from '../src/follower/follower-store';
+import { INTEGRITY_PROOF_MIGRATIONS } from '../src/integrity/proof-migrations';
 import { ProofStore } from '../src/integrity/proof-store';
+import { openDatabase } from '../src/store/database';
 import { verifyRange } from '../src/integrity/verify-range';
 
 async function main(): Promise<void> {
   const env = (name: string) => process.env[name] ?? '';
-  const db = new SqliteFollowerDb(env('INTEGRITY_LINE_DB'));
+  const db = await openDatabase(
+    { dialect: 'sqlite', file: env('INTEGRITY_LINE_DB') },
+    { features: [FOLLOWER_MIGRATIONS, INTEGRITY_PROOF_MIGRATIONS] }
+  );
   const service = env('INTEGRITY_LINE_SERVICE');
   const ring = new KeyRing(
     new Map([['bench', { key: createPublicKey(env('INTEGRITY_LINE_KEY')), services: [service] }]])
@@ -23,9 +28,9 @@ async function main(): Promise<void> {
   let status = '';
   for (let i = 0; i < 2; i++) {
     const started = process.hrtime.bigint();
-    const store = await FollowerStore.open(db);
+    const store = new FollowerStore(db);
     const at = (await store.cursors()).find((c) => c.consumer === 'integrity' && c.logType === 'access')!;
-    const kept = { store: await ProofStore.open(db), fromMs: at.startMs, toMs: at.cursorMs };
+    const kept = { store: new ProofStore(db), fromMs: at.startMs, toMs: at.cursorMs };
     const report = await verifyRange(loki, ring, 'access', range, { serviceName: service, kept });
     times.push(Number(process.hrtime.bigint() - started) / 1e9);
     total = report.records.total;

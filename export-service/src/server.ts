@@ -22,7 +22,10 @@ import { createMetricsApp } from './http/metrics-app';
 import { integritySettings } from './integrity/integrity-config';
 import { RangeVerifications } from './integrity/range-verifications';
 import { HttpLokiClient } from '@auditlens/loki';
+import { FOLLOWER_MIGRATIONS } from './follower/follower-migrations';
 import { openFollower } from './follower/open-follower';
+import { INTEGRITY_PROOF_MIGRATIONS } from './integrity/proof-migrations';
+import { COUNTS_MIGRATIONS } from './views/counts/counts-migrations';
 import { openCounts } from './views/counts/open-counts';
 
 /** Starts the service from the environment: listen, run exports, stop cleanly on SIGTERM/SIGINT. */
@@ -34,7 +37,14 @@ async function main(): Promise<void> {
   });
   await mkdir(config.DATA_DIR, { recursive: true });
   // Every feature with tables registers its migrations here; they run at start, before anything reads.
-  const database = await openServiceDatabase(config, logger, [EXPORT_JOB_MIGRATIONS]);
+  // The follower's, the proofs' and the counts' tables are made whether or not FOLLOW_ENABLED: a replica that
+  // follows may share the database.
+  const database = await openServiceDatabase(config, logger, [
+    EXPORT_JOB_MIGRATIONS,
+    FOLLOWER_MIGRATIONS,
+    INTEGRITY_PROOF_MIGRATIONS,
+    COUNTS_MIGRATIONS,
+  ]);
   const store = new SqlJobStore(database, { leaseMs: config.EXPORT_LEASE_SECONDS * 1000 });
   const files = await openExportFiles(config);
   const metrics = new ServiceMetrics(() => store.countsByStatus());
@@ -48,15 +58,11 @@ async function main(): Promise<void> {
     lane: 'counts',
     onRequest: metrics.observeLoki,
   });
-  const following = await openFollower(config, countsLoki, integrity, (error) =>
+  const following = openFollower(config, database, countsLoki, integrity, (error) =>
     logger.warn({ err: error }, 'follower: a round failed; the next one tries again')
   );
   // Other consumers register here, before start: the counts the pages' facets and charts are answered from.
-  const counts = following
-    ? await openCounts(config, following.follower, (error) =>
-        logger.warn({ err: error }, 'a Postgres connection of the counts broke; it is replaced')
-      )
-    : undefined;
+  const counts = following ? openCounts(database, following.follower) : undefined;
   const verification = { ...integrity.verification, keptFor: following?.keptProofs };
   const manifests = new ExportManifests({
     loki: exportLoki,
@@ -160,7 +166,6 @@ async function main(): Promise<void> {
     metricsServer?.close();
     await runner.stop();
     await following?.close();
-    await counts?.close();
     await audit?.shutdown();
     await database.close();
     process.exit(0);

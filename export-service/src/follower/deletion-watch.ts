@@ -1,7 +1,9 @@
 import type { LogType } from '@auditlens/contract';
 import type { DeletionRequest } from './deletion-requests';
 import { logTypesOfDeletion } from './deletion-requests';
-import type { FollowerDb } from './follower-db';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database';
+import type { FollowerTables } from './follower-migrations';
 
 const MINUTE_MS = 60_000;
 const CHECKPOINT_STREAM = 'integrity_checkpoint';
@@ -37,28 +39,20 @@ export interface DeletionWatchOptions {
  * integrity consumer then reads the minutes it covers from Loki at report time, as a full re-read does); once
  * the compactor processed it (it can no longer be cancelled) and every querier applies it, the follower delivers
  * its minutes again and the listeners are told. Each request is handled once, across replicas (the state is in
- * the job store's database).
+ * the service's database).
  */
 export class DeletionWatch {
   private readonly listeners: DeletionListener[] = [];
   private lastCheckMs: number | undefined;
+  private readonly db: Kysely<FollowerTables>;
 
-  private constructor(
-    private readonly db: FollowerDb,
+  /** The watch over `list`, its state in `database` (which has had `FOLLOWER_MIGRATIONS`). */
+  constructor(
+    database: Database,
     private readonly list: () => Promise<DeletionRequest[]>,
     private readonly options: DeletionWatchOptions
-  ) {}
-
-  /** Creates its table when absent (both dialects), then the watch. */
-  static async open(
-    db: FollowerDb,
-    list: () => Promise<DeletionRequest[]>,
-    options: DeletionWatchOptions
-  ): Promise<DeletionWatch> {
-    await db.run(
-      `CREATE TABLE IF NOT EXISTS follower_deletions (request_key TEXT PRIMARY KEY, state TEXT NOT NULL)`
-    );
-    return new DeletionWatch(db, list, options);
+  ) {
+    this.db = database.db.withTables<FollowerTables>();
   }
 
   /** Adds a listener (before the follower starts). */
@@ -79,11 +73,10 @@ export class DeletionWatch {
     this.lastCheckMs = nowMs;
     const requests = await this.list();
     const states = new Map(
-      (
-        await this.db.all<{ request_key: string; state: string }>(
-          'SELECT request_key, state FROM follower_deletions'
-        )
-      ).map((r) => [r.request_key, r.state])
+      (await this.db.selectFrom('follower_deletions').select(['request_key', 'state']).execute()).map((r) => [
+        r.request_key,
+        r.state,
+      ])
     );
     for (const r of requests) {
       const key = `${r.requestId}:${r.startMs}:${r.endMs}`;
@@ -106,10 +99,10 @@ export class DeletionWatch {
   }
 
   private async setState(key: string, state: string): Promise<void> {
-    await this.db.run(
-      `INSERT INTO follower_deletions (request_key, state) VALUES (?, ?)
-       ON CONFLICT (request_key) DO UPDATE SET state = excluded.state`,
-      [key, state]
-    );
+    await this.db
+      .insertInto('follower_deletions')
+      .values({ request_key: key, state })
+      .onConflict((oc) => oc.column('request_key').doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })))
+      .execute();
   }
 }

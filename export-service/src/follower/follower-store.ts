@@ -1,15 +1,7 @@
 import type { LogType } from '@auditlens/contract';
-import type { FollowerDb } from './follower-db';
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS follower_leases (
-     name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS follower_cursors (
-     consumer TEXT NOT NULL, log_type TEXT NOT NULL, start_ms BIGINT NOT NULL, cursor_ms BIGINT NOT NULL,
-     PRIMARY KEY (consumer, log_type))`,
-  // Where the slow re-proof of kept minutes is, per log type.
-  `CREATE TABLE IF NOT EXISTS follower_sweeps (log_type TEXT PRIMARY KEY, at_ms BIGINT NOT NULL)`,
-];
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database';
+import type { FollowerTables } from './follower-migrations';
 
 /** Where a consumer is for one log type: it keeps [startMs, cursorMs). */
 export interface ConsumerCursor {
@@ -17,14 +9,16 @@ export interface ConsumerCursor {
   readonly cursorMs: number;
 }
 
-/** The follower's lease (who follows) and its cursors, in the job store's database, shared by replicas. */
+/**
+ * The follower's lease (who follows) and its cursors, in the service's database (tables of
+ * `FOLLOWER_MIGRATIONS`), shared by replicas.
+ */
 export class FollowerStore {
-  private constructor(readonly db: FollowerDb) {}
+  private readonly db: Kysely<FollowerTables>;
 
-  /** Creates the tables when absent (both dialects), then the store. */
-  static async open(db: FollowerDb): Promise<FollowerStore> {
-    for (const sql of SCHEMA) await db.run(sql);
-    return new FollowerStore(db);
+  /** The store on an open database that has had `FOLLOWER_MIGRATIONS`; the database's owner closes it. */
+  constructor(database: Database) {
+    this.db = database.db.withTables<FollowerTables>();
   }
 
   /**
@@ -32,62 +26,91 @@ export class FollowerStore {
    * `nowMs`; true when `holder` has it. One statement, so two replicas asking at once cannot both win.
    */
   async holdLease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean> {
-    await this.db.run(
-      `INSERT INTO follower_leases (name, holder, until_ms) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
-       WHERE follower_leases.holder = excluded.holder OR follower_leases.until_ms < ?`,
-      [name, holder, untilMs, nowMs]
-    );
-    const rows = await this.db.all<{ holder: string }>('SELECT holder FROM follower_leases WHERE name = ?', [
-      name,
-    ]);
-    return rows[0]?.holder === holder;
+    await this.db
+      .insertInto('follower_leases')
+      .values({ name, holder, until_ms: untilMs })
+      .onConflict((oc) =>
+        oc
+          .column('name')
+          .doUpdateSet((eb) => ({ holder: eb.ref('excluded.holder'), until_ms: eb.ref('excluded.until_ms') }))
+          .where((eb) =>
+            eb.or([
+              eb('follower_leases.holder', '=', eb.ref('excluded.holder')),
+              eb('follower_leases.until_ms', '<', nowMs),
+            ])
+          )
+      )
+      .execute();
+    const row = await this.db
+      .selectFrom('follower_leases')
+      .select('holder')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.holder === holder;
   }
 
   /** Gives the lease up (at shutdown), so another replica takes over without waiting for it to expire. */
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.db.run('DELETE FROM follower_leases WHERE name = ? AND holder = ?', [name, holder]);
+    await this.db
+      .deleteFrom('follower_leases')
+      .where('name', '=', name)
+      .where('holder', '=', holder)
+      .execute();
   }
 
   /** The cursor of `consumer` for `logType`, created at `startMs` when it has none. */
   async cursor(consumer: string, logType: LogType, startMs: number): Promise<ConsumerCursor> {
-    await this.db.run(
-      `INSERT INTO follower_cursors (consumer, log_type, start_ms, cursor_ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (consumer, log_type) DO NOTHING`,
-      [consumer, logType, startMs, startMs]
-    );
-    const rows = await this.db.all<{ start_ms: number; cursor_ms: number }>(
-      'SELECT start_ms, cursor_ms FROM follower_cursors WHERE consumer = ? AND log_type = ?',
-      [consumer, logType]
-    );
-    return { startMs: Number(rows[0]!.start_ms), cursorMs: Number(rows[0]!.cursor_ms) };
+    await this.db
+      .insertInto('follower_cursors')
+      .values({ consumer, log_type: logType, start_ms: startMs, cursor_ms: startMs })
+      .onConflict((oc) => oc.columns(['consumer', 'log_type']).doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('follower_cursors')
+      .select(['start_ms', 'cursor_ms'])
+      .where('consumer', '=', consumer)
+      .where('log_type', '=', logType)
+      .executeTakeFirstOrThrow();
+    return { startMs: Number(row.start_ms), cursorMs: Number(row.cursor_ms) };
   }
 
   /** Moves the cursor forward to `cursorMs` (never back: a repeat of an older batch leaves it). */
   async advance(consumer: string, logType: LogType, cursorMs: number): Promise<void> {
-    await this.db.run(
-      'UPDATE follower_cursors SET cursor_ms = ? WHERE consumer = ? AND log_type = ? AND cursor_ms < ?',
-      [cursorMs, consumer, logType, cursorMs]
-    );
+    await this.db
+      .updateTable('follower_cursors')
+      .set({ cursor_ms: cursorMs })
+      .where('consumer', '=', consumer)
+      .where('log_type', '=', logType)
+      .where('cursor_ms', '<', cursorMs)
+      .execute();
   }
 
   /** Raises the start of what a consumer keeps (its older minutes expired). */
   async expireBefore(consumer: string, logType: LogType, startMs: number): Promise<void> {
-    await this.db.run(
-      `UPDATE follower_cursors SET start_ms = ?, cursor_ms = CASE WHEN cursor_ms < ? THEN ? ELSE cursor_ms END
-       WHERE consumer = ? AND log_type = ? AND start_ms < ?`,
-      [startMs, startMs, startMs, consumer, logType, startMs]
-    );
+    await this.db
+      .updateTable('follower_cursors')
+      .set((eb) => ({
+        start_ms: startMs,
+        cursor_ms: eb
+          .case()
+          .when('cursor_ms', '<', startMs)
+          .then(startMs)
+          .else(eb.ref('cursor_ms'))
+          .end()
+          .$castTo<number>(),
+      }))
+      .where('consumer', '=', consumer)
+      .where('log_type', '=', logType)
+      .where('start_ms', '<', startMs)
+      .execute();
   }
 
   /** Every cursor, as read by any replica. */
   async cursors(): Promise<Array<{ consumer: string; logType: string } & ConsumerCursor>> {
-    const rows = await this.db.all<{
-      consumer: string;
-      log_type: string;
-      start_ms: number;
-      cursor_ms: number;
-    }>('SELECT consumer, log_type, start_ms, cursor_ms FROM follower_cursors');
+    const rows = await this.db
+      .selectFrom('follower_cursors')
+      .select(['consumer', 'log_type', 'start_ms', 'cursor_ms'])
+      .execute();
     return rows.map((r) => ({
       consumer: r.consumer,
       logType: r.log_type,
@@ -98,19 +121,20 @@ export class FollowerStore {
 
   /** Where the re-proof sweep of `logType` is, or undefined before its first step. */
   async sweepAt(logType: LogType): Promise<number | undefined> {
-    const rows = await this.db.all<{ at_ms: number }>(
-      'SELECT at_ms FROM follower_sweeps WHERE log_type = ?',
-      [logType]
-    );
-    return rows[0] === undefined ? undefined : Number(rows[0].at_ms);
+    const row = await this.db
+      .selectFrom('follower_sweeps')
+      .select('at_ms')
+      .where('log_type', '=', logType)
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number(row.at_ms);
   }
 
   /** Moves the re-proof sweep of `logType` to `atMs`. */
   async sweepTo(logType: LogType, atMs: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO follower_sweeps (log_type, at_ms) VALUES (?, ?)
-       ON CONFLICT (log_type) DO UPDATE SET at_ms = excluded.at_ms`,
-      [logType, atMs]
-    );
+    await this.db
+      .insertInto('follower_sweeps')
+      .values({ log_type: logType, at_ms: atMs })
+      .onConflict((oc) => oc.column('log_type').doUpdateSet((eb) => ({ at_ms: eb.ref('excluded.at_ms') })))
+      .execute();
   }
 }

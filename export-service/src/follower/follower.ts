@@ -48,7 +48,7 @@ export interface FollowerStatus {
 
 /**
  * Reads every record of each log type from Loki once, as minutes settle, and hands them to the consumers.
- * Exactly one replica follows at a time: the one holding the lease in the job store's database; another takes
+ * Exactly one replica follows at a time: the one holding the lease in the service's database; another takes
  * over once it expires. Cursors per (consumer, log type) move only after `consume` resolved, so a crash or a
  * take-over repeats a batch at worst (consumers upsert). Records that reach Loki later than `settleMs` are caught
  * by re-reading the last `rereadMinutes` settled minutes every `rereadMinutes / 2`.

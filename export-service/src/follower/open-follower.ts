@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { LokiClient } from '@auditlens/loki';
 import type { LogType } from '@auditlens/contract';
 import type { Config } from '../config';
@@ -10,40 +9,37 @@ import { LOG_TYPES } from '@auditlens/contract';
 import { listDeletionRequests } from './deletion-requests';
 import { DeletionWatch } from './deletion-watch';
 import { Follower } from './follower';
-import { PostgresFollowerDb, SqliteFollowerDb, type FollowerDb } from './follower-db';
 import { FollowerStore } from './follower-store';
+import type { Database } from '../store/database';
 
 /** The follower of the service with its integrity consumer registered, and where that consumer's proofs are. */
 export interface Following {
   readonly follower: Follower;
-  readonly db: FollowerDb;
   /** The integrity consumer's proofs of a log type, for verifyRange's `keptFor`. */
   readonly keptProofs: (logType: LogType) => Promise<KeptProofs | undefined>;
-  /** Stops following and closes the database connection. */
+  /** Stops following (the database stays open: its owner closes it). */
   close(): Promise<void>;
 }
 
 /**
- * Opens the follower on the job store's database (Postgres with `DATABASE_URL`, else `DATA_DIR/jobs.sqlite`)
- * and registers the integrity consumer; undefined with `FOLLOW_ENABLED=false`. Not started: register other
+ * Opens the follower on the service's database (which has had `FOLLOWER_MIGRATIONS` and
+ * `INTEGRITY_PROOF_MIGRATIONS`) and registers the integrity consumer; undefined with `FOLLOW_ENABLED=false`. Not started: register other
  * consumers first, then `follower.start()`.
  */
-export async function openFollower(
+export function openFollower(
   config: Config,
+  database: Database,
   loki: LokiClient,
   integrity: IntegritySettings,
   onError: (error: unknown) => void
-): Promise<Following | undefined> {
+): Following | undefined {
   if (!config.FOLLOW_ENABLED) return undefined;
-  const db: FollowerDb = config.DATABASE_URL
-    ? new PostgresFollowerDb(config.DATABASE_URL)
-    : new SqliteFollowerDb(join(config.DATA_DIR, 'jobs.sqlite'));
-  const store = await FollowerStore.open(db);
-  const proofs = await ProofStore.open(db);
+  const store = new FollowerStore(database);
+  const proofs = new ProofStore(database);
   const deletions =
     config.FOLLOW_DELETIONS_POLL_SECONDS > 0
-      ? await DeletionWatch.open(
-          db,
+      ? new DeletionWatch(
+          database,
           () => listDeletionRequests(config.LOKI_URL, { tenant: config.LOKI_TENANT }),
           {
             everyMs: config.FOLLOW_DELETIONS_POLL_SECONDS * 1000,
@@ -70,16 +66,12 @@ export async function openFollower(
   deletions?.listen(keeper.deletionListener());
   return {
     follower,
-    db,
     keptProofs: async (logType) => {
       const at = await follower.keptBy(keeper.name, logType);
       return at && at.cursorMs > at.startMs
         ? { store: proofs, fromMs: at.startMs, toMs: at.cursorMs }
         : undefined;
     },
-    close: async () => {
-      await follower.stop();
-      await db.close();
-    },
+    close: () => follower.stop(),
   };
 }

@@ -1,21 +1,12 @@
 import type { LogType } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
 import type { ChainRun, StretchProof } from '@auditlens/integrity';
-import type { FollowerDb } from '../follower/follower-db';
+import type { Kysely } from 'kysely';
+import { inWriteTransaction, type Database } from '../store/database';
+import type { ProofTables } from './proof-migrations';
 
-const SCHEMA = [
-  // One row per log type and minute with records: the proof of its records, NULL when they must be read again.
-  `CREATE TABLE IF NOT EXISTS integrity_minutes (
-     log_type TEXT NOT NULL, minute_ms BIGINT NOT NULL, proof TEXT, PRIMARY KEY (log_type, minute_ms))`,
-  // The checkpoints of a log type's chains written in a minute, as read from Loki (verified when reported).
-  `CREATE TABLE IF NOT EXISTS integrity_checkpoints (
-     log_type TEXT NOT NULL, minute_ms BIGINT NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (log_type, minute_ms))`,
-  // Stretches whose kept proofs and checkpoints no longer stand (a delete request touched them, `mark` names it):
-  // reports read them from Loki until the mark is cleared.
-  `CREATE TABLE IF NOT EXISTS integrity_reread (
-     log_type TEXT NOT NULL, mark TEXT NOT NULL, from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL,
-     PRIMARY KEY (log_type, mark))`,
-];
+/** Rows per multi-row insert: a few values each, well within both databases' limits on bound values. */
+const CHUNK = 500;
 
 /** A kept minute: its proof, or undefined when its records must be read again to report them. */
 export interface KeptMinute {
@@ -23,17 +14,22 @@ export interface KeptMinute {
   readonly proof: StretchProof | undefined;
 }
 
-/** What the integrity consumer keeps per log type and minute, in the job store's database (both dialects). */
+/**
+ * What the integrity consumer keeps per log type and minute, in the service's database (tables of
+ * `INTEGRITY_PROOF_MIGRATIONS`, both dialects).
+ */
 export class ProofStore {
-  private constructor(private readonly db: FollowerDb) {}
+  private readonly db: Kysely<ProofTables>;
 
-  /** Creates the tables when absent, then the store. */
-  static async open(db: FollowerDb): Promise<ProofStore> {
-    for (const sql of SCHEMA) await db.run(sql);
-    return new ProofStore(db);
+  /** The store on an open database that has had `INTEGRITY_PROOF_MIGRATIONS`; the database's owner closes it. */
+  constructor(private readonly database: Database) {
+    this.db = database.db.withTables<ProofTables>();
   }
 
-  /** Replaces what is kept for the minutes of [fromMs, toMs) (a repeat of the same batch changes nothing). */
+  /**
+   * Replaces what is kept for the minutes of [fromMs, toMs) (a repeat of the same batch changes nothing), in one
+   * transaction: a report never reads the batch's minutes half replaced.
+   */
   async replace(
     logType: LogType,
     fromMs: number,
@@ -41,33 +37,56 @@ export class ProofStore {
     minutes: ReadonlyArray<KeptMinute>,
     checkpoints: ReadonlyMap<number, readonly LokiEntry[]>
   ): Promise<void> {
-    for (const table of ['integrity_minutes', 'integrity_checkpoints'])
-      await this.db.run(`DELETE FROM ${table} WHERE log_type = ? AND minute_ms >= ? AND minute_ms < ?`, [
-        logType,
-        fromMs,
-        toMs,
-      ]);
-    for (const m of minutes)
-      await this.db.run(
-        `INSERT INTO integrity_minutes (log_type, minute_ms, proof) VALUES (?, ?, ?)
-         ON CONFLICT (log_type, minute_ms) DO UPDATE SET proof = excluded.proof`,
-        [logType, m.minuteMs, m.proof ? encodeProof(m.proof) : null]
-      );
-    for (const [minuteMs, entries] of checkpoints)
-      await this.db.run(
-        `INSERT INTO integrity_checkpoints (log_type, minute_ms, entries) VALUES (?, ?, ?)
-         ON CONFLICT (log_type, minute_ms) DO UPDATE SET entries = excluded.entries`,
-        [logType, minuteMs, encodeEntries(entries)]
-      );
+    await inWriteTransaction(this.database, async (trx) => {
+      const db = trx.withTables<ProofTables>();
+      for (const table of ['integrity_minutes', 'integrity_checkpoints'] as const)
+        await db
+          .deleteFrom(table)
+          .where('log_type', '=', logType)
+          .where('minute_ms', '>=', fromMs)
+          .where('minute_ms', '<', toMs)
+          .execute();
+      const kept = minutes.map((m) => ({
+        log_type: logType,
+        minute_ms: m.minuteMs,
+        proof: m.proof ? encodeProof(m.proof) : null,
+      }));
+      for (let i = 0; i < kept.length; i += CHUNK)
+        await db
+          .insertInto('integrity_minutes')
+          .values(kept.slice(i, i + CHUNK))
+          .onConflict((oc) =>
+            oc.columns(['log_type', 'minute_ms']).doUpdateSet((eb) => ({ proof: eb.ref('excluded.proof') }))
+          )
+          .execute();
+      const entries = [...checkpoints].map(([minuteMs, e]) => ({
+        log_type: logType,
+        minute_ms: minuteMs,
+        entries: encodeEntries(e),
+      }));
+      for (let i = 0; i < entries.length; i += CHUNK)
+        await db
+          .insertInto('integrity_checkpoints')
+          .values(entries.slice(i, i + CHUNK))
+          .onConflict((oc) =>
+            oc
+              .columns(['log_type', 'minute_ms'])
+              .doUpdateSet((eb) => ({ entries: eb.ref('excluded.entries') }))
+          )
+          .execute();
+    });
   }
 
   /** The kept minutes with records in [fromMs, toMs), in order. */
   async minutes(logType: LogType, fromMs: number, toMs: number): Promise<KeptMinute[]> {
-    const rows = await this.db.all<{ minute_ms: number; proof: string | null }>(
-      `SELECT minute_ms, proof FROM integrity_minutes WHERE log_type = ? AND minute_ms >= ? AND minute_ms < ?
-       ORDER BY minute_ms`,
-      [logType, fromMs, toMs]
-    );
+    const rows = await this.db
+      .selectFrom('integrity_minutes')
+      .select(['minute_ms', 'proof'])
+      .where('log_type', '=', logType)
+      .where('minute_ms', '>=', fromMs)
+      .where('minute_ms', '<', toMs)
+      .orderBy('minute_ms')
+      .execute();
     return rows.map((r) => ({
       minuteMs: Number(r.minute_ms),
       proof: r.proof === null ? undefined : decodeProof(r.proof),
@@ -76,33 +95,40 @@ export class ProofStore {
 
   /** The kept checkpoint entries written in [fromMs, toMs), in order. */
   async checkpoints(logType: LogType, fromMs: number, toMs: number): Promise<LokiEntry[]> {
-    const rows = await this.db.all<{ entries: string }>(
-      `SELECT entries FROM integrity_checkpoints WHERE log_type = ? AND minute_ms >= ? AND minute_ms < ?
-       ORDER BY minute_ms`,
-      [logType, fromMs, toMs]
-    );
+    const rows = await this.db
+      .selectFrom('integrity_checkpoints')
+      .select('entries')
+      .where('log_type', '=', logType)
+      .where('minute_ms', '>=', fromMs)
+      .where('minute_ms', '<', toMs)
+      .orderBy('minute_ms')
+      .execute();
     return rows.flatMap((r) => decodeEntries(r.entries));
   }
 
   /** Forgets minutes before `beforeMs`. */
   async expire(beforeMs: number): Promise<void> {
-    for (const table of ['integrity_minutes', 'integrity_checkpoints'])
-      await this.db.run(`DELETE FROM ${table} WHERE minute_ms < ?`, [beforeMs]);
-    await this.db.run('DELETE FROM integrity_reread WHERE to_ms <= ?', [beforeMs]);
+    for (const table of ['integrity_minutes', 'integrity_checkpoints'] as const)
+      await this.db.deleteFrom(table).where('minute_ms', '<', beforeMs).execute();
+    await this.db.deleteFrom('integrity_reread').where('to_ms', '<=', beforeMs).execute();
   }
 
   /** Marks [fromMs, toMs) of `logType` to be read from Loki by reports, as `mark` (idempotent). */
   async markReadAgain(logType: LogType, mark: string, fromMs: number, toMs: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO integrity_reread (log_type, mark, from_ms, to_ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (log_type, mark) DO NOTHING`,
-      [logType, mark, fromMs, toMs]
-    );
+    await this.db
+      .insertInto('integrity_reread')
+      .values({ log_type: logType, mark, from_ms: fromMs, to_ms: toMs })
+      .onConflict((oc) => oc.columns(['log_type', 'mark']).doNothing())
+      .execute();
   }
 
   /** Clears the mark `mark` of `logType` (its minutes were proved again). */
   async clearReadAgain(logType: LogType, mark: string): Promise<void> {
-    await this.db.run('DELETE FROM integrity_reread WHERE log_type = ? AND mark = ?', [logType, mark]);
+    await this.db
+      .deleteFrom('integrity_reread')
+      .where('log_type', '=', logType)
+      .where('mark', '=', mark)
+      .execute();
   }
 
   /** The marked stretches of `logType` that overlap [fromMs, toMs), in order of their start. */
@@ -111,11 +137,14 @@ export class ProofStore {
     fromMs: number,
     toMs: number
   ): Promise<Array<{ fromMs: number; toMs: number }>> {
-    const rows = await this.db.all<{ from_ms: number; to_ms: number }>(
-      `SELECT from_ms, to_ms FROM integrity_reread WHERE log_type = ? AND from_ms < ? AND to_ms > ?
-       ORDER BY from_ms`,
-      [logType, toMs, fromMs]
-    );
+    const rows = await this.db
+      .selectFrom('integrity_reread')
+      .select(['from_ms', 'to_ms'])
+      .where('log_type', '=', logType)
+      .where('from_ms', '<', toMs)
+      .where('to_ms', '>', fromMs)
+      .orderBy('from_ms')
+      .execute();
     return rows.map((r) => ({ fromMs: Number(r.from_ms), toMs: Number(r.to_ms) }));
   }
 }

@@ -68,6 +68,8 @@ export const LOCK_SPACE = 0x41554c53;
 export const LOCK_KEYS = { migration: 1, exportClaim: 2 } as const;
 /** The space of advisory locks keyed by a name (`hashtext(name)`): the export admissions of one user. */
 export const NAMED_LOCK_SPACE = LOCK_SPACE + 1;
+/** The space of the kept counts' advisory locks, keyed by a name: a log type's counts, or their expiry. */
+export const COUNTS_LOCK_SPACE = LOCK_SPACE + 2;
 
 /** The database the configuration names: Postgres at `DATABASE_URL`, else `jobs.sqlite` in `DATA_DIR`. */
 export function databaseTarget(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>): DatabaseTarget {
@@ -95,6 +97,10 @@ function openSqlite(file: string): Database {
       sqlite.exec('PRAGMA journal_mode = WAL');
       // One process uses the file, but a slow disk must not turn a write into SQLITE_BUSY at once.
       sqlite.exec('PRAGMA busy_timeout = 5000');
+      // A facet over a busy hour sums a few hundred thousand kept counts; reading them through the OS's page
+      // cache (mmap) and a 64 MiB cache of its own rather than SQLite's 2 MiB default keeps that a read of memory.
+      sqlite.exec('PRAGMA mmap_size = 268435456');
+      sqlite.exec('PRAGMA cache_size = -65536');
     }),
   });
   return withClose(db, 'sqlite');

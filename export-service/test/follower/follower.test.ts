@@ -14,7 +14,8 @@ import { LokiDouble } from '@auditlens/loki/double';
 import { HttpLokiClient } from '@auditlens/loki';
 import { accessEvents, pushAccessEvents, waitUntilQueryable } from '../support/audit-events';
 import { Follower, type FollowerOptions } from '../../src/follower/follower';
-import { PostgresFollowerDb, SqliteFollowerDb, type FollowerDb } from '../../src/follower/follower-db';
+import type { Database } from '../../src/store/database';
+import { openFollowingDatabase } from '../support/following-database';
 import { FollowerStore } from '../../src/follower/follower-store';
 import type { SettledBatch, SettledConsumer } from '../../src/follower/settled-batch';
 
@@ -57,14 +58,14 @@ class RecordingConsumer implements SettledConsumer {
 }
 
 /** A fresh database of a dialect, as a function that opens a connection to it (one per replica). */
-type NewDatabase = () => Promise<() => FollowerDb>;
+type NewDatabase = () => Promise<() => Promise<Database>>;
 const dialects: Array<[string, NewDatabase]> = [
   [
     'SQLite',
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'follower-'));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      return () => new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+      return () => openFollowingDatabase(join(dir, 'jobs.sqlite'));
     },
   ],
 ];
@@ -77,21 +78,21 @@ if (hasPostgres())
     'Postgres',
     async () => {
       const url = await pg!.createDatabase(`follower_${++databases}`);
-      return () => new PostgresFollowerDb(url);
+      return () => openFollowingDatabase({ dialect: 'postgres', url });
     },
   ]);
 
 describe.each(dialects)('the follower, its store in %s', (_dialect, newDatabase) => {
-  const dbs: FollowerDb[] = [];
-  let connect: () => FollowerDb;
+  const dbs: Database[] = [];
+  let connect: () => Promise<Database>;
   beforeEach(async () => {
     connect = await newDatabase();
   });
   /** A replica's connection to the test's database. */
   const open = async () => {
-    const db = connect();
+    const db = await connect();
     dbs.push(db);
-    return FollowerStore.open(db);
+    return new FollowerStore(db);
   };
   afterEach(async () => {
     await Promise.all(dbs.splice(0).map((db) => db.close()));

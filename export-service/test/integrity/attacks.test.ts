@@ -32,7 +32,7 @@ import {
 import { entryHash } from '@auditlens/integrity/fixture';
 import { ANY_SERVICE, KeyRing } from '@auditlens/integrity';
 import { verifyRange } from '../../src/integrity/verify-range';
-import { SqliteFollowerDb } from '../../src/follower/follower-db';
+import { openFollowingDatabase } from '../support/following-database';
 import { FollowerStore } from '../../src/follower/follower-store';
 import { Follower } from '../../src/follower/follower';
 import { ProofStore } from '../../src/integrity/proof-store';
@@ -163,12 +163,12 @@ async function verify(
   const full = await verifyRange(loki, keyRing, 'access', { from, to }, options);
 
   const dir = await mkdtemp(join(tmpdir(), 'attacks-kept-'));
-  const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+  const db = await openFollowingDatabase(join(dir, 'jobs.sqlite'));
   try {
-    const proofs = await ProofStore.open(db);
+    const proofs = new ProofStore(db);
     const startMs = from.getTime() - 120_000;
     // Settled a minute ahead: every minute up to the current one is consumed, as if the range were old.
-    const follower = new Follower(loki, await FollowerStore.open(db), {
+    const follower = new Follower(loki, new FollowerStore(db), {
       settleMs: -60_000,
       batchMinutes: 5,
       rereadMinutes: 0,
@@ -591,11 +591,11 @@ describe('one pass: the export read feeds its verification', () => {
     expect(separate.problems.map((p) => p.kind)).toContain('altered');
 
     const dir = await mkdtemp(join(tmpdir(), 'one-pass-'));
-    const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+    const db = await openFollowingDatabase(join(dir, 'jobs.sqlite'));
     try {
       // The follower keeps the whole minutes of the range; the partial minutes at its ends are the live edge.
-      const proofs = await ProofStore.open(db);
-      const follower = new Follower(loki, await FollowerStore.open(db), {
+      const proofs = new ProofStore(db);
+      const follower = new Follower(loki, new FollowerStore(db), {
         settleMs: -60_000,
         batchMinutes: 5,
         rereadMinutes: 0,
@@ -766,19 +766,19 @@ realLokiOnly('a record deleted through Loki’s delete API', () => {
     const client = new HttpLokiClient({ url: loki.url });
 
     const dir = await mkdtemp(join(tmpdir(), 'attacks-deleted-'));
-    const db = new SqliteFollowerDb(join(dir, 'jobs.sqlite'));
+    const db = await openFollowingDatabase(join(dir, 'jobs.sqlite'));
     try {
-      const proofs = await ProofStore.open(db);
+      const proofs = new ProofStore(db);
       const keeper = new ProofKeeper(client, ring, proofs, { serviceName: service });
       // Every querier applies a request within Loki's 5-minute cache; the test waits for that itself (below)
       // before the watch may prove the minutes again, so the watch is told not to wait on its own.
-      const deletions = await DeletionWatch.open(db, () => listDeletionRequests(loki.url), {
+      const deletions = new DeletionWatch(db, () => listDeletionRequests(loki.url), {
         everyMs: 0,
         queryCacheMs: 0,
         logTypes: ['access'],
       });
       deletions.listen(keeper.deletionListener());
-      const follower = new Follower(client, await FollowerStore.open(db), {
+      const follower = new Follower(client, new FollowerStore(db), {
         settleMs: -60_000,
         batchMinutes: 5,
         rereadMinutes: 0,

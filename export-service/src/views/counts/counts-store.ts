@@ -1,6 +1,8 @@
 import type { LogType } from '@auditlens/contract';
 import type { CountRow, MinuteCounts } from './minute-counts';
-import type { SqlRunner, SqlValue } from './sql-runner';
+import type { Kysely } from 'kysely';
+import { COUNTS_LOCK_SPACE, advisoryLock, inWriteTransaction, type Database } from '../../store/database';
+import type { CountsTables } from './counts-migrations';
 
 /**
  * Kept periods: minutes, ten minutes, UTC hours and UTC days, each named by its first minute since the epoch. Ten
@@ -25,55 +27,50 @@ export interface PeriodCount {
   readonly atStart: number;
 }
 
-// Both dialects read this DDL the same way; BIGINT is SQLite's INTEGER. Periods are minutes since the epoch, so
-// every number fits a double.
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS kept_counts (
-     log_type TEXT NOT NULL, field TEXT NOT NULL, grain TEXT NOT NULL, period BIGINT NOT NULL,
-     action TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL, at_start BIGINT NOT NULL,
-     PRIMARY KEY (log_type, field, grain, period, action, value))`,
-  `CREATE INDEX IF NOT EXISTS kept_counts_by_period ON kept_counts (log_type, grain, period)`,
-  `CREATE TABLE IF NOT EXISTS kept_minutes (
-     log_type TEXT NOT NULL, minute BIGINT NOT NULL, events BIGINT NOT NULL, PRIMARY KEY (log_type, minute))`,
-];
-
 /** Rows per multi-row statement: 8 values each, well within both databases' limits on bound values. */
 const CHUNK = 500;
 
+type Counts = Kysely<CountsTables>;
+
 /**
- * Counts of settled events per minute, hour and day, per log type, counted field, action and value, in the job
- * store's database (SQLite or Postgres). A minute's rows are replaced as a whole and the difference is added to its
- * hour and day in the same transaction, so a batch delivered again (or again with late events) changes only what
- * differs. `kept_minutes` records which minutes are counted (with how many events), so readers know what is kept.
+ * Counts of settled events per minute, hour and day, per log type, counted field, action and value, in the
+ * service's database (tables of `COUNTS_MIGRATIONS`, SQLite or Postgres). A minute's rows are replaced as a whole
+ * and the difference is added to its hour and day in the same transaction, so a batch delivered again (or again
+ * with late events) changes only what differs. `kept_minutes` records which minutes are counted (with how many
+ * events), so readers know what is kept.
  */
 export class CountsStore {
-  private constructor(private readonly db: SqlRunner) {}
+  private readonly db: Counts;
 
-  /** Creates the tables when missing (under a lock: replicas may start together) and answers the store. */
-  static async open(db: SqlRunner): Promise<CountsStore> {
-    await db.transaction('auditlens:counts:schema', async (tx) => {
-      for (const statement of SCHEMA) await tx.run(statement);
+  /** The store on an open database that has had `COUNTS_MIGRATIONS`; the database's owner closes it. */
+  constructor(private readonly database: Database) {
+    this.db = database.db.withTables<CountsTables>();
+  }
+
+  /**
+   * Runs `work` in a write transaction that, on Postgres, holds the advisory lock `key` of the counts: two
+   * replicas counting the same minutes (during a leader take-over) apply their changes one after the other.
+   */
+  private inTransaction<T>(key: string, work: (db: Counts) => Promise<T>): Promise<T> {
+    return inWriteTransaction(this.database, async (trx) => {
+      await advisoryLock(trx, this.database.dialect, COUNTS_LOCK_SPACE, key);
+      return work(trx.withTables<CountsTables>());
     });
-    return new CountsStore(db);
   }
 
   /** Replaces the counts of the batch's minutes by `counts`, rolling the difference into their ten minutes, hours and days. */
   async replaceMinutes(logType: LogType, counts: MinuteCounts): Promise<void> {
     const { fromMinute, toMinute } = counts;
     if (toMinute <= fromMinute) return;
-    await this.db.transaction(`auditlens:counts:${logType}`, async (tx) => {
-      const old = await tx.all<{
-        period: number | string;
-        field: string;
-        action: string;
-        value: string;
-        n: number | string;
-        at_start: number | string;
-      }>(
-        `SELECT period, field, action, value, n, at_start FROM kept_counts
-          WHERE log_type = ? AND grain = 'm' AND period >= ? AND period < ?`,
-        [logType, fromMinute, toMinute]
-      );
+    await this.inTransaction(logType, async (tx) => {
+      const old = await tx
+        .selectFrom('kept_counts')
+        .select(['period', 'field', 'action', 'value', 'n', 'at_start'])
+        .where('log_type', '=', logType)
+        .where('grain', '=', 'm')
+        .where('period', '>=', fromMinute)
+        .where('period', '<', toMinute)
+        .execute();
       const deltas = new Map<
         string,
         {
@@ -122,60 +119,98 @@ export class CountsStore {
           -1
         );
       for (const r of counts.rows) add(r, 1);
-      await tx.run(
-        `DELETE FROM kept_counts WHERE log_type = ? AND grain = 'm' AND period >= ? AND period < ?`,
-        [logType, fromMinute, toMinute]
-      );
-      await insertRows(
-        tx,
-        'INSERT INTO kept_counts (log_type, field, grain, period, action, value, n, at_start) VALUES',
-        '',
-        counts.rows.map((r) => [logType, r.field, 'm', r.period, r.action, r.value, r.n, r.atStart])
-      );
+      await tx
+        .deleteFrom('kept_counts')
+        .where('log_type', '=', logType)
+        .where('grain', '=', 'm')
+        .where('period', '>=', fromMinute)
+        .where('period', '<', toMinute)
+        .execute();
+      for (const chunk of chunks(counts.rows))
+        await tx
+          .insertInto('kept_counts')
+          .values(
+            chunk.map((r) => ({
+              log_type: logType,
+              field: r.field,
+              grain: 'm',
+              period: r.period,
+              action: r.action,
+              value: r.value,
+              n: r.n,
+              at_start: r.atStart,
+            }))
+          )
+          .execute();
       const changed = [...deltas.values()].filter((d) => d.n !== 0 || d.atStart !== 0);
-      await insertRows(
-        tx,
-        'INSERT INTO kept_counts (log_type, field, grain, period, action, value, n, at_start) VALUES',
-        ` ON CONFLICT (log_type, field, grain, period, action, value)
-          DO UPDATE SET n = kept_counts.n + excluded.n, at_start = kept_counts.at_start + excluded.at_start`,
-        changed.map((d) => [logType, d.field, d.grain, d.period, d.action, d.value, d.n, d.atStart])
-      );
+      for (const chunk of chunks(changed))
+        await tx
+          .insertInto('kept_counts')
+          .values(
+            chunk.map((d) => ({
+              log_type: logType,
+              field: d.field,
+              grain: d.grain,
+              period: d.period,
+              action: d.action,
+              value: d.value,
+              n: d.n,
+              at_start: d.atStart,
+            }))
+          )
+          .onConflict((oc) =>
+            oc.columns(['log_type', 'field', 'grain', 'period', 'action', 'value']).doUpdateSet((eb) => ({
+              n: eb('kept_counts.n', '+', eb.ref('excluded.n')),
+              at_start: eb('kept_counts.at_start', '+', eb.ref('excluded.at_start')),
+            }))
+          )
+          .execute();
       if (changed.length > 0) {
         const firstDay = fromMinute - (fromMinute % GRAIN_MINUTES.d);
-        await tx.run(
-          `DELETE FROM kept_counts WHERE log_type = ? AND grain <> 'm' AND period >= ? AND period < ? AND n = 0`,
-          [logType, firstDay, toMinute]
-        );
+        await tx
+          .deleteFrom('kept_counts')
+          .where('log_type', '=', logType)
+          .where('grain', '<>', 'm')
+          .where('period', '>=', firstDay)
+          .where('period', '<', toMinute)
+          .where('n', '=', 0)
+          .execute();
       }
-      await insertRows(
-        tx,
-        'INSERT INTO kept_minutes (log_type, minute, events) VALUES',
-        ' ON CONFLICT (log_type, minute) DO UPDATE SET events = excluded.events',
-        [...counts.events].map(([minute, events]) => [logType, minute, events])
-      );
+      for (const chunk of chunks([...counts.events]))
+        await tx
+          .insertInto('kept_minutes')
+          .values(chunk.map(([minute, events]) => ({ log_type: logType, minute, events })))
+          .onConflict((oc) =>
+            oc.columns(['log_type', 'minute']).doUpdateSet((eb) => ({ events: eb.ref('excluded.events') }))
+          )
+          .execute();
     });
   }
 
   /** The first and last kept minute of a log type and how many minutes are kept; undefined when none. */
   async keptMinutes(logType: LogType): Promise<{ first: number; last: number; count: number } | undefined> {
-    const [row] = await this.db.all<{
-      first: number | string | null;
-      last: number | string | null;
-      count: number | string;
-    }>(
-      'SELECT MIN(minute) AS first, MAX(minute) AS last, COUNT(*) AS count FROM kept_minutes WHERE log_type = ?',
-      [logType]
-    );
+    const row = await this.db
+      .selectFrom('kept_minutes')
+      .select((eb) => [
+        eb.fn.min('minute').as('first'),
+        eb.fn.max('minute').as('last'),
+        eb.fn.countAll().as('count'),
+      ])
+      .where('log_type', '=', logType)
+      .executeTakeFirst();
     if (!row || row.first === null || row.last === null) return undefined;
     return { first: Number(row.first), last: Number(row.last), count: Number(row.count) };
   }
 
   /** How many minutes of [from, to) are kept. */
   async keptMinutesIn(logType: LogType, from: number, to: number): Promise<number> {
-    const [row] = await this.db.all<{ count: number | string }>(
-      'SELECT COUNT(*) AS count FROM kept_minutes WHERE log_type = ? AND minute >= ? AND minute < ?',
-      [logType, from, to]
-    );
+    const row = await this.db
+      .selectFrom('kept_minutes')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('log_type', '=', logType)
+      .where('minute', '>=', from)
+      .where('minute', '<', to)
+      .executeTakeFirst();
     return Number(row?.count ?? 0);
   }
 
@@ -191,19 +226,30 @@ export class CountsStore {
     limit: number,
     withoutValue = false
   ): Promise<Array<{ value: string; count: number }>> {
-    if (spans.length === 0) return [];
-    const params: SqlValue[] = [];
-    const parts = spans.map((s) => {
-      params.push(logType, field, s.grain, s.from, s.to);
-      if (action !== undefined) params.push(action);
-      return `SELECT value, n FROM kept_counts WHERE log_type = ? AND field = ? AND grain = ? AND period >= ? AND period < ?${action !== undefined ? ' AND action = ?' : ''}${withoutValue ? '' : " AND value <> ''"}`;
-    });
-    params.push(limit);
-    const rows = await this.db.all<{ value: string; count: number | string }>(
-      `SELECT value, SUM(n) AS count FROM (${parts.join(' UNION ALL ')}) kept
-        GROUP BY value HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, value LIMIT ?`,
-      params
-    );
+    // One SELECT per span, each over the index (log_type, grain, period), summed together.
+    const part = (s: GrainSpan) =>
+      this.db
+        .selectFrom('kept_counts')
+        .select(['value', 'n'])
+        .where('log_type', '=', logType)
+        .where('field', '=', field)
+        .where('grain', '=', s.grain)
+        .where('period', '>=', s.from)
+        .where('period', '<', s.to)
+        .$if(action !== undefined, (q) => q.where('action', '=', action!))
+        .$if(!withoutValue, (q) => q.where('value', '<>', ''));
+    const [first, ...rest] = spans;
+    if (!first) return [];
+    const kept = rest.reduce((union, s) => union.unionAll(part(s)), part(first));
+    const rows = await this.db
+      .selectFrom(kept.as('kept'))
+      .select((eb) => ['value', eb.fn.sum<number | string>('n').as('count')])
+      .groupBy('value')
+      .having((eb) => eb.fn.sum('n'), '>', 0)
+      .orderBy((eb) => eb.fn.sum('n'), 'desc')
+      .orderBy('value')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
   }
 
@@ -214,17 +260,22 @@ export class CountsStore {
     action: string | undefined,
     span: GrainSpan
   ): Promise<PeriodCount[]> {
-    const rows = await this.db.all<{
-      period: number | string;
-      value: string;
-      n: number | string;
-      at_start: number | string;
-    }>(
-      `SELECT period, value, SUM(n) AS n, SUM(at_start) AS at_start FROM kept_counts
-        WHERE log_type = ? AND field = ? AND grain = ? AND period >= ? AND period < ?${action !== undefined ? ' AND action = ?' : ''}
-        GROUP BY period, value`,
-      [logType, field, span.grain, span.from, span.to, ...(action !== undefined ? [action] : [])]
-    );
+    const rows = await this.db
+      .selectFrom('kept_counts')
+      .select((eb) => [
+        'period',
+        'value',
+        eb.fn.sum<number | string>('n').as('n'),
+        eb.fn.sum<number | string>('at_start').as('at_start'),
+      ])
+      .where('log_type', '=', logType)
+      .where('field', '=', field)
+      .where('grain', '=', span.grain)
+      .where('period', '>=', span.from)
+      .where('period', '<', span.to)
+      .$if(action !== undefined, (q) => q.where('action', '=', action!))
+      .groupBy(['period', 'value'])
+      .execute();
     return rows.map((r) => ({
       period: Number(r.period),
       value: r.value,
@@ -233,32 +284,26 @@ export class CountsStore {
     }));
   }
 
-  /** Forgets every kept count of minutes before `beforeMinute` (hours and days only once wholly before it). */
+  /** Forgets every kept count of minutes before `beforeMinute` (ten minutes, hours and days only once wholly before it). */
   async expire(beforeMinute: number): Promise<void> {
-    await this.db.transaction('auditlens:counts:expire', async (tx) => {
-      await tx.run(`DELETE FROM kept_counts WHERE grain = 'm' AND period < ?`, [beforeMinute]);
-      await tx.run(`DELETE FROM kept_counts WHERE grain = 't' AND period + 10 <= ?`, [beforeMinute]);
-      await tx.run(`DELETE FROM kept_counts WHERE grain = 'h' AND period + 60 <= ?`, [beforeMinute]);
-      await tx.run(`DELETE FROM kept_counts WHERE grain = 'd' AND period + 1440 <= ?`, [beforeMinute]);
-      await tx.run('DELETE FROM kept_minutes WHERE minute < ?', [beforeMinute]);
+    await this.inTransaction('expire', async (tx) => {
+      await tx
+        .deleteFrom('kept_counts')
+        .where('grain', '=', 'm')
+        .where('period', '<', beforeMinute)
+        .execute();
+      for (const grain of ['t', 'h', 'd'] as const)
+        await tx
+          .deleteFrom('kept_counts')
+          .where('grain', '=', grain)
+          .where('period', '<=', beforeMinute - GRAIN_MINUTES[grain])
+          .execute();
+      await tx.deleteFrom('kept_minutes').where('minute', '<', beforeMinute).execute();
     });
-  }
-
-  close(): Promise<void> {
-    return this.db.close();
   }
 }
 
-/** Inserts `rows` with multi-row statements of at most {@link CHUNK} rows. */
-async function insertRows(
-  tx: SqlRunner,
-  head: string,
-  tail: string,
-  rows: ReadonlyArray<readonly SqlValue[]>
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const tuple = `(${chunk[0]!.map(() => '?').join(', ')})`;
-    await tx.run(`${head} ${chunk.map(() => tuple).join(', ')}${tail}`, chunk.flat());
-  }
+/** `rows` in slices of at most {@link CHUNK}: multi-row statements within both databases' limits. */
+function* chunks<T>(rows: readonly T[]): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += CHUNK) yield rows.slice(i, i + CHUNK);
 }

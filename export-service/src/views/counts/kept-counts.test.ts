@@ -20,14 +20,13 @@ import {
 } from '@auditlens/testkit';
 import { feedSettled } from '../../../test/support/settled-feed';
 import { Follower } from '../../follower/follower';
-import { SqliteFollowerDb } from '../../follower/follower-db';
+import { openFollowingDatabase } from '../../../test/support/following-database';
+import type { Database } from '../../store/database';
 import { FollowerStore } from '../../follower/follower-store';
 import { LogReader } from '../log-reader';
 import type { NsRange } from '../time-range';
 import { CountsConsumer } from './counts-consumer';
 import { CountsStore } from './counts-store';
-import { PostgresRunner } from './postgres-runner';
-import { SqliteRunner } from './sqlite-runner';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -179,7 +178,8 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
   }
 
   it('answers as Loki counts, asks Loki nothing inside what is kept, and repeats change nothing', async () => {
-    const store = await CountsStore.open(new SqliteRunner(join(dir, 'a.sqlite')));
+    const database = await openFollowingDatabase(join(dir, 'a.sqlite'));
+    const store = new CountsStore(database);
     const consumer = new CountsConsumer(store);
     const fed = await feedSettled(http, consumer, 'access', ns(FOLLOW_FROM), ns(FOLLOW_TO), 7);
     expect(fed).toBeGreaterThan(2000);
@@ -202,16 +202,17 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
     // The same minutes again, in other batches: nothing changes.
     await feedSettled(http, consumer, 'access', ns(FOLLOW_FROM + 20 * MIN), ns(FOLLOW_TO), 13);
     await expectLokisAnswers(store, FOLLOW_TO);
-    await store.close();
+    await database.close();
 
     // A new store on the same file (the service restarted): the same answers.
-    const reopened = await CountsStore.open(new SqliteRunner(join(dir, 'a.sqlite')));
-    await expectLokisAnswers(reopened, FOLLOW_TO);
-    await reopened.close();
+    const again = await openFollowingDatabase(join(dir, 'a.sqlite'));
+    await expectLokisAnswers(new CountsStore(again), FOLLOW_TO);
+    await again.close();
   }, 600_000);
 
   it('catches up after the service was down: later batches complete the counts', async () => {
-    const store = await CountsStore.open(new SqliteRunner(join(dir, 'b.sqlite')));
+    const database = await openFollowingDatabase(join(dir, 'b.sqlite'));
+    const store = new CountsStore(database);
     const consumer = new CountsConsumer(store);
     const DOWN_AT = FOLLOW_FROM + 50 * MIN;
     await feedSettled(http, consumer, 'access', ns(FOLLOW_FROM), ns(DOWN_AT), 10);
@@ -223,16 +224,17 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
     await consumer.expire(ns(FOLLOW_FROM + 40 * MIN));
     expect((await store.keptMinutes('access'))?.first).toBe((FOLLOW_FROM + 40 * MIN) / MIN);
     await expectLokisAnswers(store, FOLLOW_TO);
-    await store.close();
+    await database.close();
   }, 600_000);
 
   it('is kept through the follower: it follows, stops, starts again and catches up', async () => {
     const file = join(dir, 'c.sqlite');
     /** A follower as `server.ts` opens it, with the counts consumer registered, whose clock settles `settledMs`. */
     const follow = async (settledMs: number) => {
-      const db = new SqliteFollowerDb(file);
-      const counts = await CountsStore.open(new SqliteRunner(file));
-      const follower = new Follower(http, await FollowerStore.open(db), {
+      // One database for the follower and the counts, as the service opens it.
+      const db = await openFollowingDatabase(file);
+      const counts = new CountsStore(db);
+      const follower = new Follower(http, new FollowerStore(db), {
         settleMs: 120_000,
         batchMinutes: 9,
         rereadMinutes: 0,
@@ -248,18 +250,17 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
       while (await follower.round());
       const at = await follower.keptBy(consumer.name, 'access');
       await follower.stop();
-      await db.close();
-      return { counts, cursorMs: at?.cursorMs };
+      return { db, counts, cursorMs: at?.cursorMs };
     };
     const first = await follow(FOLLOW_FROM + 50 * MIN);
     expect(first.cursorMs).toBe(FOLLOW_FROM + 50 * MIN);
     await expectLokisAnswers(first.counts, first.cursorMs!);
-    await first.counts.close();
+    await first.db.close();
     // Started again later: the follower goes on from its cursor, and the counts catch up.
     const second = await follow(FOLLOW_TO);
     expect(second.cursorMs).toBe(FOLLOW_TO);
     await expectLokisAnswers(second.counts, second.cursorMs!);
-    await second.counts.close();
+    await second.db.close();
   }, 600_000);
 
   (hasPostgres() ? it : it.skip)(
@@ -267,10 +268,12 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
     async () => {
       pg = await startPostgres('kept counts');
       const url = await pg.createDatabase('counts_replicas');
-      const [a, b] = await Promise.all([
-        CountsStore.open(PostgresRunner.connect(url)),
-        CountsStore.open(PostgresRunner.connect(url)),
+      // Two replicas, each with its own connections, starting together (their migrations take turns).
+      const replicas: Database[] = await Promise.all([
+        openFollowingDatabase({ dialect: 'postgres', url }),
+        openFollowingDatabase({ dialect: 'postgres', url }),
       ]);
+      const [a, b] = replicas.map((r) => new CountsStore(r)) as [CountsStore, CountsStore];
       const MID = FOLLOW_FROM + 55 * MIN;
       // Replica a follows, then b takes over and reads again what a did last (a take-over repeats a batch), both at once.
       await Promise.all([
@@ -279,7 +282,7 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
       ]);
       await expectLokisAnswers(a, FOLLOW_TO);
       await expectLokisAnswers(b, FOLLOW_TO);
-      await Promise.all([a.close(), b.close()]);
+      await Promise.all(replicas.map((r) => r.close()));
     },
     600_000
   );

@@ -1,0 +1,50 @@
+/**
+ * The kept counts' tables, as the counts register them with the service's database (`store/database.ts`). Both
+ * dialects read the same DDL (`BIGINT` is SQLite's INTEGER); periods are minutes since the epoch, so every number
+ * fits a double. The tables are those the counts store created itself before it had migrations, so an existing
+ * database keeps them (IF NOT EXISTS).
+ */
+import { sql, type ColumnType } from 'kysely';
+import type { FeatureMigrations } from '../../store/database';
+
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS kept_counts (
+     log_type TEXT NOT NULL, field TEXT NOT NULL, grain TEXT NOT NULL, period BIGINT NOT NULL,
+     action TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL, at_start BIGINT NOT NULL,
+     PRIMARY KEY (log_type, field, grain, period, action, value))`,
+  `CREATE INDEX IF NOT EXISTS kept_counts_by_period ON kept_counts (log_type, grain, period)`,
+  `CREATE TABLE IF NOT EXISTS kept_minutes (
+     log_type TEXT NOT NULL, minute BIGINT NOT NULL, events BIGINT NOT NULL, PRIMARY KEY (log_type, minute))`,
+];
+
+/** The kept counts' migrations. */
+export const COUNTS_MIGRATIONS: FeatureMigrations = {
+  feature: 'counts',
+  migrations: [
+    {
+      name: '001-kept-counts-minutes',
+      up: async (db) => {
+        for (const statement of TABLES) await sql.raw(statement).execute(db);
+      },
+    },
+  ],
+};
+
+/** A `BIGINT` as read: text from Postgres, a number from SQLite; written as a number. */
+type Big = ColumnType<number | string, number, number>;
+
+/** The kept counts' tables as Kysely types them. */
+// A type, not an interface: Kysely's table maps need an index signature, which only type literals have implicitly.
+export type CountsTables = {
+  kept_counts: {
+    log_type: string;
+    field: string;
+    grain: string;
+    period: Big;
+    action: string;
+    value: string;
+    n: Big;
+    at_start: Big;
+  };
+  kept_minutes: { log_type: string; minute: Big; events: Big };
+};
