@@ -4,8 +4,7 @@
  * delete requests were handled. Both dialects read the same DDL (`BIGINT` is SQLite's INTEGER); the tables are
  * those the follower created itself before it had migrations, so an existing database keeps them (IF NOT EXISTS).
  */
-import { sql, type ColumnType } from 'kysely';
-import type { FeatureMigrations } from '../store/database';
+import { ddlMigration, type BigIntColumn, type FeatureMigrations } from '../store/database';
 
 const TABLES = [
   `CREATE TABLE IF NOT EXISTS follower_leases (
@@ -22,24 +21,14 @@ const TABLES = [
 /** The follower's migrations. */
 export const FOLLOWER_MIGRATIONS: FeatureMigrations = {
   feature: 'follower',
-  migrations: [
-    {
-      name: '001-leases-cursors-sweeps-deletions',
-      up: async (db) => {
-        for (const statement of TABLES) await sql.raw(statement).execute(db);
-      },
-    },
-  ],
+  migrations: [ddlMigration('001-leases-cursors-sweeps-deletions', TABLES)],
 };
-
-/** Milliseconds since the epoch as read: text from Postgres's `bigint`, a number from SQLite; written as a number. */
-export type Millis = ColumnType<number | string, number, number>;
 
 /** The follower's tables as Kysely types them. */
 // A type, not an interface: Kysely's table maps need an index signature, which only type literals have implicitly.
 export type FollowerTables = {
-  follower_leases: { name: string; holder: string; until_ms: Millis };
-  follower_cursors: { consumer: string; log_type: string; start_ms: Millis; cursor_ms: Millis };
-  follower_sweeps: { log_type: string; at_ms: Millis };
+  follower_leases: { name: string; holder: string; until_ms: BigIntColumn };
+  follower_cursors: { consumer: string; log_type: string; start_ms: BigIntColumn; cursor_ms: BigIntColumn };
+  follower_sweeps: { log_type: string; at_ms: BigIntColumn };
   follower_deletions: { request_key: string; state: string };
 };

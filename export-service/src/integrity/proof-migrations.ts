@@ -3,8 +3,7 @@
  * (`store/database.ts`). Both dialects read the same DDL (`BIGINT` is SQLite's INTEGER); the tables are those the
  * proof store created itself before it had migrations, so an existing database keeps them (IF NOT EXISTS).
  */
-import { sql, type ColumnType } from 'kysely';
-import type { FeatureMigrations } from '../store/database';
+import { ddlMigration, type BigIntColumn, type FeatureMigrations } from '../store/database';
 
 const TABLES = [
   // One row per log type and minute with records: the proof of its records, NULL when they must be read again.
@@ -23,23 +22,13 @@ const TABLES = [
 /** The integrity consumer's migrations (its kept proofs). */
 export const INTEGRITY_PROOF_MIGRATIONS: FeatureMigrations = {
   feature: 'integrity',
-  migrations: [
-    {
-      name: '001-minutes-checkpoints-reread',
-      up: async (db) => {
-        for (const statement of TABLES) await sql.raw(statement).execute(db);
-      },
-    },
-  ],
+  migrations: [ddlMigration('001-minutes-checkpoints-reread', TABLES)],
 };
-
-/** Milliseconds since the epoch as read: text from Postgres's `bigint`, a number from SQLite; written as a number. */
-type Millis = ColumnType<number | string, number, number>;
 
 /** The proof store's tables as Kysely types them. */
 // A type, not an interface: Kysely's table maps need an index signature, which only type literals have implicitly.
 export type ProofTables = {
-  integrity_minutes: { log_type: string; minute_ms: Millis; proof: string | null };
-  integrity_checkpoints: { log_type: string; minute_ms: Millis; entries: string };
-  integrity_reread: { log_type: string; mark: string; from_ms: Millis; to_ms: Millis };
+  integrity_minutes: { log_type: string; minute_ms: BigIntColumn; proof: string | null };
+  integrity_checkpoints: { log_type: string; minute_ms: BigIntColumn; entries: string };
+  integrity_reread: { log_type: string; mark: string; from_ms: BigIntColumn; to_ms: BigIntColumn };
 };

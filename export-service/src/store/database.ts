@@ -5,7 +5,7 @@
  * their migrations ({@link FeatureMigrations}); {@link openDatabase} applies the pending ones at start.
  */
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type ColumnType } from 'kysely';
 import { Pool } from 'pg';
 import type { Config } from '../config';
 import { nodeSqliteDialect } from './node-sqlite-dialect';
@@ -31,6 +31,19 @@ export interface Migration {
   /** Changes the schema; runs in the migration transaction, with the dialect to write DDL for. */
   up(db: AnyKysely, dialect: DialectName): Promise<void>;
 }
+
+/** A migration that runs DDL statements in order, each written so that both dialects read it. */
+export function ddlMigration(name: string, statements: readonly string[]): Migration {
+  return {
+    name,
+    up: async (db) => {
+      for (const statement of statements) await sql.raw(statement).execute(db);
+    },
+  };
+}
+
+/** A `BIGINT` column as read: text from Postgres, a number from SQLite; written as a number. */
+export type BigIntColumn = ColumnType<number | string, number, number>;
 
 /** The migrations of one feature (`exports`, `follower`, ...), kept apart from other features' by its name. */
 export interface FeatureMigrations {

@@ -4,8 +4,7 @@
  * fits a double. The tables are those the counts store created itself before it had migrations, so an existing
  * database keeps them (IF NOT EXISTS).
  */
-import { sql, type ColumnType } from 'kysely';
-import type { FeatureMigrations } from '../../store/database';
+import { ddlMigration, type BigIntColumn, type FeatureMigrations } from '../../store/database';
 
 const TABLES = [
   `CREATE TABLE IF NOT EXISTS kept_counts (
@@ -20,18 +19,8 @@ const TABLES = [
 /** The kept counts' migrations. */
 export const COUNTS_MIGRATIONS: FeatureMigrations = {
   feature: 'counts',
-  migrations: [
-    {
-      name: '001-kept-counts-minutes',
-      up: async (db) => {
-        for (const statement of TABLES) await sql.raw(statement).execute(db);
-      },
-    },
-  ],
+  migrations: [ddlMigration('001-kept-counts-minutes', TABLES)],
 };
-
-/** A `BIGINT` as read: text from Postgres, a number from SQLite; written as a number. */
-type Big = ColumnType<number | string, number, number>;
 
 /** The kept counts' tables as Kysely types them. */
 // A type, not an interface: Kysely's table maps need an index signature, which only type literals have implicitly.
@@ -40,11 +29,11 @@ export type CountsTables = {
     log_type: string;
     field: string;
     grain: string;
-    period: Big;
+    period: BigIntColumn;
     action: string;
     value: string;
-    n: Big;
-    at_start: Big;
+    n: BigIntColumn;
+    at_start: BigIntColumn;
   };
-  kept_minutes: { log_type: string; minute: Big; events: Big };
+  kept_minutes: { log_type: string; minute: BigIntColumn; events: BigIntColumn };
 };
