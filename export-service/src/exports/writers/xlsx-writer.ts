@@ -54,8 +54,9 @@ export function createXlsxWriter(
     if (!sheetXml.write(xml)) await file.orFailure(once(sheetXml, 'drain'));
   };
   const start = async () => {
-    if (!started) await put(sheet.start());
+    if (started) return;
     started = true;
+    await put(sheet.start());
   };
   return {
     async write(entries: readonly LokiEntry[]) {
