@@ -86,6 +86,7 @@ export {
 export type {
   ChainedRecord,
   ByteLength,
+  Utf8Writer,
   CheckpointStatement,
   IntegrityStatus,
   IntegrityProblemKind,

@@ -1,6 +1,11 @@
 import { hash } from 'node:crypto';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { CHAINED_ATTRIBUTES, CanonicalRecordEncoder, chainedValue } from '@auditlens/contract';
+import {
+  CHAINED_ATTRIBUTES,
+  CanonicalRecordEncoder,
+  chainedValue,
+  type Utf8Writer,
+} from '@auditlens/contract';
 
 /** ns since the epoch of an HrTime, in decimal (Loki's timestamp form). */
 export function hrTimeToNanos(time: HrTime): string {
@@ -22,6 +27,12 @@ const CHAINED_INDEX: ReadonlyMap<string, number> = new Map(
   CHAINED_ATTRIBUTES.map(([otelName], index) => [otelName, index])
 );
 
+// Buffer#write copies a string natively: a third of the encoder's own loop's time for a 64-digit hex hash.
+const NODE_UTF8_WRITER: Utf8Writer<Buffer> = {
+  allocate: (size) => Buffer.alloc(size),
+  write: (bytes, text, offset) => bytes.write(text, offset),
+};
+
 /**
  * Hashes records one after the other (one per chainer, see `ChainerBase`), reusing one buffer for their
  * canonical encodings. A record's chained attributes are found by walking its own keys (a dozen) into their
@@ -29,7 +40,7 @@ const CHAINED_INDEX: ReadonlyMap<string, number> = new Map(
  * measured, that lookup was a third of the encoding's cost.
  */
 export class RecordHasher {
-  private readonly encoder = new CanonicalRecordEncoder();
+  private readonly encoder = new CanonicalRecordEncoder(NODE_UTF8_WRITER);
   private readonly values: (string | undefined)[] = new Array<string | undefined>(
     CHAINED_ATTRIBUTES.length
   ).fill(undefined);

@@ -37,7 +37,18 @@ function both(records: ReadableLogRecord[], ours = new OtlpProtobufLogsSerialize
   };
 }
 
-const NOT_ASCII = ['Zoë', '日本語', '😀 emoji', 'lone \ud800 surrogate', 'tail \udc00', 'é'.repeat(200)];
+// Short and long (from 24 characters on, strings are written natively and checked for ASCII afterwards).
+const NOT_ASCII = [
+  'Zoë',
+  '日本語',
+  '😀 emoji',
+  'lone \ud800 surrogate',
+  'tail \udc00',
+  'é'.repeat(200),
+  'Zoë Müller-Lüdenscheidt aus Köln',
+  'a lone \ud800 surrogate, past 24 characters',
+  'ascii for 24 characters, then é',
+];
 
 describe('OtlpProtobufLogsSerializer', () => {
   it('writes the bytes the SDK writes for audit records of every kind of value', async () => {
