@@ -26,7 +26,8 @@ import { FollowerStore } from '../../follower/follower-store';
 import { LogReader } from '../log-reader';
 import type { NsRange } from '../time-range';
 import { CountsConsumer } from './counts-consumer';
-import { CountsStore } from './counts-store';
+import { CountsStore, type CountsReader } from './counts-store';
+import { WorkerCountsReader } from './worker-counts-reader';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -156,7 +157,7 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
   });
 
   /** Asserts that a reader with kept counts answers every question as Loki does. */
-  async function expectLokisAnswers(store: CountsStore, keptUntilMs: number): Promise<void> {
+  async function expectLokisAnswers(store: CountsReader, keptUntilMs: number): Promise<void> {
     const reader = new LogReader(http, {
       maxEntries: 5000,
       kept: { store, keptUntil: async () => ns(keptUntilMs) },
@@ -204,9 +205,13 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
     await expectLokisAnswers(store, FOLLOW_TO);
     await database.close();
 
-    // A new store on the same file (the service restarted): the same answers.
+    // A new store on the same file (the service restarted): the same answers, also read in worker threads (as the
+    // service reads them from SQLite).
     const again = await openFollowingDatabase(join(dir, 'a.sqlite'));
     await expectLokisAnswers(new CountsStore(again), FOLLOW_TO);
+    const threads = new WorkerCountsReader(again.file!);
+    await expectLokisAnswers(threads, FOLLOW_TO);
+    await threads.close();
     await again.close();
   }, 600_000);
 

@@ -3,7 +3,7 @@ import { buildCountQuery, type LokiClient, type LokiSeries } from '@auditlens/lo
 import type { NsRange } from '../time-range';
 import { TooManyValuesError, type FacetCountQuery } from '../facet-counter';
 import { ACTION_FIELD, OUTCOME_FIELD } from './counted-fields';
-import { GRAIN_MINUTES, type CountsStore, type Grain, type GrainSpan } from './counts-store';
+import { GRAIN_MINUTES, type CountsReader, type Grain, type GrainSpan } from './counts-store';
 
 const MINUTE_NS = 60_000_000_000n;
 const S = 1_000_000_000n;
@@ -86,7 +86,7 @@ export function grainSpans(from: number, to: number): GrainSpan[] {
  */
 export class KeptCounts {
   constructor(
-    private readonly store: CountsStore,
+    private readonly store: CountsReader,
     private readonly keptUntil: KeptUntil,
     private readonly live: LiveFacetCounter,
     private readonly loki: LokiClient
