@@ -2,7 +2,7 @@ import type { FacetsResponse, LogType, StatsResponse, StatsSplit } from '@auditl
 import { buildCountQuery, type LokiClient, type LokiSeries } from '@auditlens/loki';
 import type { NsRange } from '../time-range';
 import { TooManyValuesError, type FacetCountQuery } from '../facet-counter';
-import { ACTION_FIELD, OUTCOME_FIELD } from './counted-fields';
+import { ACTION_FIELD, OUTCOME_FIELD, fewValuedFields } from './counted-fields';
 import { GRAIN_MINUTES, type CountsReader, type Grain, type GrainSpan } from './counts-store';
 
 const MINUTE_NS = 60_000_000_000n;
@@ -15,7 +15,17 @@ export type KeptUntil = (logType: LogType) => Promise<bigint | undefined>;
 export interface LiveFacetCounter {
   countAll(q: FacetCountQuery): Promise<Map<string, number>>;
   countValues(q: FacetCountQuery, values: readonly string[]): Promise<Map<string, number>>;
+  countFields(
+    q: Omit<FacetCountQuery, 'field'>,
+    fields: readonly string[]
+  ): Promise<Map<string, Map<string, number>>>;
 }
+
+/**
+ * How long the live counts of a part are shared: the calls of one page arrive together, and a range ending now
+ * ends on the same `LOKI_SHARE_SECONDS` step for that long, so its parts are the same.
+ */
+const SHARED_LIVE_MS = 5000;
 
 /** What a facets question asks of kept counts. */
 export interface KeptFacetQuestion {
@@ -111,6 +121,36 @@ export class KeptCounts {
     return { from, to };
   }
 
+  /** Live counts of the few-valued fields per log query and part, shared by the calls of a page (each field's dropdown). */
+  private readonly sharedLive = new Map<
+    string,
+    { readonly until: number; readonly counts: Promise<Map<string, Map<string, number>> | undefined> }
+  >();
+
+  /**
+   * Loki's counts of a part that is not kept. A field with few values is counted together with the log type's other
+   * few-valued fields, one query per part for all of a page's dropdowns (undefined from that query: their
+   * combinations were too many for Loki, so each is counted alone).
+   */
+  private async liveCounts(q: KeptFacetQuestion, part: FacetCountQuery): Promise<Map<string, number>> {
+    const fields = fewValuedFields(q.logType);
+    if (fields.length < 2 || !fields.includes(q.field)) return this.live.countAll(part);
+    const key = JSON.stringify([q.logType, q.logQuery, `${part.start}`, `${part.end}`]);
+    const now = Date.now();
+    let shared = this.sharedLive.get(key);
+    if (!shared || shared.until < now) {
+      for (const [k, v] of this.sharedLive) if (v.until < now) this.sharedLive.delete(k);
+      const counts = this.live.countFields(part, fields).catch((error: unknown) => {
+        if (error instanceof TooManyValuesError) return undefined;
+        this.sharedLive.delete(key);
+        throw error;
+      });
+      shared = { until: now + SHARED_LIVE_MS, counts };
+      this.sharedLive.set(key, shared);
+    }
+    return (await shared.counts)?.get(q.field) ?? this.live.countAll(part);
+  }
+
   /** Facets questions being answered, so a dropdown's suggestions and exact counts asked at once share one. */
   private readonly answering = new Map<string, Promise<FacetsResponse | undefined>>();
 
@@ -154,7 +194,7 @@ export class KeptCounts {
       const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
       let counts: Map<string, number>;
       try {
-        counts = await this.live.countAll(fq);
+        counts = await this.liveCounts(q, fq);
       } catch (error) {
         if (!(error instanceof TooManyValuesError)) throw error;
         // More values in this part than Loki counts at once: count the most frequent kept values only.
