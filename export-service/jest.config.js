@@ -1,8 +1,3 @@
-// The XLSX writer renders its sheet in a worker thread started from the file beside it, which is TypeScript
-// here: workers (and jest's own worker processes) inherit this process's execArgv, so they load it through the
-// same require hook as the service run from its sources (test/support/ts-register.cjs).
-process.execArgv.push('-r', require.resolve('./test/support/ts-register.cjs'));
-
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

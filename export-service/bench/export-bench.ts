@@ -82,13 +82,13 @@ async function main(): Promise<void> {
     await loki.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  console.log('\ncase        rows      seconds    rows/s     MB out   peak RSS MB   target');
+  console.log('\ncase        rows      seconds    rows/s     MB out   peak RSS MB   CPU µs/row   target');
   for (const [kind, r, target] of results) {
     const perSecond = r.rows / r.seconds;
     const minRate = kind === 'csv' ? 200_000 : kind === 'xlsx' ? 50_000 : 0;
     const verdict = target ? (perSecond >= minRate && r.maxRssMb < 300 ? 'met' : 'NOT met') : '';
     console.log(
-      `${kind.padEnd(9)}${String(r.rows).padStart(9)}${r.seconds.toFixed(1).padStart(10)}${Math.round(perSecond).toString().padStart(11)}${(r.bytes / 1e6).toFixed(0).padStart(10)}${r.maxRssMb.toFixed(0).padStart(13)}   ${target} ${verdict}`
+      `${kind.padEnd(9)}${String(r.rows).padStart(9)}${r.seconds.toFixed(1).padStart(10)}${Math.round(perSecond).toString().padStart(11)}${(r.bytes / 1e6).toFixed(0).padStart(10)}${r.maxRssMb.toFixed(0).padStart(13)}${((r.cpuSeconds / r.rows) * 1e6).toFixed(1).padStart(13)}   ${target} ${verdict}`
     );
   }
 }
