@@ -4,7 +4,9 @@ import type { CountsReadAnswer, CountsReadCall, CountsReadWorkerData } from './c
 import type { CountsReader, CountsStore } from './counts-store';
 
 // The worker is the file beside this one: compiled JavaScript, or TypeScript when the service runs from its sources
-// (tests), which needs the parent's require hook handed over in execArgv (as `exports/writers/xlsx-writer.ts` does).
+// (tests), which needs the parent's require hook (`-r test/support/ts-register.cjs`, added by jest.config.js) handed over
+// in execArgv explicitly because jest adds it after start; compiled, the worker keeps the default, since a worker's
+// execArgv refuses V8 flags such as the Dockerfile's --max-semi-space-size.
 const WORKER_FILE = join(__dirname, `counts-read-worker${extname(__filename)}`);
 const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? { execArgv: process.execArgv } : {};
 
