@@ -187,6 +187,7 @@ export class LogReader {
           logQuery,
           maxValues: MAX_FACET_VALUES,
           candidates: { count: CANDIDATES, chars: CANDIDATE_CHARS },
+          maxSeries: this.options.maxQuerySeries ?? 500,
         })
       );
       if (answer) return answer;

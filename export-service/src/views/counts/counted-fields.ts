@@ -14,6 +14,11 @@ export function countedFields(logType: LogType): readonly string[] {
 /** Fields whose values are people and machines (users, addresses): thousands of values in an hour. */
 const MANY_VALUED_FIELDS = new Set([lokiFieldName(ATTR.userName), lokiFieldName(ATTR.clientAddress)]);
 
+/** True for a field of people or machines (users, addresses), whose values run into thousands. */
+export function manyValued(field: string): boolean {
+  return MANY_VALUED_FIELDS.has(field);
+}
+
 /**
  * The counted fields of a log type with few values each (actions, outcomes, brands, portals...): few enough that
  * Loki counts every combination of their values in one query, so a page's newest minutes are counted for all of

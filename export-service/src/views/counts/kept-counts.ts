@@ -2,7 +2,7 @@ import type { FacetsResponse, LogType, StatsResponse, StatsSplit } from '@auditl
 import { buildCountQuery, type LokiClient, type LokiSeries } from '@auditlens/loki';
 import type { NsRange } from '../time-range';
 import { TooManyValuesError, type FacetCountQuery } from '../facet-counter';
-import { ACTION_FIELD, OUTCOME_FIELD, fewValuedFields } from './counted-fields';
+import { ACTION_FIELD, OUTCOME_FIELD, fewValuedFields, manyValued } from './counted-fields';
 import { GRAIN_MINUTES, type CountsReader, type Grain, type GrainSpan } from './counts-store';
 
 const MINUTE_NS = 60_000_000_000n;
@@ -43,6 +43,8 @@ export interface KeptFacetQuestion {
   readonly maxValues: number;
   /** Values counted live when the field has more than Loki counts at once, and the LogQL characters they may take. */
   readonly candidates: { readonly count: number; readonly chars: number };
+  /** Values Loki counts in one query (its `max_query_series`). */
+  readonly maxSeries: number;
 }
 
 /** What a stats question asks of kept counts. */
@@ -190,22 +192,32 @@ export class KeptCounts {
       { start: q.range.start, end: BigInt(kept.from) * MINUTE_NS },
       { start: BigInt(kept.to) * MINUTE_NS, end: q.range.end },
     ].filter((p) => p.end > p.start);
-    for (const part of liveParts) {
-      const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
-      let counts: Map<string, number>;
-      try {
-        counts = await this.liveCounts(q, fq);
-      } catch (error) {
-        if (!(error instanceof TooManyValuesError)) throw error;
-        // More values in this part than Loki counts at once: count the most frequent kept values only.
-        restricted = candidates([...totals.keys()], q.field, q.candidates);
-        counts = await this.live.countValues(fq, restricted);
-      }
+    // A field of people or machines with more kept values than Loki counts at once has more in its newest minutes
+    // too, on a trail busy enough to have them: counting all would only be refused, so go to its most frequent.
+    const only =
+      manyValued(q.field) && keptValues.length > q.maxSeries
+        ? candidates([...totals.keys()], q.field, q.candidates)
+        : undefined;
+    const liveCounts = await Promise.all(
+      liveParts.map(async (part) => {
+        const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
+        if (only) return { counts: await this.live.countValues(fq, only), values: only };
+        try {
+          return { counts: await this.liveCounts(q, fq), values: undefined };
+        } catch (error) {
+          if (!(error instanceof TooManyValuesError)) throw error;
+          // More values in this part than Loki counts at once: count the most frequent kept values only.
+          const values = candidates([...totals.keys()], q.field, q.candidates);
+          return { counts: await this.live.countValues(fq, values), values };
+        }
+      })
+    );
+    for (const live of liveCounts) if (live.values) restricted = live.values;
+    for (const { counts } of liveCounts)
       for (const [value, n] of counts) {
         if (restricted && !totals.has(value)) continue;
         totals.set(value, (totals.get(value) ?? 0) + n);
       }
-    }
     const listed = restricted ? new Set(restricted) : undefined;
     const values = [...totals]
       .filter(([value, count]) => count > 0 && (!listed || listed.has(value)))
