@@ -214,10 +214,6 @@ async function main(): Promise<void> {
       }
     }
     print(results);
-    if (process.env['BENCH_COUNTS_KEEP_DB'])
-      await import('node:fs/promises').then((fs) =>
-        fs.copyFile(join(dir, 'jobs.sqlite'), process.env['BENCH_COUNTS_KEEP_DB']!)
-      );
   } catch (error) {
     console.error(`Loki's log ends with:\n${loki.logTail(40)}`);
     throw error;
