@@ -24,16 +24,24 @@ import { openCounts } from '../src/views/counts/open-counts';
 
 const [lokiUrl, dataDir, secret, kept] = process.argv.slice(2) as [string, string, string, string];
 
-/** Counts the queries asked of Loki, per lane. */
+/** Counts the queries asked of Loki, per lane, and the slowest answer's seconds. */
 class CountingLoki implements LokiClient {
   readonly asked: Record<string, number> = {};
   constructor(private readonly inner: LokiClient) {}
-  private count(lane: string | undefined): void {
-    this.asked[lane ?? 'none'] = (this.asked[lane ?? 'none'] ?? 0) + 1;
+  private async count<T>(lane: string | undefined, answer: () => Promise<T>): Promise<T> {
+    const name = lane ?? 'none';
+    this.asked[name] = (this.asked[name] ?? 0) + 1;
+    const t0 = performance.now();
+    try {
+      return await answer();
+    } finally {
+      const slowest = `${name} slowest ms`;
+      this.asked[slowest] = Math.max(this.asked[slowest] ?? 0, Math.round(performance.now() - t0));
+    }
   }
-  queryLogs: LokiClient['queryLogs'] = (p) => (this.count(p.lane), this.inner.queryLogs(p));
-  queryMetrics: LokiClient['queryMetrics'] = (p) => (this.count(p.lane), this.inner.queryMetrics(p));
-  queryInstant: LokiClient['queryInstant'] = (p) => (this.count(p.lane), this.inner.queryInstant(p));
+  queryLogs: LokiClient['queryLogs'] = (p) => this.count(p.lane, () => this.inner.queryLogs(p));
+  queryMetrics: LokiClient['queryMetrics'] = (p) => this.count(p.lane, () => this.inner.queryMetrics(p));
+  queryInstant: LokiClient['queryInstant'] = (p) => this.count(p.lane, () => this.inner.queryInstant(p));
   ready: LokiClient['ready'] = (s) => this.inner.ready(s);
 }
 
@@ -76,11 +84,26 @@ async function main(): Promise<void> {
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  // How long the event loop was busy answering (JSON, SQLite reads: node:sqlite is synchronous), from here on.
+  const idle = performance.eventLoopUtilization();
   process.on('message', (message) => {
-    if (message === 'asked') process.send?.({ asked: { ...counting.asked } });
+    if (message === 'asked')
+      process.send?.({
+        asked: {
+          ...counting.asked,
+          'event loop busy ms': Math.round(performance.eventLoopUtilization(idle).active),
+        },
+      });
     if (message === 'stop') {
       server.closeAllConnections();
-      server.close(() => void database.close().then(() => process.exit(0)));
+      server.close(
+        () =>
+          void (async () => {
+            await counts?.close();
+            await database.close();
+            process.exit(0);
+          })()
+      );
     }
   });
   process.send?.({ port: (server.address() as AddressInfo).port });

@@ -7,6 +7,8 @@
 // BENCH_SHORT=1 seeds 50,000 events (BENCH_COUNTS_EVENTS sets any number) over the hour that ends at the last whole
 // minute, and lets minutes settle 5 s after they end rather than 60 s (every event is in Loki before the follower
 // reads), so it follows at once instead of waiting two minutes; the figures it prints are the same kind.
+// BENCH_COUNTS_PROFILE=<dir> writes a CPU profile of each service process there (`node --cpu-prof`).
+// BENCH_COUNTS_SPANS=1h (or 24h, 30d, comma-separated) runs only those spans.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, cpus, tmpdir } from 'node:os';
@@ -33,6 +35,7 @@ const SPANS = [
   { name: '24 h', ms: 24 * HOUR },
   { name: '30 d', ms: 720 * HOUR },
 ] as const;
+const ONLY_SPANS = process.env['BENCH_COUNTS_SPANS']?.split(',');
 const SECRET = 'bench-shared-secret-0123456789';
 const GOAL_MS = 1000;
 const FIELDS = ['action', 'user', 'brand', 'portal', 'loginSource', 'ip'];
@@ -75,8 +78,10 @@ class ServiceChild {
   ) {}
 
   static async start(lokiUrl: string, dataDir: string): Promise<ServiceChild> {
+    const profile = process.env['BENCH_COUNTS_PROFILE'];
     const child = fork(join(__dirname, 'counts-bench-service.js'), [lokiUrl, dataDir, SECRET, 'kept'], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
     });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m) => resolve((m as { port: number }).port));
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
     const results: Array<{ round: string; span: string; answers: Timed[]; asked: Record<string, number> }> =
       [];
     for (const round of ['cold', 'after restart']) {
-      for (const span of SPANS) {
+      for (const span of SPANS.filter((s) => !ONLY_SPANS || ONLY_SPANS.includes(s.name.replace(' ', '')))) {
         // A fresh process per span and round: nothing in memory, the kept counts on disk.
         const service = await ServiceChild.start(loki.url, dir);
         try {

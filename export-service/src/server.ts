@@ -166,6 +166,7 @@ async function main(): Promise<void> {
     metricsServer?.close();
     await runner.stop();
     await following?.close();
+    await counts?.close();
     await audit?.shutdown();
     await database.close();
     process.exit(0);

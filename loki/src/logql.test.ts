@@ -99,7 +99,16 @@ describe('buildCountQuery', () => {
     expect(parseLogQL(q).strings).toEqual(['access']);
   });
 
+  it('splits by several fields at once', () => {
+    const q = buildCountQuery(buildLogQuery('access'), ['audit_action', 'audit_portal'], 60_000n);
+    expect(q).toBe('sum by (audit_action, audit_portal) (count_over_time({audit_log_type="access"} [60s]))');
+    expect(parseLogQL(q).strings).toEqual(['access']);
+  });
+
   it('refuses a field that is not a plain name', () => {
     expect(() => buildCountQuery('{a="b"}', 'x) or vector(1', 60_000n)).toThrow(InvalidFieldError);
+    expect(() => buildCountQuery('{a="b"}', ['audit_action', 'x) or vector(1'], 60_000n)).toThrow(
+      InvalidFieldError
+    );
   });
 });

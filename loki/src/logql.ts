@@ -78,13 +78,19 @@ export function buildLogQuery(
 
 /**
  * A metric query counting matching events over a range vector of `rangeMs` milliseconds, split by one
- * structured-metadata field when `byField` is given: `sum by (<field>) (count_over_time(<log query> [<range>]))`.
+ * structured-metadata field when `byField` is given, or by several at once (one series per combination of their
+ * values): `sum by (<fields>) (count_over_time(<log query> [<range>]))`.
  */
-export function buildCountQuery(logQuery: string, byField: string | undefined, rangeMs: bigint): string {
-  if (byField !== undefined) checkFieldName(byField);
+export function buildCountQuery(
+  logQuery: string,
+  byField: string | readonly string[] | undefined,
+  rangeMs: bigint
+): string {
+  const fields = byField === undefined ? [] : typeof byField === 'string' ? [byField] : byField;
+  for (const field of fields) checkFieldName(field);
   const ms = rangeMs > 0n ? rangeMs : 1n;
   const range = ms % 1000n === 0n ? `${ms / 1000n}s` : `${ms}ms`;
-  return `sum${byField ? ` by (${byField})` : ''} (count_over_time(${logQuery} [${range}]))`;
+  return `sum${fields.length > 0 ? ` by (${fields.join(', ')})` : ''} (count_over_time(${logQuery} [${range}]))`;
 }
 
 /** A structured-metadata or label name the service writes into LogQL itself (never user input). */

@@ -65,6 +65,8 @@ export interface DatabaseOptions {
 export interface Database {
   readonly db: AnyKysely;
   readonly dialect: DialectName;
+  /** SQLite: the database file (another thread may open it for reading); undefined on Postgres. */
+  readonly file?: string;
   /** Closes the connections (the SQLite file, the Postgres pool); safe to call twice. */
   close(): Promise<void>;
 }
@@ -104,6 +106,14 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   return database;
 }
 
+/**
+ * Another connection to a SQLite database file whose owner has opened it (and applied its migrations), for a
+ * thread of its own that reads it (`views/counts/counts-read-worker.ts`).
+ */
+export function openSqliteReader(file: string): Database {
+  return openSqlite(file);
+}
+
 function openSqlite(file: string): Database {
   const db = new Kysely<object>({
     dialect: nodeSqliteDialect(file, (sqlite) => {
@@ -116,7 +126,7 @@ function openSqlite(file: string): Database {
       sqlite.exec('PRAGMA cache_size = -65536');
     }),
   });
-  return withClose(db, 'sqlite');
+  return { ...withClose(db, 'sqlite'), file };
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {

@@ -26,7 +26,7 @@ import { sampleFieldValues, type FieldSample } from './facet-sample';
 import { asUserQuery } from './loki-rejection';
 import { toAuditRow } from './rows';
 import { chooseStatsStep } from './stats-step';
-import type { CountsStore } from './counts/counts-store';
+import type { CountsReader } from './counts/counts-store';
 import { KeptCounts, type KeptUntil } from './counts/kept-counts';
 
 const MS = 1_000_000n;
@@ -66,7 +66,7 @@ export interface LogReaderOptions extends QueryOptions {
    * Counts the follower keeps (`counts/`), and where they end per log type: facets and charts come from them for
    * the part of a range they cover. Default: none kept, every count is asked of Loki.
    */
-  readonly kept?: { readonly store: CountsStore; readonly keptUntil: KeptUntil };
+  readonly kept?: { readonly store: CountsReader; readonly keptUntil: KeptUntil };
   /** Clock in ms. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -187,6 +187,7 @@ export class LogReader {
           logQuery,
           maxValues: MAX_FACET_VALUES,
           candidates: { count: CANDIDATES, chars: CANDIDATE_CHARS },
+          maxSeries: this.options.maxQuerySeries ?? 500,
         })
       );
       if (answer) return answer;

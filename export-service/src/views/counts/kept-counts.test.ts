@@ -26,7 +26,8 @@ import { FollowerStore } from '../../follower/follower-store';
 import { LogReader } from '../log-reader';
 import type { NsRange } from '../time-range';
 import { CountsConsumer } from './counts-consumer';
-import { CountsStore } from './counts-store';
+import { CountsStore, type CountsReader } from './counts-store';
+import { WorkerCountsReader } from './worker-counts-reader';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -156,9 +157,10 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
   });
 
   /** Asserts that a reader with kept counts answers every question as Loki does. */
-  async function expectLokisAnswers(store: CountsStore, keptUntilMs: number): Promise<void> {
+  async function expectLokisAnswers(store: CountsReader, keptUntilMs: number): Promise<void> {
     const reader = new LogReader(http, {
       maxEntries: 5000,
+      maxQuerySeries: 2000,
       kept: { store, keptUntil: async () => ns(keptUntilMs) },
     });
     for (const [i, r] of RANGES.entries()) {
@@ -198,15 +200,43 @@ const STATS: Array<{ by: StatsSplit; step?: number; filters?: Record<string, str
     await reader.facets('access', range(FOLLOW_FROM + MIN, FOLLOW_TO), 'portal', {});
     await reader.stats('access', range(FOLLOW_FROM + 30 * MIN, FOLLOW_FROM + 90 * MIN), 'outcome', {}, 60);
     expect(counting.asked - before).toBe(0);
+    // A page's dropdowns of few-valued fields, asked at once over a range past what is kept: its newest part is
+    // counted once for all of them, and each answer is still Loki's.
+    const pastKept = RANGES[2]!;
+    const beforePage = counting.asked;
+    const page = await Promise.all(
+      (['portal', 'brand', 'action'] as const).map((f) => reader.facets('access', pastKept, f, {}))
+    );
+    expect(counting.asked - beforePage).toBe(1);
+    for (const [j, f] of (['portal', 'brand', 'action'] as const).entries())
+      expect(sorted(page[j]!)).toEqual(sorted(truth.get(`f2${f}`) as FacetsResponse));
+    // Addresses (750 kept) with Loki counting 500 values at once: the newest part is counted for the most frequent
+    // kept addresses only, in one query (not first refused for all of them), and each listed count is Loki's.
+    const counting500 = new CountingLoki(http);
+    const reader500 = new LogReader(counting500, {
+      maxEntries: 5000,
+      maxQuerySeries: 500,
+      kept: { store, keptUntil: async () => ns(FOLLOW_TO) },
+    });
+    const ips = await reader500.facets('access', pastKept, 'ip', {});
+    expect(counting500.asked).toBe(1);
+    expect(ips).toMatchObject({ counts: 'exact', complete: false });
+    expect(ips.values).toHaveLength(100);
+    const lokiIps = new Map((truth.get('f2ip') as FacetsResponse).values.map((v) => [v.value, v.count]));
+    for (const v of ips.values) expect(v.count).toBe(lokiIps.get(v.value));
 
     // The same minutes again, in other batches: nothing changes.
     await feedSettled(http, consumer, 'access', ns(FOLLOW_FROM + 20 * MIN), ns(FOLLOW_TO), 13);
     await expectLokisAnswers(store, FOLLOW_TO);
     await database.close();
 
-    // A new store on the same file (the service restarted): the same answers.
+    // A new store on the same file (the service restarted): the same answers, also read in worker threads (as the
+    // service reads them from SQLite).
     const again = await openFollowingDatabase(join(dir, 'a.sqlite'));
     await expectLokisAnswers(new CountsStore(again), FOLLOW_TO);
+    const threads = new WorkerCountsReader(again.file!);
+    await expectLokisAnswers(threads, FOLLOW_TO);
+    await threads.close();
     await again.close();
   }, 600_000);
 

@@ -2,8 +2,8 @@ import type { FacetsResponse, LogType, StatsResponse, StatsSplit } from '@auditl
 import { buildCountQuery, type LokiClient, type LokiSeries } from '@auditlens/loki';
 import type { NsRange } from '../time-range';
 import { TooManyValuesError, type FacetCountQuery } from '../facet-counter';
-import { ACTION_FIELD, OUTCOME_FIELD } from './counted-fields';
-import { GRAIN_MINUTES, type CountsStore, type Grain, type GrainSpan } from './counts-store';
+import { ACTION_FIELD, OUTCOME_FIELD, fewValuedFields, manyValued } from './counted-fields';
+import { GRAIN_MINUTES, type CountsReader, type Grain, type GrainSpan } from './counts-store';
 
 const MINUTE_NS = 60_000_000_000n;
 const S = 1_000_000_000n;
@@ -15,7 +15,17 @@ export type KeptUntil = (logType: LogType) => Promise<bigint | undefined>;
 export interface LiveFacetCounter {
   countAll(q: FacetCountQuery): Promise<Map<string, number>>;
   countValues(q: FacetCountQuery, values: readonly string[]): Promise<Map<string, number>>;
+  countFields(
+    q: Omit<FacetCountQuery, 'field'>,
+    fields: readonly string[]
+  ): Promise<Map<string, Map<string, number>>>;
 }
+
+/**
+ * How long the live counts of a part are shared: the calls of one page arrive together, and a range ending now
+ * ends on the same `LOKI_SHARE_SECONDS` step for that long, so its parts are the same.
+ */
+const SHARED_LIVE_MS = 5000;
 
 /** What a facets question asks of kept counts. */
 export interface KeptFacetQuestion {
@@ -33,6 +43,8 @@ export interface KeptFacetQuestion {
   readonly maxValues: number;
   /** Values counted live when the field has more than Loki counts at once, and the LogQL characters they may take. */
   readonly candidates: { readonly count: number; readonly chars: number };
+  /** Values Loki counts in one query (its `max_query_series`). */
+  readonly maxSeries: number;
 }
 
 /** What a stats question asks of kept counts. */
@@ -86,7 +98,7 @@ export function grainSpans(from: number, to: number): GrainSpan[] {
  */
 export class KeptCounts {
   constructor(
-    private readonly store: CountsStore,
+    private readonly store: CountsReader,
     private readonly keptUntil: KeptUntil,
     private readonly live: LiveFacetCounter,
     private readonly loki: LokiClient
@@ -109,6 +121,36 @@ export class KeptCounts {
     // A gap (minutes the follower skipped, or expired meanwhile): count at Loki rather than answer too few.
     if ((await this.store.keptMinutesIn(logType, from, to)) !== to - from) return undefined;
     return { from, to };
+  }
+
+  /** Live counts of the few-valued fields per log query and part, shared by the calls of a page (each field's dropdown). */
+  private readonly sharedLive = new Map<
+    string,
+    { readonly until: number; readonly counts: Promise<Map<string, Map<string, number>> | undefined> }
+  >();
+
+  /**
+   * Loki's counts of a part that is not kept. A field with few values is counted together with the log type's other
+   * few-valued fields, one query per part for all of a page's dropdowns (undefined from that query: their
+   * combinations were too many for Loki, so each is counted alone).
+   */
+  private async liveCounts(q: KeptFacetQuestion, part: FacetCountQuery): Promise<Map<string, number>> {
+    const fields = fewValuedFields(q.logType);
+    if (fields.length < 2 || !fields.includes(q.field)) return this.live.countAll(part);
+    const key = JSON.stringify([q.logType, q.logQuery, `${part.start}`, `${part.end}`]);
+    const now = Date.now();
+    let shared = this.sharedLive.get(key);
+    if (!shared || shared.until < now) {
+      for (const [k, v] of this.sharedLive) if (v.until < now) this.sharedLive.delete(k);
+      const counts = this.live.countFields(part, fields).catch((error: unknown) => {
+        if (error instanceof TooManyValuesError) return undefined;
+        this.sharedLive.delete(key);
+        throw error;
+      });
+      shared = { until: now + SHARED_LIVE_MS, counts };
+      this.sharedLive.set(key, shared);
+    }
+    return (await shared.counts)?.get(q.field) ?? this.live.countAll(part);
   }
 
   /** Facets questions being answered, so a dropdown's suggestions and exact counts asked at once share one. */
@@ -150,22 +192,32 @@ export class KeptCounts {
       { start: q.range.start, end: BigInt(kept.from) * MINUTE_NS },
       { start: BigInt(kept.to) * MINUTE_NS, end: q.range.end },
     ].filter((p) => p.end > p.start);
-    for (const part of liveParts) {
-      const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
-      let counts: Map<string, number>;
-      try {
-        counts = await this.live.countAll(fq);
-      } catch (error) {
-        if (!(error instanceof TooManyValuesError)) throw error;
-        // More values in this part than Loki counts at once: count the most frequent kept values only.
-        restricted = candidates([...totals.keys()], q.field, q.candidates);
-        counts = await this.live.countValues(fq, restricted);
-      }
+    // A field of people or machines with more kept values than Loki counts at once has more in its newest minutes
+    // too, on a trail busy enough to have them: counting all would only be refused, so go to its most frequent.
+    const only =
+      manyValued(q.field) && keptValues.length > q.maxSeries
+        ? candidates([...totals.keys()], q.field, q.candidates)
+        : undefined;
+    const liveCounts = await Promise.all(
+      liveParts.map(async (part) => {
+        const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
+        if (only) return { counts: await this.live.countValues(fq, only), values: only };
+        try {
+          return { counts: await this.liveCounts(q, fq), values: undefined };
+        } catch (error) {
+          if (!(error instanceof TooManyValuesError)) throw error;
+          // More values in this part than Loki counts at once: count the most frequent kept values only.
+          const values = candidates([...totals.keys()], q.field, q.candidates);
+          return { counts: await this.live.countValues(fq, values), values };
+        }
+      })
+    );
+    for (const live of liveCounts) if (live.values) restricted = live.values;
+    for (const { counts } of liveCounts)
       for (const [value, n] of counts) {
         if (restricted && !totals.has(value)) continue;
         totals.set(value, (totals.get(value) ?? 0) + n);
       }
-    }
     const listed = restricted ? new Set(restricted) : undefined;
     const values = [...totals]
       .filter(([value, count]) => count > 0 && (!listed || listed.has(value)))

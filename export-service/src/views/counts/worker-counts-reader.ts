@@ -1,0 +1,105 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CountsReadAnswer, CountsReadCall, CountsReadWorkerData } from './counts-read-worker';
+import type { CountsReader, CountsStore } from './counts-store';
+
+// The worker is the file beside this one: compiled JavaScript, or TypeScript when the service runs from its sources
+// (tests), which needs the parent's require hook (`-r test/support/ts-register.cjs`, added by jest.config.js) handed over
+// in execArgv explicitly because jest adds it after start; compiled, the worker keeps the default, since a worker's
+// execArgv refuses V8 flags such as the Dockerfile's --max-semi-space-size.
+const WORKER_FILE = join(__dirname, `counts-read-worker${extname(__filename)}`);
+const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? { execArgv: process.execArgv } : {};
+
+/** Options of {@link WorkerCountsReader}. */
+export interface WorkerCountsReaderOptions {
+  /** Worker threads reading at once, each with its own connection. The default value is 2. */
+  readonly threads?: number;
+}
+
+/** One reading thread and its calls waiting for an answer. */
+interface ReadThread {
+  readonly worker: Worker;
+  readonly waiting: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
+}
+
+/**
+ * Kept counts of a SQLite database read in worker threads (`counts-read-worker.ts`), each on its own connection,
+ * so the page's sums never hold the event loop. A call goes to the thread with the fewest calls waiting; a thread
+ * that ends fails its waiting calls and is started again for the next. Threads do not keep the process alive.
+ */
+export class WorkerCountsReader implements CountsReader {
+  private readonly threads: Array<ReadThread | undefined>;
+  private nextId = 0;
+  private closed = false;
+
+  /** Reads `file` (a SQLite database that has had the counts' migrations). */
+  constructor(
+    private readonly file: string,
+    options: WorkerCountsReaderOptions = {}
+  ) {
+    this.threads = new Array<ReadThread | undefined>(Math.max(1, options.threads ?? 2)).fill(undefined);
+  }
+
+  keptMinutes: CountsStore['keptMinutes'] = (...args) => this.call('keptMinutes', args);
+  keptMinutesIn: CountsStore['keptMinutesIn'] = (...args) => this.call('keptMinutesIn', args);
+  valueCounts: CountsStore['valueCounts'] = (...args) => this.call('valueCounts', args);
+  periodCounts: CountsStore['periodCounts'] = (...args) => this.call('periodCounts', args);
+
+  /** Ends the threads; calls still waiting fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t?.worker.terminate()));
+  }
+
+  private call<M extends keyof CountsReader>(
+    method: M,
+    args: Parameters<CountsReader[M]>
+  ): ReturnType<CountsReader[M]> {
+    return new Promise<unknown>((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error('the kept counts reader is closed'));
+        return;
+      }
+      const thread = this.leastBusy();
+      const id = this.nextId++;
+      thread.waiting.set(id, { resolve, reject });
+      thread.worker.ref();
+      thread.worker.postMessage({ id, method, args } satisfies CountsReadCall);
+    }) as ReturnType<CountsReader[M]>;
+  }
+
+  private leastBusy(): ReadThread {
+    let best = 0;
+    for (let i = 0; i < this.threads.length; i++) {
+      const t = this.threads[i];
+      if (!t) return (this.threads[i] = this.start(i));
+      if (t.waiting.size < this.threads[best]!.waiting.size) best = i;
+    }
+    return this.threads[best]!;
+  }
+
+  private start(slot: number): ReadThread {
+    const worker = new Worker(WORKER_FILE, {
+      ...WORKER_EXEC_ARGV,
+      workerData: { file: this.file } satisfies CountsReadWorkerData,
+    });
+    const thread: ReadThread = { worker, waiting: new Map() };
+    worker.unref();
+    worker.on('message', (answer: CountsReadAnswer) => {
+      const call = thread.waiting.get(answer.id);
+      if (!call) return;
+      thread.waiting.delete(answer.id);
+      if (thread.waiting.size === 0) worker.unref();
+      if ('error' in answer) call.reject(new Error(answer.error));
+      else call.resolve(answer.result);
+    });
+    const fail = (error: Error) => {
+      if (this.threads[slot] === thread) this.threads[slot] = undefined;
+      for (const call of thread.waiting.values()) call.reject(error);
+      thread.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the kept counts reading thread ended (exit code ${code})`)));
+    return thread;
+  }
+}
