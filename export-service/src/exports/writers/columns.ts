@@ -33,10 +33,11 @@ type Spec =
   | readonly ['summary', width: number]
   | readonly ['number', attribute: AttributeName, width: number];
 
-const metadata =
-  (attribute: AttributeName) =>
-  (e: LokiEntry): string | undefined =>
-    e.metadata[lokiFieldName(attribute)];
+const metadata = (attribute: AttributeName) => {
+  // Named once per column, not per cell: an export reads it for every row.
+  const name = lokiFieldName(attribute);
+  return (e: LokiEntry): string | undefined => e.metadata[name];
+};
 
 /**
  * The columns of `logType` from their specs. Headers and values are the contract's labels, as the app's table and
