@@ -4,7 +4,8 @@
 // zipped, one mail to a real SMTP server, testkit's SmtpInbox),
 // then the raw reader again to show how much the machine drifted meanwhile. Prints the table and whether the goals
 // are met, with the CPU figures that explain them. Needs LOKI_BIN (and LOGCLI_BIN for logcli); says so otherwise.
-// BENCH_SHORT=1 seeds 30,000 events instead of 200,000 (BENCH_LOKI_EVENTS sets any number).
+// BENCH_SHORT=1 seeds 30,000 events instead of 200,000 (BENCH_LOKI_EVENTS sets any number); BENCH_PAGE_BYTES sets the
+// bytes the exports' pages aim at (default: half of the bench Loki's gRPC cap, as LOKI_MAX_MESSAGE_BYTES does).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -239,7 +240,9 @@ async function main(): Promise<void> {
     // The service's exports are configured for the Loki they read (LOKI_MAX_MESSAGE_BYTES, as the compose stack
     // sets it for collector-config/loki.yaml): pages of half its gRPC message cap, 4 MiB when it sets none.
     const cap = /grpc_server_max_recv_msg_size:\s*(\d+)/.exec(await readFile(loki.configFile, 'utf8'));
-    const pageBytes = Math.floor(Number(cap?.[1] ?? 4 * 1024 * 1024) / 2);
+    const pageBytes = Number(
+      process.env['BENCH_PAGE_BYTES'] ?? Math.floor(Number(cap?.[1] ?? 4 * 1024 * 1024) / 2)
+    );
     console.log(
       `  the exports' pages aim at ${(pageBytes / 1024 ** 2).toFixed(0)} MiB (half of Loki's gRPC cap)`
     );
