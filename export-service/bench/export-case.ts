@@ -34,6 +34,11 @@ export interface CaseSpec {
   /** Windows read at once by the service's reader, as the export runner reads; 0 for the plain sequential pager. */
   readonly concurrency: number;
   /**
+   * Bytes of a Loki answer the service's reader aims at, as the export runner is configured
+   * (`LOKI_MAX_MESSAGE_BYTES` / 2). Default: the reader's own (2 MiB).
+   */
+  readonly pageBytes?: number;
+  /**
    * With csv/xlsx: after the file, on to the mailbox as the service delivers it: the manifest (its verification
    * fed by this same read), the file zipped, one mail with both to this SMTP server. Default: the file only.
    */
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
       ? readInParallel(client, {
           ...range,
           concurrency: spec.concurrency,
+          pageBytes: spec.pageBytes,
           // As the export runner: the severity number stays when the read feeds the verification.
           dropFields: spec.smtpUrl
             ? LOKI_ADDED_METADATA.filter((f) => f !== 'severity_number')

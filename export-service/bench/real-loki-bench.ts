@@ -4,9 +4,10 @@
 // zipped, one mail to a real SMTP server, testkit's SmtpInbox),
 // then the raw reader again to show how much the machine drifted meanwhile. Prints the table and whether the goals
 // are met, with the CPU figures that explain them. Needs LOKI_BIN (and LOGCLI_BIN for logcli); says so otherwise.
-// BENCH_SHORT=1 seeds 30,000 events instead of 200,000 (BENCH_LOKI_EVENTS sets any number).
+// BENCH_SHORT=1 seeds 30,000 events instead of 200,000 (BENCH_LOKI_EVENTS sets any number); BENCH_PAGE_BYTES sets the
+// bytes the exports' pages aim at (default: half of the bench Loki's gRPC cap, as LOKI_MAX_MESSAGE_BYTES does).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SmtpInbox, type LokiServer } from '@auditlens/testkit';
@@ -62,7 +63,7 @@ async function measure(
 function serviceCase(
   lokiUrl: string,
   dir: string,
-  spec: Pick<CaseSpec, 'kind' | 'concurrency' | 'smtpUrl'>,
+  spec: Pick<CaseSpec, 'kind' | 'concurrency' | 'smtpUrl' | 'pageBytes'>,
   start: string,
   end: string,
   mailbox?: (seconds: number) => void
@@ -236,6 +237,15 @@ async function main(): Promise<void> {
       `real-Loki export benchmark: ${EVENTS} access events recorded with @auditlens/emitter over ${SPAN_MS / 60_000} minutes into Loki 3.7.6 at ${loki.url} in ${((Date.now() - seedStart) / 1000).toFixed(1)} s; node ${process.version}`
     );
     const pid = findProcess(`-config.file=${loki.configFile}`);
+    // The service's exports are configured for the Loki they read (LOKI_MAX_MESSAGE_BYTES, as the compose stack
+    // sets it for collector-config/loki.yaml): pages of half its gRPC message cap, 4 MiB when it sets none.
+    const cap = /grpc_server_max_recv_msg_size:\s*(\d+)/.exec(await readFile(loki.configFile, 'utf8'));
+    const pageBytes = Number(
+      process.env['BENCH_PAGE_BYTES'] ?? Math.floor(Number(cap?.[1] ?? 4 * 1024 * 1024) / 2)
+    );
+    console.log(
+      `  the exports' pages aim at ${(pageBytes / 1024 ** 2).toFixed(0)} MiB (half of Loki's gRPC cap)`
+    );
     const rows: Row[] = [];
     const read = serviceCase(loki.url, dir, { kind: 'read', concurrency: 0 }, start, end);
     rows.push(await measure(pid, 'raw reader, sequential', read));
@@ -255,7 +265,7 @@ async function main(): Promise<void> {
           serviceCase(
             loki.url,
             dir,
-            { kind, concurrency: CONCURRENCY, smtpUrl: inbox.url },
+            { kind, concurrency: CONCURRENCY, smtpUrl: inbox.url, pageBytes },
             start,
             end,
             mailbox
@@ -275,7 +285,7 @@ async function main(): Promise<void> {
       await measure(
         pid,
         'CSV export, 1 reader',
-        serviceCase(loki.url, dir, { kind: 'csv', concurrency: 1 }, start, end)
+        serviceCase(loki.url, dir, { kind: 'csv', concurrency: 1, pageBytes }, start, end)
       )
     );
     rows.push(await measure(pid, 'raw reader, sequential again', read));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, auditOtlpOptions, loadConfig } from './config';
 import { estimatedBits, weakSecretReason } from './secret-strength';
+import { exportRunnerOptions } from './exports/export-settings';
 
 const valid = {
   LOKI_URL: 'http://loki:3100',
@@ -25,6 +26,15 @@ describe('loadConfig', () => {
       LOKI_SHARE_SECONDS: 5,
       RATE_LIMIT_PER_SECOND: 10,
     });
+  });
+
+  it("sizes export pages at half of Loki's gRPC message cap: 2 MiB by default, 16 MiB for the compose stack's Loki", () => {
+    expect(exportRunnerOptions(loadConfig(valid)).pageBytes).toBe(2 * 1024 * 1024);
+    const raised = loadConfig({ ...valid, LOKI_MAX_MESSAGE_BYTES: '33554432' });
+    expect(exportRunnerOptions(raised).pageBytes).toBe(16 * 1024 * 1024);
+    expect(() => loadConfig({ ...valid, LOKI_MAX_MESSAGE_BYTES: '0' })).toThrow(
+      /LOKI_MAX_MESSAGE_BYTES must be positive/
+    );
   });
 
   it('keeps jobs in SQLite and files in DATA_DIR by default; Postgres, a shared folder or S3 when set', () => {

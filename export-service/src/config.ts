@@ -54,6 +54,8 @@ const schema = z.object({
   LOKI_SERVICE_NAME: z.string().optional(),
   LOKI_MAX_ENTRIES: positiveInt('LOKI_MAX_ENTRIES', 5000),
   LOKI_MAX_QUERY_SERIES: positiveInt('LOKI_MAX_QUERY_SERIES', 500),
+  // Loki's server.grpc_server_max_recv_msg_size: an answer over it never arrives; export pages aim at half of it.
+  LOKI_MAX_MESSAGE_BYTES: positiveInt('LOKI_MAX_MESSAGE_BYTES', 4 * 1024 * 1024),
   // Loki's limits_config.max_query_length, in Loki's syntax; longer ranges are read in windows of this length.
   LOKI_MAX_QUERY_LENGTH: z
     .string()

@@ -27,7 +27,12 @@ export {
   InvalidFieldError,
 } from './logql';
 export type { QueryOptions } from './logql';
-export { parseLokiDuration, DEFAULT_MAX_QUERY_LENGTH_NS, MAX_POINTS_PER_SERIES } from './query-limits';
+export {
+  parseLokiDuration,
+  DEFAULT_MAX_QUERY_LENGTH_NS,
+  DEFAULT_SPLIT_INTERVAL_NS,
+  MAX_POINTS_PER_SERIES,
+} from './query-limits';
 
 export { readAllEntries, entryIdentity, withRetry } from './pager';
 export type { Page, PagerCheckpoint, PagerOptions, RetryPolicy } from './pager';

@@ -1,6 +1,13 @@
 /** Loki's `limits_config.max_query_length` default: 721h (`30d1h`), in ns. */
 export const DEFAULT_MAX_QUERY_LENGTH_NS = 721n * 3_600_000_000_000n;
 
+/**
+ * Loki's `limits_config.split_queries_by_interval` default: 1h, in ns. The query frontend cuts a log query at
+ * multiples of it (from the epoch) and runs the pieces at once, each reading up to the query's limit; what the
+ * later pieces read is thrown away when the first ones fill the limit.
+ */
+export const DEFAULT_SPLIT_INTERVAL_NS = 3_600_000_000_000n;
+
 /** Loki answers at most 11,000 points per series of a `query_range` metric query (`pkg/loghttp/query.go`). */
 export const MAX_POINTS_PER_SERIES = 11_000;
 

@@ -176,6 +176,27 @@ describe('ExportRunner', () => {
     );
   });
 
+  it('sizes its pages to the byte budget it is given, still exporting every event once', async () => {
+    seed();
+    h.loki.push(Array.from({ length: 110 }, (_, i) => accessEntry(ns(T + 3000 + i), 100 + i)));
+    const j = await job();
+    // A budget smaller than one event: after the first page (before any size is known), one event a request, more
+    // only to get past the events already delivered at the page's first nanosecond.
+    await runner({ pageSize: 5000, pageBytes: 1, readConcurrency: 1 }).runOnce();
+    expect(await h.store.get(j.id)).toMatchObject({ status: 'done', rows: 120 });
+    const csv = inbox.messages[0]!.attachments[0]!.content.toString('utf8');
+    // Every event once: each line names its event's number.
+    const numbered = csv.match(/bob logged in \(\d+\)/g) ?? [];
+    expect(numbered).toHaveLength(120);
+    expect(new Set(numbered).size).toBe(120);
+    const limits = h.loki.queries
+      .filter((q) => q.params.has('limit') && !q.query.includes('audit_chain'))
+      .map((q) => Number(q.params.get('limit')));
+    expect(limits[0]).toBe(100);
+    expect(Math.max(...limits.slice(1))).toBeLessThan(10);
+    expect(limits.length).toBeGreaterThan(5);
+  });
+
   it('shows how many rows it expects, from the count that plans its reads, while it runs', async () => {
     seed();
     let release = () => {};

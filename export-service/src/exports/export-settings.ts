@@ -19,6 +19,7 @@ export function exportRunnerOptions(config: Config): ExportRunnerOptions {
     grafanaUrl: config.GRAFANA_URL,
     serviceName: config.LOKI_SERVICE_NAME,
     pageSize: config.LOKI_MAX_ENTRIES,
+    pageBytes: Math.floor(config.LOKI_MAX_MESSAGE_BYTES / 2),
     readConcurrency: config.EXPORT_READ_CONCURRENCY,
     maxQueryLengthNs: config.LOKI_MAX_QUERY_LENGTH,
     maxRows: config.MAX_ROWS,

@@ -2,7 +2,7 @@ import { buildCountQuery } from '../logql';
 import { Notifier } from './notifier';
 import { PageSizer } from '../page-sizer';
 import { readAllEntries, withRetry, type Page, type RetryPolicy } from '../pager';
-import { DEFAULT_MAX_QUERY_LENGTH_NS } from '../query-limits';
+import { DEFAULT_MAX_QUERY_LENGTH_NS, DEFAULT_SPLIT_INTERVAL_NS } from '../query-limits';
 import { windowsForward, type TimeWindow } from '../time-windows';
 import type { LokiClient } from '../types';
 import { planWindows, targetWindowEntries, type CountBucket } from './window-plan';
@@ -33,6 +33,11 @@ export interface ParallelReadOptions {
   readonly concurrency?: number;
   /** Loki's `max_query_length` in ns (0n: none); no window is longer. The default value is 721h. */
   readonly maxQueryLengthNs?: bigint;
+  /**
+   * Loki's `split_queries_by_interval` in ns (0n: none): windows end at its multiples where they hold enough,
+   * so that Loki's frontend does not read a page twice over for them. The default value is 1h, Loki's default.
+   */
+  readonly splitIntervalNs?: bigint;
   /** Most entries a window aims at. The default value is 90% of two pages (9000 with pages of 5000). */
   readonly windowEntries?: number;
   /**
@@ -202,6 +207,7 @@ async function planByCount(
     end: o.end,
     targetEntries: targetWindowEntries(counted, concurrency, most),
     maxLengthNs: maxLength,
+    splitNs: o.splitIntervalNs ?? DEFAULT_SPLIT_INTERVAL_NS,
   });
   return { windows, counted };
 }

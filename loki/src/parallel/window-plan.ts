@@ -17,6 +17,11 @@ export interface WindowPlanOptions {
   readonly targetEntries: number;
   /** Longest window Loki accepts (its `max_query_length`), ns; 0n for none. */
   readonly maxLengthNs: bigint;
+  /**
+   * Loki's `split_queries_by_interval`, ns (0n: none): a window that holds a quarter of `targetEntries` closes at
+   * the next multiple of it rather than running across it. The default value is 0n.
+   */
+  readonly splitNs?: bigint;
 }
 
 /**
@@ -26,8 +31,25 @@ export interface WindowPlanOptions {
  */
 export function planWindows(buckets: readonly CountBucket[], o: WindowPlanOptions): TimeWindow[] {
   const cuts: bigint[] = [];
+  const split = o.splitNs ?? 0n;
   let held = 0;
+  let before = o.start;
   for (const b of [...buckets].sort((x, y) => (x.end < y.end ? -1 : x.end > y.end ? 1 : 0))) {
+    // Loki's frontend would run a window across a split as two queries at once, the second reading a page that is
+    // thrown away while the first fills its page: a window with enough in it ends at the split instead.
+    const boundary = split > 0n ? b.end - (((b.end % split) + split) % split) : 0n;
+    if (
+      split > 0n &&
+      boundary > before &&
+      held > 0 &&
+      held * 4 >= o.targetEntries &&
+      boundary > (cuts.at(-1) ?? o.start) &&
+      boundary < o.end
+    ) {
+      cuts.push(boundary);
+      held = 0;
+    }
+    before = b.end;
     held += b.count;
     // Entries at exactly `end` belong to this bucket, so the next window starts 1 ns after it.
     const cut = b.end + 1n;
