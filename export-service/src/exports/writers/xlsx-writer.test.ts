@@ -280,11 +280,78 @@ describe('XLSX writer', () => {
     expect(parts.get('[Content_Types].xml')).toContain(
       '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     );
-    expect(parts.get('xl/workbook.xml')).toContain('<sheet name="Access logs" sheetId="1" r:id="rId1"/>');
+    expect(parts.get('xl/workbook.xml')).toContain(
+      '<sheets><sheet name="Access logs" sheetId="1" r:id="rId1"/></sheets>'
+    );
+    expect(parts.get('xl/_rels/workbook.xml.rels')).toMatch(
+      /Id="rId1" Type="[^"]+\/worksheet" Target="worksheets\/sheet1.xml".*Id="rId2" Type="[^"]+\/styles"/
+    );
     // A file without events still has its header row, and nothing else.
     const rows = sheetRows(parts.get('xl/worksheets/sheet1.xml')!);
     expect(rows).toHaveLength(1);
     expect(rows[0]![0]!.value).toBe('When (UTC)');
+  });
+
+  it('continues on numbered sheets of the same layout once a sheet is full, every row once and in order', async () => {
+    const path = join(dir(), 'sheets.xlsx');
+    const writer = createXlsxWriter(path, 'integration_failure', 'Asia/Tokyo', undefined, 3);
+    const entries = Array.from({ length: 8 }, (_, i) => failure(i));
+    // The first page fills a sheet and runs into the next one.
+    await writer.write(entries.slice(0, 5));
+    await writer.write(entries.slice(5));
+    await writer.finish();
+    const parts = await readZipEntries(await readFile(path));
+    const names = ['Integration failures', 'Integration failures (2)', 'Integration failures (3)'];
+    const sheets = [1, 2, 3].map((n) => sheetRows(parts.get(`xl/worksheets/sheet${n}.xml`)!));
+    expect(parts.has('xl/worksheets/sheet4.xml')).toBe(false);
+    expect(sheets.map((rows) => rows.length - 1)).toEqual([3, 3, 2]);
+    for (const rows of sheets) {
+      expect(rows[0]!.map((c) => c.value)).toEqual(sheets[0]![0]!.map((c) => c.value));
+      // Each sheet numbers its rows from 2, under its own header.
+      expect(rows.slice(1).map((r) => r[0]!.ref)).toEqual(rows.slice(1).map((_, i) => `A${i + 2}`));
+    }
+    expect(sheets.flatMap((rows) => rows.slice(1).map((r) => r.at(-1)!.value))).toEqual(
+      entries.map((_, i) => `id-${i}`)
+    );
+    const types = parts.get('[Content_Types].xml')!;
+    for (const n of [1, 2, 3]) expect(types).toContain(`<Override PartName="/xl/worksheets/sheet${n}.xml"`);
+    expect(parts.get('xl/_rels/workbook.xml.rels')).toContain(
+      'Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet3.xml"'
+    );
+
+    // A spreadsheet library sees three sheets, each with the first one's layout.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(path);
+    expect(book.worksheets.map((w) => w.name)).toEqual(names);
+    const ids: unknown[] = [];
+    for (const sheet of book.worksheets) {
+      expect(sheet.getRow(1).getCell(1).value).toBe('When (Asia/Tokyo)');
+      expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+      expect(sheet.getColumn(1).width).toBe(24);
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.autoFilter).toBe('A1:I1');
+      expect(sheet.getRow(2).getCell(2).numFmt).toBe('yyyy-mm-dd hh:mm:ss.000');
+      sheet.eachRow((row, n) => void (n > 1 && ids.push(row.getCell(9).value)));
+    }
+    expect(ids).toEqual(entries.map((_, i) => `id-${i}`));
+    expect(book.worksheets[2]!.getRow(3).getCell(2).value).toEqual(new Date(T + 7));
+  });
+
+  it('starts no empty sheet when the rows fill the last one exactly', async () => {
+    const path = join(dir(), 'full-sheets.xlsx');
+    const writer = createXlsxWriter(path, 'access', 'UTC', undefined, 3);
+    await writer.write(Array.from({ length: 3 }, (_, i) => failure(i)));
+    await writer.write(Array.from({ length: 3 }, (_, i) => failure(3 + i)));
+    await writer.finish();
+    const parts = await readZipEntries(await readFile(path));
+    expect([...parts.keys()].filter((k) => k.startsWith('xl/worksheets/')).sort()).toEqual([
+      'xl/worksheets/sheet1.xml',
+      'xl/worksheets/sheet2.xml',
+    ]);
+    expect(parts.get('xl/workbook.xml')).toContain(
+      '<sheets><sheet name="Access logs" sheetId="1" r:id="rId1"/><sheet name="Access logs (2)" sheetId="2" r:id="rId2"/></sheets>'
+    );
+    expect(sheetRows(parts.get('xl/worksheets/sheet2.xml')!)).toHaveLength(1 + 3);
   });
 
   it('never cuts a surrogate pair in half', () => {

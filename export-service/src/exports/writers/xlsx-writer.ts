@@ -6,7 +6,7 @@ import { LOG_TYPE_TITLES, type LogType } from '@auditlens/contract';
 import type { LokiEntry } from '@auditlens/loki';
 import { FileSink, type OpenFile } from './file-sink';
 import type { ExportFileWriter } from './row-writer';
-import { packageParts, SHEET_PART } from './xlsx-package';
+import { fixedParts, listingParts, sheetName, sheetPart } from './xlsx-package';
 import { SheetXml } from './xlsx-sheet-xml';
 
 export { fitCell, XLSX_MAX_CELL_CHARS, XLSX_TRUNCATION_MARK } from './xlsx-cell';
@@ -19,11 +19,16 @@ const SHEET_BUFFER_BYTES = 1024 * 1024;
 // Fast deflate: the file is about as large as exceljs' level 1 made it, for a fraction of the CPU of level 6.
 const SHEET_COMPRESSION_LEVEL = 1;
 
+/** The rows of data a worksheet holds: Excel's 1,048,576 rows, the header one of them. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+
 /**
  * Writes an XLSX (`xlsx-sheet-xml.ts` renders the sheet: date cells in the requester's zone and in UTC, a bold
  * frozen header with an autofilter, column widths, text that never runs as a formula) streamed into a zip by
  * yazl, page by page with backpressure, so memory holds a page and a few buffers whatever the size. The sheet
  * is rendered on the event loop in runs of {@link ROWS_PER_TURN} rows; deflate runs on libuv's thread pool.
+ * Once a sheet holds `rowsPerSheet` rows the next rows go on a new sheet of the same layout, "Access logs (2)",
+ * so a file Excel opens can hold any export.
  *
  * The file is written through {@link FileSink}: every wait ends when the file fails.
  */
@@ -31,16 +36,17 @@ export function createXlsxWriter(
   path: string,
   logType: LogType,
   timeZone: string,
-  open?: OpenFile
+  open?: OpenFile,
+  rowsPerSheet = XLSX_MAX_DATA_ROWS
 ): ExportFileWriter {
+  if (!Number.isInteger(rowsPerSheet) || rowsPerSheet < 1)
+    throw new RangeError('rowsPerSheet must be 1 or more');
   const file = new FileSink(path, open);
-  const sheet = new SheetXml(logType, timeZone);
-  const sheetXml = new PassThrough({ highWaterMark: SHEET_BUFFER_BYTES });
+  const title = LOG_TYPE_TITLES[logType];
   const zip = new yazl.ZipFile();
   const created = new Date();
-  for (const [name, text] of packageParts(LOG_TYPE_TITLES[logType], created))
+  for (const [name, text] of fixedParts(title, created))
     zip.addBuffer(Buffer.from(text), name, { mtime: created });
-  zip.addReadStream(sheetXml, SHEET_PART, { mtime: created, compressionLevel: SHEET_COMPRESSION_LEVEL });
   const zipped = zip.outputStream as Readable;
   // The file ends once the zip has: FileSink ends it after the zip's last byte.
   zipped.pipe(file.stream, { end: false });
@@ -49,28 +55,50 @@ export function createXlsxWriter(
   const fail = (error: Error) => void file.stream.destroy(error);
   zip.on('error', fail);
   zipped.on('error', fail);
-  let started = false;
-  const put = async (xml: string): Promise<void> => {
-    if (!sheetXml.write(xml)) await file.orFailure(once(sheetXml, 'drain'));
+
+  // The sheet being written: its renderer, its XML on the way into the zip, and the rows it has so far.
+  let sheets = 0;
+  let current: { sheet: SheetXml; out: PassThrough; rows: number } | undefined;
+  const put = async (out: PassThrough, xml: string): Promise<void> => {
+    if (!out.write(xml)) await file.orFailure(once(out, 'drain'));
   };
-  const start = async () => {
-    if (started) return;
-    started = true;
-    await put(sheet.start());
+  // yazl reads its entries one after another: a sheet's stream is read once the sheet before it has ended.
+  const nextSheet = async (): Promise<NonNullable<typeof current>> => {
+    if (current) current.out.end(current.sheet.end());
+    const sheet = new SheetXml(logType, timeZone);
+    const out = new PassThrough({ highWaterMark: SHEET_BUFFER_BYTES });
+    current = { sheet, out, rows: 0 };
+    zip.addReadStream(out, sheetPart(++sheets), {
+      mtime: created,
+      compressionLevel: SHEET_COMPRESSION_LEVEL,
+    });
+    await put(out, sheet.start());
+    return current;
   };
   return {
     async write(entries: readonly LokiEntry[]) {
       if (file.error) throw file.error;
-      await start();
-      for (let from = 0; from < entries.length; from += ROWS_PER_TURN) {
+      for (let from = 0; from < entries.length;) {
         if (from > 0) await file.orFailure(nextTurn());
-        await put(sheet.rows(entries, from, Math.min(from + ROWS_PER_TURN, entries.length)));
+        const into = current && current.rows < rowsPerSheet ? current : await nextSheet();
+        const to = Math.min(from + ROWS_PER_TURN, entries.length, from + rowsPerSheet - into.rows);
+        into.rows += to - from;
+        await put(into.out, into.sheet.rows(entries, from, to));
+        from = to;
       }
     },
     async finish() {
       if (file.error) throw file.error;
-      await start();
-      sheetXml.end(sheet.end());
+      // A file without rows still has its sheet, with the header.
+      const last = current ?? (await nextSheet());
+      last.out.end(last.sheet.end());
+      // The listing parts name every sheet, so they follow the last one, as in the files exceljs' streaming
+      // writer wrote here before: [Content_Types].xml is not the zip's first entry. Readers that find the parts
+      // by the zip's central directory (openpyxl, exceljs' Workbook reader) read it; exceljs' streaming
+      // WorkbookReader, which goes by the entries' order, may miss a workbook stored last (exceljs#3064).
+      const names = Array.from({ length: sheets }, (_, i) => sheetName(title, i + 1));
+      for (const [name, text] of listingParts(names))
+        zip.addBuffer(Buffer.from(text), name, { mtime: created });
       zip.end();
       await file.orFailure(once(zipped, 'end'));
       await file.end();
@@ -79,7 +107,7 @@ export function createXlsxWriter(
     bytesWritten: () => file.bytesWritten,
     async abort() {
       zipped.unpipe(file.stream);
-      sheetXml.destroy();
+      current?.out.destroy();
       zipped.destroy();
       await file.destroy();
     },
