@@ -47,7 +47,7 @@ function installClosure(workspace: string): Set<string> {
   return names;
 }
 
-const SERVER_DEPENDENCIES = ['express', 'pg', '@aws-sdk/client-s3', 'exceljs', 'nodemailer', 'pino', 'zod'];
+const SERVER_DEPENDENCIES = ['express', 'pg', '@aws-sdk/client-s3', 'yazl', 'nodemailer', 'pino', 'zod'];
 
 describe('installing @auditlens/integrity (the auditlens-verify CLI)', () => {
   it('brings only the contract and the Loki client types, nothing of the server', () => {
