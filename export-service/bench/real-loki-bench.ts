@@ -1,9 +1,9 @@
 // Export speed on the real Loki, side by side in one run on the same data: one sequential raw reader (the pager,
 // no file), Grafana's logcli sequential and with 4 parallel workers, and the service's CSV and XLSX exports (4
 // windows at once) timed to the file and to the mailbox (manifest verified along the read, signed, the file
-// zipped, one mail to a real SMTP server, testkit's SmtpInbox),
-// then the raw reader again to show how much the machine drifted meanwhile. Prints the table and whether the goals
-// are met, with the CPU figures that explain them. Needs LOKI_BIN (and LOGCLI_BIN for logcli); says so otherwise.
+// zipped, one mail to a real SMTP server, testkit's SmtpInbox), each format twice (CSV, XLSX, XLSX, CSV), then
+// the raw reader again to show how much the machine drifted. Prints the table and whether the goals are met, with
+// the CPU figures that explain them. Needs LOKI_BIN (and LOGCLI_BIN for logcli); says so otherwise.
 // BENCH_SHORT=1 seeds 30,000 events instead of 200,000 (BENCH_LOKI_EVENTS sets any number); BENCH_PAGE_BYTES sets the
 // bytes the exports' pages aim at (default: half of the bench Loki's gRPC cap, as LOKI_MAX_MESSAGE_BYTES does).
 import { spawn } from 'node:child_process';
@@ -22,6 +22,13 @@ const EVENTS = Number(process.env['BENCH_LOKI_EVENTS'] ?? (process.env['BENCH_SH
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
 const SPAN_MS = 100 * 60_000;
 const QUERY = buildLogQuery('access', {}, { serviceName: 'helpdesk' });
+/** The export cases in the order they run, each format twice: its name's suffix for the second run. */
+const EXPORT_ORDER = [
+  ['csv', ''],
+  ['xlsx', ''],
+  ['xlsx', ' again'],
+  ['csv', ' again'],
+] as const;
 
 /** One measured case. */
 interface Row {
@@ -183,22 +190,32 @@ function cores(r: Row): string {
 }
 
 function printGoals(rows: readonly Row[], raw: number): void {
-  const find = (name: string) => rows.find((x) => x.name === name);
   const rate = (r: Row) => r.rows / r.seconds;
   const raws = rows.filter((r) => r.name.startsWith('raw reader'));
-  const csv = find('CSV export to mailbox')!;
-  const xlsx = find('XLSX export to mailbox')!;
-  const cli = find('logcli, 4 workers');
+  /** The runs of a format to the mailbox, and their mean rate as a row of its own for the goals. */
+  const mailed = (format: string): { runs: Row[]; mean: Row } => {
+    const runs = rows.filter((r) => r.name.startsWith(`${format} export`) && r.name.endsWith('to mailbox'));
+    const perSecond = runs.reduce((n, r) => n + rate(r), 0) / runs.length;
+    return {
+      runs,
+      mean: { ...runs[0]!, name: `${format} to mailbox (mean)`, seconds: runs[0]!.rows / perSecond },
+    };
+  };
+  const csvRuns = mailed('CSV');
+  const xlsxRuns = mailed('XLSX');
+  const csv = csvRuns.mean;
+  const xlsx = xlsxRuns.mean;
+  const cli = rows.find((x) => x.name === 'logcli, 4 workers');
   const goal = (text: string, met: boolean, figure: string, facts: readonly Row[]) =>
     console.log(
       `  ${met ? 'met    ' : 'NOT met'}  ${text}: ${figure}${met ? '' : `. Where the cores went: ${facts.map(cores).join('; ')}; load average ${loadavg()[0]!.toFixed(1)}`}`
     );
-  console.log('\ngoals (the raw reader is the mean of its two runs):');
+  console.log('\ngoals (the raw reader, CSV and XLSX each the mean of their two runs):');
   goal(
     'CSV to mailbox >= 1.4 x the sequential raw reader',
     rate(csv) >= 1.4 * raw,
     `${(rate(csv) / raw).toFixed(2)} x`,
-    [...raws, csv]
+    [...raws, ...csvRuns.runs]
   );
   if (cli === undefined)
     console.log('  -        CSV ahead of logcli with 4 workers: not measured (LOGCLI_BIN is not set)');
@@ -207,13 +224,13 @@ function printGoals(rows: readonly Row[], raw: number): void {
       'CSV to mailbox ahead of logcli with 4 workers',
       rate(csv) > rate(cli),
       `${(rate(csv) / rate(cli)).toFixed(2)} x logcli`,
-      [cli, csv]
+      [cli, ...csvRuns.runs]
     );
   goal(
     'XLSX to mailbox >= 0.9 x CSV to mailbox',
     rate(xlsx) >= 0.9 * rate(csv),
     `${(rate(xlsx) / rate(csv)).toFixed(2)} x`,
-    [csv, xlsx]
+    [...csvRuns.runs, ...xlsxRuns.runs]
   );
 }
 
@@ -259,9 +276,12 @@ async function main(): Promise<void> {
             logcli(logcliBin, loki.url, dir, fromMs - 1000, toMs + 1000, workers)
           )
         );
-    for (const kind of ['csv', 'xlsx'] as const)
+    // CSV, XLSX, XLSX, CSV: the two formats are compared by the mean of their two runs, so that Loki's state (its
+    // ingester cuts and flushes chunks as the run goes on, which moved its CPU per row by 20 % from one case to the
+    // next) and the machine's drift weigh on both alike.
+    for (const [kind, again] of EXPORT_ORDER)
       rows.push(
-        ...(await exportRows(pid, `${kind.toUpperCase()} export`, (mailbox) =>
+        ...(await exportRows(pid, `${kind.toUpperCase()} export${again}`, (mailbox) =>
           serviceCase(
             loki.url,
             dir,
@@ -272,11 +292,13 @@ async function main(): Promise<void> {
           )
         ))
       );
-    if (inbox.messages.length !== 2) throw new Error(`${inbox.messages.length} mails arrived, not 2`);
+    const mails = EXPORT_ORDER.length;
+    if (inbox.messages.length !== mails)
+      throw new Error(`${inbox.messages.length} mails arrived, not ${mails}`);
     const manifests = inbox.messages.flatMap((m) =>
       m.attachments.filter((a) => a.filename?.endsWith('.manifest.json'))
     );
-    if (manifests.length !== 2) throw new Error('a mail came without its manifest');
+    if (manifests.length !== mails) throw new Error('a mail came without its manifest');
     const report = (
       JSON.parse(manifests[0]!.content.toString('utf8')) as { integrity: { records: { total: number } } }
     ).integrity;
