@@ -27,6 +27,9 @@ export interface LiveFacetCounter {
  */
 const SHARED_LIVE_MS = 5000;
 
+/** How long the store's answers about which minutes are kept are shared. */
+const RECENT_MS = 1000;
+
 /** What a facets question asks of kept counts. */
 export interface KeptFacetQuestion {
   readonly logType: LogType;
@@ -113,14 +116,39 @@ export class KeptCounts {
     start: bigint,
     end: bigint
   ): Promise<{ from: number; to: number } | undefined> {
-    const [until, kept] = await Promise.all([this.keptUntil(logType), this.store.keptMinutes(logType)]);
+    const [until, kept] = await Promise.all([
+      this.keptUntil(logType),
+      this.recently(`minutes\u0000${logType}`, () => this.store.keptMinutes(logType)),
+    ]);
     if (until === undefined || !kept) return undefined;
     const from = Math.max(ceilMinute(start), kept.first);
     const to = Math.min(floorMinute(end), floorMinute(until), kept.last + 1);
     if (to <= from) return undefined;
     // A gap (minutes the follower skipped, or expired meanwhile): count at Loki rather than answer too few.
-    if ((await this.store.keptMinutesIn(logType, from, to)) !== to - from) return undefined;
+    const counted = await this.recently(`in\u0000${logType}\u0000${from}\u0000${to}`, () =>
+      this.store.keptMinutesIn(logType, from, to)
+    );
+    if (counted !== to - from) return undefined;
     return { from, to };
+  }
+
+  /** What the store answered about kept minutes in the last {@link RECENT_MS}, by question. */
+  private readonly recent = new Map<string, { readonly until: number; readonly answer: Promise<unknown> }>();
+
+  /**
+   * The store's answer to a question about kept minutes, shared by the calls of a page asked together (a dozen ask
+   * the same) for {@link RECENT_MS}. An answer that old is safe: minutes are only added after it (what is newer is
+   * counted at Loki) or expired at the far end of the retention.
+   */
+  private recently<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const known = this.recent.get(key);
+    if (known && known.until >= now) return known.answer as Promise<T>;
+    for (const [k, v] of this.recent) if (v.until < now) this.recent.delete(k);
+    const answer = ask();
+    this.recent.set(key, { until: now + RECENT_MS, answer });
+    answer.catch(() => this.recent.delete(key));
+    return answer;
   }
 
   /** Live counts of the few-valued fields per log query and part, shared by the calls of a page (each field's dropdown). */

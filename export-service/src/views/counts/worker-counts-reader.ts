@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CountsReadAnswer, CountsReadCall, CountsReadWorkerData } from './counts-read-worker';
+import { manyValued } from './counted-fields';
 import type { CountsReader, CountsStore } from './counts-store';
 
 // The worker is the file beside this one: compiled JavaScript, or TypeScript when the service runs from its sources
@@ -12,7 +13,10 @@ const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? { execArgv: process.exe
 
 /** Options of {@link WorkerCountsReader}. */
 export interface WorkerCountsReaderOptions {
-  /** Worker threads reading at once, each with its own connection. The default value is 2. */
+  /**
+   * Worker threads reading at once, each with its own connection; the last takes the small reads. The default value
+   * is 2.
+   */
   readonly threads?: number;
 }
 
@@ -24,8 +28,9 @@ interface ReadThread {
 
 /**
  * Kept counts of a SQLite database read in worker threads (`counts-read-worker.ts`), each on its own connection,
- * so the page's sums never hold the event loop. A call goes to the thread with the fewest calls waiting; a thread
- * that ends fails its waiting calls and is started again for the next. Threads do not keep the process alive.
+ * so the page's sums never hold the event loop. The large sums and the small reads go to different threads
+ * ({@link threadFor}); a thread that ends fails its waiting calls and is started again for the next. Threads do
+ * not keep the process alive.
  */
 export class WorkerCountsReader implements CountsReader {
   private readonly threads: Array<ReadThread | undefined>;
@@ -38,12 +43,14 @@ export class WorkerCountsReader implements CountsReader {
     options: WorkerCountsReaderOptions = {}
   ) {
     this.threads = new Array<ReadThread | undefined>(Math.max(1, options.threads ?? 2)).fill(undefined);
+    // Started now, not at the first page: a thread loads its modules and opens the file, a few hundred ms on 2 cores.
+    for (let i = 0; i < this.threads.length; i++) this.threads[i] = this.start(i);
   }
 
-  keptMinutes: CountsStore['keptMinutes'] = (...args) => this.call('keptMinutes', args);
-  keptMinutesIn: CountsStore['keptMinutesIn'] = (...args) => this.call('keptMinutesIn', args);
-  valueCounts: CountsStore['valueCounts'] = (...args) => this.call('valueCounts', args);
-  periodCounts: CountsStore['periodCounts'] = (...args) => this.call('periodCounts', args);
+  keptMinutes: CountsStore['keptMinutes'] = (...args) => this.call('keptMinutes', args, false);
+  keptMinutesIn: CountsStore['keptMinutesIn'] = (...args) => this.call('keptMinutesIn', args, false);
+  valueCounts: CountsStore['valueCounts'] = (...args) => this.call('valueCounts', args, manyValued(args[1]));
+  periodCounts: CountsStore['periodCounts'] = (...args) => this.call('periodCounts', args, false);
 
   /** Ends the threads; calls still waiting fail. */
   async close(): Promise<void> {
@@ -53,14 +60,15 @@ export class WorkerCountsReader implements CountsReader {
 
   private call<M extends keyof CountsReader>(
     method: M,
-    args: Parameters<CountsReader[M]>
+    args: Parameters<CountsReader[M]>,
+    heavy: boolean
   ): ReturnType<CountsReader[M]> {
     return new Promise<unknown>((resolve, reject) => {
       if (this.closed) {
         reject(new Error('the kept counts reader is closed'));
         return;
       }
-      const thread = this.leastBusy();
+      const thread = this.threadFor(heavy);
       const id = this.nextId++;
       thread.waiting.set(id, { resolve, reject });
       thread.worker.ref();
@@ -68,14 +76,20 @@ export class WorkerCountsReader implements CountsReader {
     }) as ReturnType<CountsReader[M]>;
   }
 
-  private leastBusy(): ReadThread {
-    let best = 0;
-    for (let i = 0; i < this.threads.length; i++) {
-      const t = this.threads[i];
-      if (!t) return (this.threads[i] = this.start(i));
-      if (t.waiting.size < this.threads[best]!.waiting.size) best = i;
+  /**
+   * The thread for a call. The sums over a field of users or addresses (a few hundred thousand rows) go to the
+   * least busy of all threads but the last; every other call (which minutes are kept, a few-valued field, a chart's
+   * periods: milliseconds each) to the last, so a page's small reads never wait behind its large ones.
+   */
+  private threadFor(heavy: boolean): ReadThread {
+    const last = this.threads.length - 1;
+    let best = last;
+    if (heavy && last > 0) {
+      best = 0;
+      for (let i = 1; i < last; i++)
+        if ((this.threads[i]?.waiting.size ?? 0) < (this.threads[best]?.waiting.size ?? 0)) best = i;
     }
-    return this.threads[best]!;
+    return (this.threads[best] ??= this.start(best));
   }
 
   private start(slot: number): ReadThread {
