@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     leaseMs: 30_000,
     pollMs: 1000,
   });
-  const counts = kept === 'kept' ? openCounts(database, follower) : undefined;
+  const counts = kept === 'kept' ? await openCounts(database, follower) : undefined;
   const store = new SqlJobStore(database);
   const app = createApp({
     secret,

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     logger.warn({ err: error }, 'follower: a round failed; the next one tries again')
   );
   // Other consumers register here, before start: the counts the pages' facets and charts are answered from.
-  const counts = following ? openCounts(database, following.follower) : undefined;
+  const counts = following ? await openCounts(database, following.follower) : undefined;
   const verification = { ...integrity.verification, keptFor: following?.keptProofs };
   const manifests = new ExportManifests({
     loki: exportLoki,

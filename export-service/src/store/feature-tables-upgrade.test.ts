@@ -44,6 +44,11 @@ const RELEASE_BEFORE = [
   "INSERT INTO kept_counts VALUES ('access', 'user', 'h', 28333320, 'login', 'ann', 7, 0)",
   "INSERT INTO kept_counts VALUES ('access', 'user', 'd', 28332000, 'login', 'ann', 7, 0)",
   "INSERT INTO kept_minutes VALUES ('access', 28333334, 7)",
+  // A field of many values: 3 logins and 2 failures of one address in the same minute, and its hour.
+  "INSERT INTO kept_counts VALUES ('access', 'client_address', 'm', 28333334, 'login', '10.0.0.1', 3, 1)",
+  "INSERT INTO kept_counts VALUES ('access', 'client_address', 'm', 28333334, 'login_failed', '10.0.0.1', 2, 0)",
+  "INSERT INTO kept_counts VALUES ('access', 'client_address', 'h', 28333320, 'login', '10.0.0.1', 3, 0)",
+  "INSERT INTO kept_counts VALUES ('access', 'client_address', 'h', 28333320, 'login_failed', '10.0.0.1', 2, 0)",
 ];
 
 describe.each(['sqlite', 'postgres'] as const)('the tables of the release before (%s)', (kind) => {
@@ -84,6 +89,7 @@ describe.each(['sqlite', 'postgres'] as const)('the tables of the release before
         name: string;
       }>`SELECT feature, name FROM ${sql.table(MIGRATIONS_TABLE)}`.execute(database.db);
       expect(recorded.rows.map((r) => r.feature).sort()).toEqual([
+        'counts',
         'counts',
         'counts',
         'follower',
@@ -141,6 +147,24 @@ describe.each(['sqlite', 'postgres'] as const)('the tables of the release before
       expect(await counts.valueCounts('access', 'user', undefined, [hour], 10)).toEqual([
         { value: 'ann', count: 7 },
       ]);
+      // The address's counts over all actions, summed from its actions' rows by the migration, answer a dropdown
+      // without an action filter; with one, its action's rows do.
+      const allActions = await sql<{ grain: string; n: number | string; at_start: number | string }>`
+        SELECT grain, n, at_start FROM kept_counts WHERE field = 'client_address' AND action = '*' ORDER BY grain`.execute(
+        database.db
+      );
+      expect(allActions.rows.map((r) => [r.grain, Number(r.n), Number(r.at_start)])).toEqual([
+        ['h', 5, 0],
+        ['m', 5, 1],
+      ]);
+      for (const span of [hour, { grain: 'm', from: 28333334, to: 28333335 }] as const) {
+        expect(await counts.valueCounts('access', 'client_address', undefined, [span], 10)).toEqual([
+          { value: '10.0.0.1', count: 5 },
+        ]);
+        expect(await counts.valueCounts('access', 'client_address', 'login_failed', [span], 10)).toEqual([
+          { value: '10.0.0.1', count: 2 },
+        ]);
+      }
       // The same minute counted again with 2 more events (one of bob): its ten minutes, hour and day follow.
       await counts.replaceMinutes('access', {
         fromMinute: 28333334,

@@ -12,7 +12,17 @@ export function countedFields(logType: LogType): readonly string[] {
 }
 
 /** Fields whose values are people and machines (users, addresses): thousands of values in an hour. */
-const MANY_VALUED_FIELDS = new Set([lokiFieldName(ATTR.userName), lokiFieldName(ATTR.clientAddress)]);
+export const MANY_VALUED_FIELDS: ReadonlySet<string> = new Set([
+  lokiFieldName(ATTR.userName),
+  lokiFieldName(ATTR.clientAddress),
+]);
+
+/**
+ * The action under which a field of many values is also counted over all actions. A dropdown of addresses with no
+ * action filter then reads one row per address and period instead of one per address, action and period (half as
+ * many rows to sum over a busy hour). The emitter's actions are names, never this.
+ */
+export const ALL_ACTIONS = '*';
 
 /** True for a field of people or machines (users, addresses), whose values run into thousands. */
 export function manyValued(field: string): boolean {

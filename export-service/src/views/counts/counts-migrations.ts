@@ -5,6 +5,7 @@
  * database keeps them (IF NOT EXISTS).
  */
 import { ddlMigration, type BigIntColumn, type FeatureMigrations } from '../../store/database';
+import { ALL_ACTIONS, MANY_VALUED_FIELDS } from './counted-fields';
 
 const TABLES = [
   `CREATE TABLE IF NOT EXISTS kept_counts (
@@ -26,12 +27,27 @@ const COVERING_INDEX = [
      ON kept_counts (log_type, field, grain, period, action, value, n, at_start)`,
 ];
 
+/**
+ * Counts kept before fields of many values were also counted over all actions get those rows, summed from their
+ * actions' rows at every grain (a few seconds for a busy hour's counts; the follower adds them from then on). The
+ * names are the service's own constants, never input.
+ */
+const ALL_ACTIONS_ROWS = [
+  `INSERT INTO kept_counts (log_type, field, grain, period, action, value, n, at_start)
+     SELECT log_type, field, grain, period, '${ALL_ACTIONS}', value, SUM(n), SUM(at_start)
+     FROM kept_counts
+     WHERE field IN (${[...MANY_VALUED_FIELDS].map((f) => `'${f}'`).join(', ')}) AND action <> '${ALL_ACTIONS}'
+     GROUP BY log_type, field, grain, period, value
+   ON CONFLICT (log_type, field, grain, period, action, value) DO NOTHING`,
+];
+
 /** The kept counts' migrations. */
 export const COUNTS_MIGRATIONS: FeatureMigrations = {
   feature: 'counts',
   migrations: [
     ddlMigration('001-kept-counts-minutes', TABLES),
     ddlMigration('002-kept-counts-covering-index', COVERING_INDEX),
+    ddlMigration('003-kept-counts-over-all-actions', ALL_ACTIONS_ROWS),
   ],
 };
 

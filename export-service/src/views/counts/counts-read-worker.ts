@@ -4,6 +4,7 @@
 // the follower's write transactions in turn. Here the sums run beside the event loop, and in WAL mode a reader
 // neither waits for the follower's writes nor holds them up. `worker-counts-reader.ts` starts this file.
 import { parentPort, workerData } from 'node:worker_threads';
+import { LOG_TYPES } from '@auditlens/contract';
 import { openSqliteReader } from '../../store/database';
 import { CountsStore, type CountsReader } from './counts-store';
 
@@ -17,6 +18,9 @@ export interface CountsReadCall {
 /** The answer to a {@link CountsReadCall}: its result, or the message of its failure. */
 export type CountsReadAnswer =
   { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
+
+/** What the thread says once its connection is open and has read once: it answers calls quickly from then on. */
+export const READY = 'ready';
 
 /** What the worker is started with. */
 export interface CountsReadWorkerData {
@@ -40,4 +44,9 @@ if (parentPort) {
         } satisfies CountsReadAnswer)
     );
   });
+  // A first read of what is kept loads the query builder's code paths and the file's index pages, so the first
+  // page after a start does not pay for them; ready either way (a failing read fails its calls, and is reported there).
+  void Promise.allSettled(LOG_TYPES.map((logType) => store.keptMinutes(logType))).then(() =>
+    port.postMessage(READY)
+  );
 }

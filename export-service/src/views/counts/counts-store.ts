@@ -3,6 +3,7 @@ import type { CountRow, MinuteCounts } from './minute-counts';
 import type { Kysely } from 'kysely';
 import { COUNTS_LOCK_SPACE, advisoryLock, inWriteTransaction, type Database } from '../../store/database';
 import type { CountsTables } from './counts-migrations';
+import { ALL_ACTIONS, manyValued } from './counted-fields';
 
 /**
  * Kept periods: minutes, ten minutes, UTC hours and UTC days, each named by its first minute since the epoch. Ten
@@ -232,7 +233,9 @@ export class CountsStore {
     limit: number,
     withoutValue = false
   ): Promise<Array<{ value: string; count: number }>> {
-    // One SELECT per span, each over the index (log_type, grain, period), summed together.
+    // One SELECT per span, summed together. With an action (a field of many values has its all-actions rows), each
+    // names its periods, so the index is sought at each (period, action) rather than read over every action.
+    const only = actionRows(field, action);
     const part = (s: GrainSpan) =>
       this.db
         .selectFrom('kept_counts')
@@ -240,9 +243,8 @@ export class CountsStore {
         .where('log_type', '=', logType)
         .where('field', '=', field)
         .where('grain', '=', s.grain)
-        .where('period', '>=', s.from)
-        .where('period', '<', s.to)
-        .$if(action !== undefined, (q) => q.where('action', '=', action!))
+        .$if(only === undefined, (q) => q.where('period', '>=', s.from).where('period', '<', s.to))
+        .$if(only !== undefined, (q) => q.where('period', 'in', periodsOf(s)).where('action', '=', only!))
         .$if(!withoutValue, (q) => q.where('value', '<>', ''));
     const [first, ...rest] = spans;
     if (!first) return [];
@@ -266,6 +268,7 @@ export class CountsStore {
     action: string | undefined,
     span: GrainSpan
   ): Promise<PeriodCount[]> {
+    const only = actionRows(field, action);
     const rows = await this.db
       .selectFrom('kept_counts')
       .select((eb) => [
@@ -279,7 +282,7 @@ export class CountsStore {
       .where('grain', '=', span.grain)
       .where('period', '>=', span.from)
       .where('period', '<', span.to)
-      .$if(action !== undefined, (q) => q.where('action', '=', action!))
+      .$if(only !== undefined, (q) => q.where('action', '=', only!))
       .groupBy(['period', 'value'])
       .execute();
     return rows.map((r) => ({
@@ -307,6 +310,21 @@ export class CountsStore {
       await tx.deleteFrom('kept_minutes').where('minute', '<', beforeMinute).execute();
     });
   }
+}
+
+/**
+ * The action whose rows answer a read of `field`: the one asked for, or for a field of many values read over all
+ * actions its {@link ALL_ACTIONS} rows; undefined: every action's rows, summed (a field of few values).
+ */
+function actionRows(field: string, action: string | undefined): string | undefined {
+  return action ?? (manyValued(field) ? ALL_ACTIONS : undefined);
+}
+
+/** The periods of a span, first minute of each. */
+function periodsOf(span: GrainSpan): number[] {
+  const periods: number[] = [];
+  for (let p = span.from; p < span.to; p += GRAIN_MINUTES[span.grain]) periods.push(p);
+  return periods;
 }
 
 /** `rows` in slices of at most {@link CHUNK}: multi-row statements within both databases' limits. */

@@ -206,40 +206,45 @@ export class KeptCounts {
     if (action === false) return undefined;
     const kept = await this.keptPart(q.logType, q.range.start, q.range.end);
     if (!kept) return undefined;
-    const keptValues = await this.store.valueCounts(
+    const keptAsked = this.store.valueCounts(
       q.logType,
       q.field,
       action,
       grainSpans(kept.from, kept.to),
       q.maxValues + 1
     );
-    const truncated = keptValues.length > q.maxValues;
-    const totals = new Map(keptValues.map((v) => [v.value, v.count]));
-    let restricted: readonly string[] | undefined = truncated ? [...totals.keys()] : undefined;
+    const mostFrequent = async () =>
+      candidates(
+        (await keptAsked).map((v) => v.value),
+        q.field,
+        q.candidates
+      );
     const liveParts = [
       { start: q.range.start, end: BigInt(kept.from) * MINUTE_NS },
       { start: BigInt(kept.to) * MINUTE_NS, end: q.range.end },
     ].filter((p) => p.end > p.start);
-    // A field of people or machines with more kept values than Loki counts at once has more in its newest minutes
-    // too, on a trail busy enough to have them: counting all would only be refused, so go to its most frequent.
-    const only =
-      manyValued(q.field) && keptValues.length > q.maxSeries
-        ? candidates([...totals.keys()], q.field, q.candidates)
-        : undefined;
-    const liveCounts = await Promise.all(
-      liveParts.map(async (part) => {
-        const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
-        if (only) return { counts: await this.live.countValues(fq, only), values: only };
-        try {
-          return { counts: await this.liveCounts(q, fq), values: undefined };
-        } catch (error) {
-          if (!(error instanceof TooManyValuesError)) throw error;
-          // More values in this part than Loki counts at once: count the most frequent kept values only.
-          const values = candidates([...totals.keys()], q.field, q.candidates);
-          return { counts: await this.live.countValues(fq, values), values };
-        }
-      })
-    );
+    // A field of few values is counted live while the kept part is summed. A field of people or machines with more
+    // kept values than Loki counts at once has more in its newest minutes too, on a trail busy enough to have them:
+    // counting all would only be refused, so once the sum is known its live parts go to its most frequent values.
+    const countPart = async (part: (typeof liveParts)[number]) => {
+      const fq: FacetCountQuery = { logQuery: q.logQuery, field: q.field, ...part };
+      if (manyValued(q.field) && (await keptAsked).length > q.maxSeries) {
+        const only = await mostFrequent();
+        return { counts: await this.live.countValues(fq, only), values: only };
+      }
+      try {
+        return { counts: await this.liveCounts(q, fq), values: undefined };
+      } catch (error) {
+        if (!(error instanceof TooManyValuesError)) throw error;
+        // More values in this part than Loki counts at once: count the most frequent kept values only.
+        const values = await mostFrequent();
+        return { counts: await this.live.countValues(fq, values), values };
+      }
+    };
+    const [keptValues, liveCounts] = await Promise.all([keptAsked, Promise.all(liveParts.map(countPart))]);
+    const truncated = keptValues.length > q.maxValues;
+    const totals = new Map(keptValues.map((v) => [v.value, v.count]));
+    let restricted: readonly string[] | undefined = truncated ? [...totals.keys()] : undefined;
     for (const live of liveCounts) if (live.values) restricted = live.values;
     for (const { counts } of liveCounts)
       for (const [value, n] of counts) {
@@ -288,6 +293,9 @@ export class KeptCounts {
       const series = points.get(name)!;
       series.set(t, (series.get(t) ?? 0) + n);
     };
+    // The kept points, the partly kept ones at either end and the points wholly outside are asked for at once: each
+    // only adds to its own points.
+    const reads: Array<Promise<void>> = [];
     if (k0 <= k1) {
       const grain: Grain =
         q.stepSeconds % 86_400 === 0
@@ -298,21 +306,26 @@ export class KeptCounts {
               ? 't'
               : 'm';
       const stepMinutes = q.stepSeconds / 60;
-      const rows = await this.store.periodCounts(q.logType, field, action, {
-        grain,
-        from: Number((k0 - step) / MINUTE_NS),
-        to: Number(k1 / MINUTE_NS) + 1,
-      });
       const k0m = Number(k0 / MINUTE_NS);
       const k1m = Number(k1 / MINUTE_NS);
-      for (const r of rows) {
-        const t = r.period - (r.period % stepMinutes) + stepMinutes;
-        if (t >= k0m && t <= k1m) add(r.value, BigInt(t) * MINUTE_NS, r.n);
-        if (r.period % stepMinutes === 0) {
-          if (t >= k0m && t <= k1m) add(r.value, BigInt(t) * MINUTE_NS, -r.atStart);
-          if (r.period >= k0m && r.period <= k1m) add(r.value, BigInt(r.period) * MINUTE_NS, r.atStart);
-        }
-      }
+      reads.push(
+        this.store
+          .periodCounts(q.logType, field, action, {
+            grain,
+            from: Number((k0 - step) / MINUTE_NS),
+            to: k1m + 1,
+          })
+          .then((rows) => {
+            for (const r of rows) {
+              const t = r.period - (r.period % stepMinutes) + stepMinutes;
+              if (t >= k0m && t <= k1m) add(r.value, BigInt(t) * MINUTE_NS, r.n);
+              if (r.period % stepMinutes === 0) {
+                if (t >= k0m && t <= k1m) add(r.value, BigInt(t) * MINUTE_NS, -r.atStart);
+                if (r.period >= k0m && r.period <= k1m) add(r.value, BigInt(r.period) * MINUTE_NS, r.atStart);
+              }
+            }
+          })
+      );
     }
     // The points before and after: partly kept ones are summed from both, the others asked of Loki.
     const outside: Array<[bigint, bigint]> = [];
@@ -320,13 +333,15 @@ export class KeptCounts {
     const tailStart = k0 <= k1 ? k1 + step : last + step;
     if (headEnd >= first && headEnd < ct && headEnd > cf && headEnd - step < cf) {
       // (t - step, cf] from Loki, (cf, t] kept.
-      await this.partPoint(
-        q,
-        field,
-        action,
-        headEnd,
-        { keptFrom: cf, keptTo: headEnd, liveTime: cf, liveFrom: headEnd - step },
-        add
+      reads.push(
+        this.partPoint(
+          q,
+          field,
+          action,
+          headEnd,
+          { keptFrom: cf, keptTo: headEnd, liveTime: cf, liveFrom: headEnd - step },
+          add
+        )
       );
       if (headEnd - step >= first) outside.push([first, headEnd - step]);
     } else if (headEnd >= first) outside.push([first, headEnd]);
@@ -334,23 +349,30 @@ export class KeptCounts {
     if (tailStart <= last && tailStart - step >= cf && tailStart - step < ct && tailStart >= ct) {
       // (t - step, m] kept, (m, t] from Loki, m the last kept minute.
       const m = ct - MINUTE_NS;
-      await this.partPoint(
-        q,
-        field,
-        action,
-        tailStart,
-        { keptFrom: tailStart - step, keptTo: m, liveTime: tailStart, liveFrom: m },
-        add
+      reads.push(
+        this.partPoint(
+          q,
+          field,
+          action,
+          tailStart,
+          { keptFrom: tailStart - step, keptTo: m, liveTime: tailStart, liveFrom: m },
+          add
+        )
       );
       liveFirst = tailStart + step;
     }
     if (liveFirst <= last) outside.push([liveFirst, last]);
-    for (const [a, b] of outside) {
-      for (const s of await q.livePoints(a, b)) {
-        const name = s.metric[field] ?? '';
-        for (const [seconds, v] of s.values) add(name, BigInt(Math.round(seconds * 1000)) * 1_000_000n, v);
-      }
-    }
+    for (const [a, b] of outside)
+      reads.push(
+        q.livePoints(a, b).then((series) => {
+          for (const s of series) {
+            const name = s.metric[field] ?? '';
+            for (const [seconds, v] of s.values)
+              add(name, BigInt(Math.round(seconds * 1000)) * 1_000_000n, v);
+          }
+        })
+      );
+    await Promise.all(reads);
     return {
       by: q.by,
       step: q.stepSeconds,
@@ -382,34 +404,24 @@ export class KeptCounts {
   ): Promise<void> {
     const from = floorMinute(part.keptFrom);
     const to = floorMinute(part.keptTo);
-    for (const v of await this.store.valueCounts(
-      q.logType,
-      field,
-      action,
-      grainSpans(from, to),
-      1_000_000,
-      true
-    ))
-      add(v.value, t, v.count);
-    for (const r of await this.store.periodCounts(q.logType, field, action, {
-      grain: 'm',
-      from,
-      to: from + 1,
-    }))
-      add(r.value, t, -r.atStart);
-    for (const r of await this.store.periodCounts(q.logType, field, action, {
-      grain: 'm',
-      from: to,
-      to: to + 1,
-    }))
-      add(r.value, t, r.atStart);
-    if (part.liveTime <= part.liveFrom) return;
-    const series = await this.loki.queryInstant({
-      query: buildCountQuery(q.logQuery, field, (part.liveTime - part.liveFrom) / 1_000_000n),
-      time: part.liveTime,
-      lane: 'counts',
-    });
-    for (const s of series)
+    const minute = (m: number) =>
+      this.store.periodCounts(q.logType, field, action, { grain: 'm', from: m, to: m + 1 });
+    const [kept, atFrom, atTo, live] = await Promise.all([
+      this.store.valueCounts(q.logType, field, action, grainSpans(from, to), 1_000_000, true),
+      minute(from),
+      minute(to),
+      part.liveTime <= part.liveFrom
+        ? Promise.resolve([])
+        : this.loki.queryInstant({
+            query: buildCountQuery(q.logQuery, field, (part.liveTime - part.liveFrom) / 1_000_000n),
+            time: part.liveTime,
+            lane: 'counts',
+          }),
+    ]);
+    for (const v of kept) add(v.value, t, v.count);
+    for (const r of atFrom) add(r.value, t, -r.atStart);
+    for (const r of atTo) add(r.value, t, r.atStart);
+    for (const s of live)
       add(
         s.metric[field] ?? '',
         t,

@@ -33,11 +33,15 @@ describe('countMinutes', () => {
       [29_000_002, 0],
     ]);
     const user = counts.rows.filter((r) => r.field === 'user_name');
+    // A field of many values is also counted over all actions ('*'), what a dropdown without an action filter reads.
     expect(user).toEqual([
       { period: 29_000_000, field: 'user_name', action: 'login', value: 'jane', n: 2, atStart: 1 },
+      { period: 29_000_000, field: 'user_name', action: '*', value: 'jane', n: 2, atStart: 1 },
       { period: 29_000_001, field: 'user_name', action: 'logout', value: 'bob', n: 1, atStart: 1 },
+      { period: 29_000_001, field: 'user_name', action: '*', value: 'bob', n: 1, atStart: 1 },
     ]);
-    // Events without a field are counted under '' (Loki's series without the label).
+    // Events without a field are counted under '' (Loki's series without the label); a field of few values is
+    // counted per action only.
     expect(counts.rows.filter((r) => r.field === 'audit_portal')).toEqual([
       { period: 29_000_000, field: 'audit_portal', action: 'login', value: '', n: 1, atStart: 1 },
       { period: 29_000_000, field: 'audit_portal', action: 'login', value: 'agent', n: 1, atStart: 0 },

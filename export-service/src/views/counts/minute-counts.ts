@@ -1,5 +1,5 @@
 import type { SettledBatch } from '../../follower/settled-batch';
-import { ACTION_FIELD, countedFields, fieldValue } from './counted-fields';
+import { ACTION_FIELD, ALL_ACTIONS, countedFields, fieldValue, manyValued } from './counted-fields';
 
 const MINUTE_NS = 60_000_000_000n;
 
@@ -32,7 +32,10 @@ export function minuteOf(ns: bigint): number {
   return Number((ns - (((ns % MINUTE_NS) + MINUTE_NS) % MINUTE_NS)) / MINUTE_NS);
 }
 
-/** The per-minute counts of a batch: for each event, one count per counted field of its log type. */
+/**
+ * The per-minute counts of a batch: for each event, one count per counted field of its log type, and for a field
+ * of many values one more under {@link ALL_ACTIONS}.
+ */
 export function countMinutes(batch: SettledBatch): MinuteCounts {
   const fields = countedFields(batch.logType);
   const fromMinute = minuteOf(batch.fromNs);
@@ -43,6 +46,15 @@ export function countMinutes(batch: SettledBatch): MinuteCounts {
     string,
     { period: number; field: string; action: string; value: string; n: number; atStart: number }
   >();
+  const count = (minute: number, field: string, action: string, value: string, onBoundary: number) => {
+    const key = `${minute}\u0000${field}\u0000${action}\u0000${value}`;
+    const cell = cells.get(key);
+    if (cell) {
+      cell.n++;
+      cell.atStart += onBoundary;
+    } else cells.set(key, { period: minute, field, action, value, n: 1, atStart: onBoundary });
+  };
+  const alsoOverAll = fields.map(manyValued);
   for (const e of batch.entries) {
     // The follower's batch holds [fromNs, toNs) only; anything else would be counted twice.
     if (e.ts < batch.fromNs || e.ts >= batch.toNs) continue;
@@ -50,14 +62,11 @@ export function countMinutes(batch: SettledBatch): MinuteCounts {
     const onBoundary = e.ts % MINUTE_NS === 0n ? 1 : 0;
     events.set(minute, (events.get(minute) ?? 0) + 1);
     const action = fieldValue(e, ACTION_FIELD);
-    for (const field of fields) {
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
       const value = fieldValue(e, field);
-      const key = `${minute}\u0000${field}\u0000${action}\u0000${value}`;
-      const cell = cells.get(key);
-      if (cell) {
-        cell.n++;
-        cell.atStart += onBoundary;
-      } else cells.set(key, { period: minute, field, action, value, n: 1, atStart: onBoundary });
+      count(minute, field, action, value, onBoundary);
+      if (alsoOverAll[i]) count(minute, field, ALL_ACTIONS, value, onBoundary);
     }
   }
   return { fromMinute, toMinute, rows: [...cells.values()], events };

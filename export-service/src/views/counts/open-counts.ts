@@ -17,13 +17,15 @@ export interface OpenCounts {
  * The counts store on the service's database (which has had `COUNTS_MIGRATIONS`), with its consumer registered
  * with `follower` (before the follower starts); what is kept ends at the consumer's cursor, read from the
  * database, so every replica answers from the same counts. On SQLite the pages read them in worker threads
- * (`worker-counts-reader.ts`); Postgres answers them in its own processes already.
+ * (`worker-counts-reader.ts`), started here and ready when this settles; Postgres answers them in its own
+ * processes already.
  */
-export function openCounts(database: Database, follower: Follower): OpenCounts {
+export async function openCounts(database: Database, follower: Follower): Promise<OpenCounts> {
   const store = new CountsStore(database);
   const consumer = new CountsConsumer(store);
   follower.register(consumer);
   const reader = database.file === undefined ? undefined : new WorkerCountsReader(database.file);
+  await reader?.ready();
   return {
     store: reader ?? store,
     keptUntil: async (logType) => {

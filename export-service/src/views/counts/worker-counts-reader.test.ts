@@ -23,16 +23,21 @@ describe('WorkerCountsReader', () => {
     // Three minutes of logins and failures of 300 users, one of them with events exactly at its first nanosecond.
     for (let m = 0; m < 3; m++) {
       const rows: CountRow[] = [];
-      for (let u = 0; u < 300; u++)
+      for (let u = 0; u < 300; u++) {
+        const n = 1 + ((u * 7 + m) % 13);
+        const atStart = u === 0 ? 1 : 0;
         for (const action of ['login', 'login_failed'])
-          rows.push({
-            period: MINUTE + m,
-            field: 'user_name',
-            action,
-            value: `user-${u}`,
-            n: 1 + ((u * 7 + m) % 13),
-            atStart: u === 0 ? 1 : 0,
-          });
+          rows.push({ period: MINUTE + m, field: 'user_name', action, value: `user-${u}`, n, atStart });
+        // As the counts consumer keeps a field of many values: also over all actions.
+        rows.push({
+          period: MINUTE + m,
+          field: 'user_name',
+          action: '*',
+          value: `user-${u}`,
+          n: 2 * n,
+          atStart: 2 * atStart,
+        });
+      }
       await store.replaceMinutes('access', {
         fromMinute: MINUTE + m,
         toMinute: MINUTE + m + 1,
@@ -49,6 +54,8 @@ describe('WorkerCountsReader', () => {
   it('answers every read as the store does', async () => {
     const reader = new WorkerCountsReader(database.file!);
     try {
+      // Ready once each thread has opened the file and read what is kept (the service listens after this).
+      await reader.ready();
       const spans = [{ grain: 'm', from: MINUTE, to: MINUTE + 3 }] as const;
       const ten = [{ grain: 't', from: MINUTE - (MINUTE % 10), to: MINUTE - (MINUTE % 10) + 10 }] as const;
       expect(await reader.keptMinutes('access')).toEqual(await store.keptMinutes('access'));
@@ -104,6 +111,8 @@ describe('WorkerCountsReader', () => {
     const empty = await openDatabase({ dialect: 'sqlite', file: join(dir, 'empty.sqlite') });
     const reader = new WorkerCountsReader(empty.file!);
     try {
+      // Its first read fails in every thread, yet it is ready: a service with a broken file still starts and says why.
+      await reader.ready();
       await expect(reader.keptMinutes('access')).rejects.toThrow(/no such table: kept_minutes/);
     } finally {
       await reader.close();

@@ -1,6 +1,11 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CountsReadAnswer, CountsReadCall, CountsReadWorkerData } from './counts-read-worker';
+import {
+  READY,
+  type CountsReadAnswer,
+  type CountsReadCall,
+  type CountsReadWorkerData,
+} from './counts-read-worker';
 import { manyValued } from './counted-fields';
 import type { CountsReader, CountsStore } from './counts-store';
 
@@ -15,7 +20,7 @@ const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? { execArgv: process.exe
 export interface WorkerCountsReaderOptions {
   /**
    * Worker threads reading at once, each with its own connection; the last takes the small reads. The default value
-   * is 2.
+   * is 3: a page asks for its users' and its addresses' sums together, and each takes a thread of its own.
    */
   readonly threads?: number;
 }
@@ -24,6 +29,8 @@ export interface WorkerCountsReaderOptions {
 interface ReadThread {
   readonly worker: Worker;
   readonly waiting: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
+  /** Settles once the thread has opened its connection and read once, or has ended. */
+  readonly ready: Promise<void>;
 }
 
 /**
@@ -42,9 +49,17 @@ export class WorkerCountsReader implements CountsReader {
     private readonly file: string,
     options: WorkerCountsReaderOptions = {}
   ) {
-    this.threads = new Array<ReadThread | undefined>(Math.max(1, options.threads ?? 2)).fill(undefined);
+    this.threads = new Array<ReadThread | undefined>(Math.max(1, options.threads ?? 3)).fill(undefined);
     // Started now, not at the first page: a thread loads its modules and opens the file, a few hundred ms on 2 cores.
     for (let i = 0; i < this.threads.length; i++) this.threads[i] = this.start(i);
+  }
+
+  /**
+   * Settles once every thread has opened its connection and read once (or has ended: its calls start it again).
+   * The service listens after this, so that its first page does not wait for threads still loading their modules.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t?.ready));
   }
 
   keptMinutes: CountsStore['keptMinutes'] = (...args) => this.call('keptMinutes', args, false);
@@ -97,9 +112,15 @@ export class WorkerCountsReader implements CountsReader {
       ...WORKER_EXEC_ARGV,
       workerData: { file: this.file } satisfies CountsReadWorkerData,
     });
-    const thread: ReadThread = { worker, waiting: new Map() };
+    let settle = () => {};
+    const ready = new Promise<void>((resolve) => (settle = resolve));
+    const thread: ReadThread = { worker, waiting: new Map(), ready };
     worker.unref();
-    worker.on('message', (answer: CountsReadAnswer) => {
+    worker.on('message', (answer: CountsReadAnswer | typeof READY) => {
+      if (answer === READY) {
+        settle();
+        return;
+      }
       const call = thread.waiting.get(answer.id);
       if (!call) return;
       thread.waiting.delete(answer.id);
@@ -108,6 +129,7 @@ export class WorkerCountsReader implements CountsReader {
       else call.resolve(answer.result);
     });
     const fail = (error: Error) => {
+      settle();
       if (this.threads[slot] === thread) this.threads[slot] = undefined;
       for (const call of thread.waiting.values()) call.reject(error);
       thread.waiting.clear();
