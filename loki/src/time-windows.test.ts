@@ -40,6 +40,13 @@ describe('windowsGrowingBackward', () => {
     ]);
     expect(windowsGrowingBackward(T0, T0, H)).toEqual([]);
   });
+
+  it('starts from a shorter newest window when given one, growing the same way', () => {
+    const five = 300n * S;
+    const windows = windowsGrowingBackward(T0, T0 + 24n * H, DEFAULT_MAX_QUERY_LENGTH_NS, five);
+    expectTiling(windows, T0, T0 + 24n * H, DEFAULT_MAX_QUERY_LENGTH_NS);
+    expect(windows.map((w) => (w.end - w.start) / five)).toEqual([1n, 3n, 12n, 48n, 192n, 32n]);
+  });
 });
 
 describe('windowsForward and windowsBackward', () => {

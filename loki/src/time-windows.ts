@@ -32,12 +32,13 @@ export function windowsBackward(start: bigint, end: bigint, maxLengthNs: bigint)
   return out;
 }
 
-/** The first window of {@link windowsGrowingBackward}: an hour. */
+/** The first window of {@link windowsGrowingBackward} unless another is given: an hour. */
 const FIRST_WINDOW_NS = 3_600_000_000_000n;
 
 /**
- * [start, end) cut into consecutive windows newest first, the newest an hour long and each next one three times
- * as long as all before it together (1 h, then 3 h, 12 h, 48 h, ...), none longer than `maxLengthNs` (0n: no limit).
+ * [start, end) cut into consecutive windows newest first, the newest `firstNs` long (an hour unless given) and each
+ * next one three times as long as all before it together (1 h, then 3 h, 12 h, 48 h, ...), none longer than
+ * `maxLengthNs` (0n: no limit).
  *
  * For a page of the newest events. Loki's query frontend splits a log query with a filter into hour-long
  * sub-queries and runs them all at once, each reading up to the page's limit, though the newest hour usually fills
@@ -45,9 +46,14 @@ const FIRST_WINDOW_NS = 3_600_000_000_000n;
  * hours and 0.05 to 0.3 s over its newest hour. Asking the newest hour first, then growing, bounds that waste, and a
  * page that must look further back asks a few more requests for about the same work.
  */
-export function windowsGrowingBackward(start: bigint, end: bigint, maxLengthNs: bigint): TimeWindow[] {
+export function windowsGrowingBackward(
+  start: bigint,
+  end: bigint,
+  maxLengthNs: bigint,
+  firstNs: bigint = FIRST_WINDOW_NS
+): TimeWindow[] {
   const out: TimeWindow[] = [];
-  let next = FIRST_WINDOW_NS;
+  let next = firstNs;
   for (let to = end; to > start;) {
     const length = maxLengthNs > 0n && next > maxLengthNs ? maxLengthNs : next;
     const from = to - length > start ? to - length : start;

@@ -159,12 +159,12 @@ describe('reading ranges longer than Loki’s max_query_length', () => {
     });
 
     it("answers 400 with Loki's reason for lists and stats, and still 502 when Loki fails", async () => {
-      // Lists read the newest hour first and grow (1, 3, 12, 48, 192 h): the page is not full after 256 hours, and
-      // the next window, 768 hours, is more than Loki takes.
+      // Lists read the newest five minutes first and grow (each window three times all before it): the page is not
+      // full after 341 h 20 min, and the next window, the remaining 762 h 40 min of the 46 days, is more than Loki takes.
       const list = await request(h.app).get('/api/v1/logs/access').query(days(46)).set(as);
       expect(list.status).toBe(400);
       expect(list.body.error).toBe(
-        'Loki rejected the query: Loki answered 400: the query time range exceeds the limit (query length: 768h0m0s, limit: 30d1h)'
+        'Loki rejected the query: Loki answered 400: the query time range exceeds the limit (query length: 762h40m0s, limit: 30d1h)'
       );
       // Stats ask for whole steps: 40 days and the 8-hour step Loki's grid adds.
       const stats = await request(h.app).get('/api/v1/logs/access/stats').query(days(40)).set(as);

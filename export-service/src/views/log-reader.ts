@@ -31,6 +31,15 @@ import { KeptCounts, type KeptUntil } from './counts/kept-counts';
 
 const MS = 1_000_000n;
 
+/**
+ * The newest window a page of rows is first asked for: five minutes, then growing back (1 h, 3 h, ... had it start at
+ * an hour). Loki reads every chunk that overlaps a log query's range, and from its store (chunks flushed a minute
+ * or so after they fill) it decompresses them all even for 100 rows: measured on Loki 3.7.6 over a busy hour
+ * (500,000 events), the newest 100 took 0.4 to 1.1 s over the hour and 0.1 to 0.25 s over its newest five minutes.
+ * A quiet trail asks two or three more small requests instead.
+ */
+const FIRST_ROWS_WINDOW_NS = 300_000_000_000n;
+
 /** Events a facet sample holds at most (fewer when Loki's `max_entries_limit_per_query` is lower). */
 const SAMPLE_SIZE = 2000;
 /** Values of a sample counted exactly when a field has too many values to count them all. */
@@ -126,7 +135,7 @@ export class LogReader {
     // The page ends just after the cursor's timestamp (end is exclusive), and skips what was shown at it.
     const end = after ? (after.ts + 1n < range.end ? after.ts + 1n : range.end) : range.end;
     const fresh: LokiEntry[] = [];
-    const windows = windowsGrowingBackward(range.start, end, this.maxQueryLengthNs);
+    const windows = windowsGrowingBackward(range.start, end, this.maxQueryLengthNs, FIRST_ROWS_WINDOW_NS);
     let more = false;
     for (const [i, w] of windows.entries()) {
       const want = Math.min(this.options.maxEntries, limit - fresh.length + seen.size);

@@ -342,14 +342,14 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
 
     it("turns Loki's own refusal into a 400 with Loki's reason, and a failed export saying it", async () => {
       // A service told the wrong limit: no windows, so Loki sees the whole 40 days of an export at once. A list
-      // reads the newest hour first and grows (1, 3, 12, 48, 192 h): over 60 days its page is not full after 256
-      // hours, and the next window, 768 hours, is more than Loki takes.
+      // reads the newest five minutes first and grows (each window three times all before it): over 60 days its
+      // page is not full after 341 h 20 min, and the next window, 1024 hours, is more than Loki takes.
       const svc = service(0n);
       const sixty = { from: String(now - 60 * DAY), to: String(now) };
       const list = await request(svc.app).get('/api/v1/logs/access').query(sixty).set(as);
       expect(list.status).toBe(400);
       expect(list.body.error).toMatch(
-        /^Loki rejected the query: Loki answered 400: the query time range exceeds the limit \(query length: 768h0m0s, limit: 30d1h\)$/
+        /^Loki rejected the query: Loki answered 400: the query time range exceeds the limit \(query length: 1024h0m0s, limit: 30d1h\)$/
       );
       const job = await exportCsv(svc, 'access', forty);
       expect(job.status).toBe('failed');
