@@ -112,10 +112,19 @@ export class WorkerCountsReader implements CountsReader {
       ...WORKER_EXEC_ARGV,
       workerData: { file: this.file } satisfies CountsReadWorkerData,
     });
+    // The thread keeps the process alive until it is ready (the service awaits that before it listens, when nothing
+    // else may hold the event loop), then only while calls wait for it.
+    let isReady = false;
     let settle = () => {};
-    const ready = new Promise<void>((resolve) => (settle = resolve));
+    const ready = new Promise<void>(
+      (resolve) =>
+        (settle = () => {
+          isReady = true;
+          resolve();
+          if (thread.waiting.size === 0) worker.unref();
+        })
+    );
     const thread: ReadThread = { worker, waiting: new Map(), ready };
-    worker.unref();
     worker.on('message', (answer: CountsReadAnswer | typeof READY) => {
       if (answer === READY) {
         settle();
@@ -124,7 +133,7 @@ export class WorkerCountsReader implements CountsReader {
       const call = thread.waiting.get(answer.id);
       if (!call) return;
       thread.waiting.delete(answer.id);
-      if (thread.waiting.size === 0) worker.unref();
+      if (thread.waiting.size === 0 && isReady) worker.unref();
       if ('error' in answer) call.reject(new Error(answer.error));
       else call.resolve(answer.result);
     });
