@@ -118,44 +118,39 @@ export class KeptCounts {
   ): Promise<{ from: number; to: number } | undefined> {
     const [until, kept] = await Promise.all([
       this.keptUntil(logType),
-      this.recently(`minutes\u0000${logType}`, () => this.store.keptMinutes(logType)),
+      this.recently(`minutes\u0000${logType}`, RECENT_MS, () => this.store.keptMinutes(logType)),
     ]);
     if (until === undefined || !kept) return undefined;
     const from = Math.max(ceilMinute(start), kept.first);
     const to = Math.min(floorMinute(end), floorMinute(until), kept.last + 1);
     if (to <= from) return undefined;
     // A gap (minutes the follower skipped, or expired meanwhile): count at Loki rather than answer too few.
-    const counted = await this.recently(`in\u0000${logType}\u0000${from}\u0000${to}`, () =>
+    const counted = await this.recently(`in\u0000${logType}\u0000${from}\u0000${to}`, RECENT_MS, () =>
       this.store.keptMinutesIn(logType, from, to)
     );
     if (counted !== to - from) return undefined;
     return { from, to };
   }
 
-  /** What the store answered about kept minutes in the last {@link RECENT_MS}, by question. */
+  /** Answers shared by the calls of a page asked together, by question, each until its time is up. */
   private readonly recent = new Map<string, { readonly until: number; readonly answer: Promise<unknown> }>();
 
   /**
-   * The store's answer to a question about kept minutes, shared by the calls of a page asked together (a dozen ask
-   * the same) for {@link RECENT_MS}. An answer that old is safe: minutes are only added after it (what is newer is
-   * counted at Loki) or expired at the far end of the retention.
+   * The answer to a question asked in the last `forMs` (a dozen calls of a page ask the same), else `ask()`'s; one
+   * that fails is forgotten at once. Used for the store's answers about kept minutes ({@link RECENT_MS}: safe,
+   * since minutes are only added after it, what is newer being counted at Loki, or expired at the far end of the
+   * retention) and for Loki's live counts of a part ({@link SHARED_LIVE_MS}).
    */
-  private recently<T>(key: string, ask: () => Promise<T>): Promise<T> {
+  private recently<T>(key: string, forMs: number, ask: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const known = this.recent.get(key);
     if (known && known.until >= now) return known.answer as Promise<T>;
     for (const [k, v] of this.recent) if (v.until < now) this.recent.delete(k);
     const answer = ask();
-    this.recent.set(key, { until: now + RECENT_MS, answer });
+    this.recent.set(key, { until: now + forMs, answer });
     answer.catch(() => this.recent.delete(key));
     return answer;
   }
-
-  /** Live counts of the few-valued fields per log query and part, shared by the calls of a page (each field's dropdown). */
-  private readonly sharedLive = new Map<
-    string,
-    { readonly until: number; readonly counts: Promise<Map<string, Map<string, number>> | undefined> }
-  >();
 
   /**
    * Loki's counts of a part that is not kept. A field with few values is counted together with the log type's other
@@ -165,20 +160,14 @@ export class KeptCounts {
   private async liveCounts(q: KeptFacetQuestion, part: FacetCountQuery): Promise<Map<string, number>> {
     const fields = fewValuedFields(q.logType);
     if (fields.length < 2 || !fields.includes(q.field)) return this.live.countAll(part);
-    const key = JSON.stringify([q.logType, q.logQuery, `${part.start}`, `${part.end}`]);
-    const now = Date.now();
-    let shared = this.sharedLive.get(key);
-    if (!shared || shared.until < now) {
-      for (const [k, v] of this.sharedLive) if (v.until < now) this.sharedLive.delete(k);
-      const counts = this.live.countFields(part, fields).catch((error: unknown) => {
+    const key = JSON.stringify(['live', q.logType, q.logQuery, `${part.start}`, `${part.end}`]);
+    const shared = await this.recently(key, SHARED_LIVE_MS, () =>
+      this.live.countFields(part, fields).catch((error: unknown) => {
         if (error instanceof TooManyValuesError) return undefined;
-        this.sharedLive.delete(key);
         throw error;
-      });
-      shared = { until: now + SHARED_LIVE_MS, counts };
-      this.sharedLive.set(key, shared);
-    }
-    return (await shared.counts)?.get(q.field) ?? this.live.countAll(part);
+      })
+    );
+    return shared?.get(q.field) ?? this.live.countAll(part);
   }
 
   /** Facets questions being answered, so a dropdown's suggestions and exact counts asked at once share one. */
