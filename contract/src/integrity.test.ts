@@ -195,6 +195,34 @@ describe('integrity encoding', () => {
     }
   });
 
+  it('writes a timestamp given as seconds and nanoseconds as the digits of its decimal string', () => {
+    const byString = new CanonicalRecordEncoder();
+    const byTime = new CanonicalRecordEncoder();
+    for (const [seconds, nanos] of [
+      [0, 0],
+      [0, 7],
+      [0, 999_999_999],
+      [1, 0],
+      [9, 999_999_999],
+      [10, 5],
+      [1_796_178_355, 123_456_789],
+      [1_796_178_355, 1],
+      [9_007_199_254, 740_991_000],
+    ] as const) {
+      const timestamp = seconds === 0 ? String(nanos) : `${seconds}${String(nanos).padStart(9, '0')}`;
+      byString.start(GENESIS_HASH, timestamp, 'access', '9', 'body');
+      byTime.startAt(GENESIS_HASH, seconds, nanos, 'access', '9', 'body');
+      byString.field(3, 'x');
+      byTime.field(3, 'x');
+      expect(Buffer.from(byTime.encoded()).toString('latin1')).toBe(
+        Buffer.from(byString.encoded()).toString('latin1')
+      );
+      expect(Buffer.from(byTime.encoded()).toString('latin1')).toContain(
+        `,${timestamp.length}:${timestamp},`
+      );
+    }
+  });
+
   it('refuses chained fields out of their order, which would encode another record', () => {
     const encoder = new CanonicalRecordEncoder();
     encoder.start(GENESIS_HASH, '1', 'access', '9', 'body');

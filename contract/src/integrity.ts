@@ -218,9 +218,43 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
     this.words(CHAIN_ENCODING_WORDS, CHAIN_ENCODING_BYTES.length);
     this.netstring(prev);
     this.netstring(timestamp);
-    this.netstring(logType);
-    this.netstring(severityNumber);
-    this.netstring(body);
+    this.rest(logType, severityNumber, body);
+  }
+
+  /**
+   * {@link start} with the timestamp given as whole seconds and nanoseconds since the epoch (an OpenTelemetry
+   * `HrTime`), written as the same decimal digits without making its string first.
+   */
+  startAt(
+    prev: string,
+    seconds: number,
+    nanos: number,
+    logType: string,
+    severityNumber: string,
+    body: string
+  ): void {
+    this.pos = 0;
+    this.lastField = -1;
+    this.words(CHAIN_ENCODING_WORDS, CHAIN_ENCODING_BYTES.length);
+    this.netstring(prev);
+    this.ensure(48);
+    const bytes = this.bytes;
+    if (seconds === 0) {
+      this.pos = this.writeDecimal(decimalDigits(nanos));
+      bytes[this.pos++] = 0x3a;
+      this.pos = this.writeDecimal(nanos);
+    } else {
+      const secondsDigits = decimalDigits(seconds);
+      this.pos = this.writeDecimal(secondsDigits + 9);
+      bytes[this.pos++] = 0x3a;
+      this.pos = this.writeDecimal(seconds);
+      // The nanoseconds as nine digits, leading zeros and all.
+      for (let i = 8, rest = nanos; i >= 0; i--, rest = Math.floor(rest / 10))
+        bytes[this.pos + i] = 0x30 + (rest % 10);
+      this.pos += 9;
+    }
+    bytes[this.pos++] = 0x2c;
+    this.rest(logType, severityNumber, body);
   }
 
   /**
@@ -233,6 +267,12 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
     if (value === '') return;
     this.words(CHAINED_NAME_WORDS[index]!, CHAINED_NAME_BYTES[index]!.length);
     this.netstring(value);
+  }
+
+  private rest(logType: string, severityNumber: string, body: string): void {
+    this.netstring(logType);
+    this.netstring(severityNumber);
+    this.netstring(body);
   }
 
   /** The record's bytes so far: a view of the encoder's buffer, valid until the next record is started. */
@@ -376,7 +416,9 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
 
 /** Digits of a non-negative integer in decimal. */
 function decimalDigits(n: number): number {
-  return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).length;
+  let digits = 1;
+  for (let limit = 10; n >= limit && digits < 22; limit *= 10) digits++;
+  return digits;
 }
 
 /** ASCII text as bytes. */

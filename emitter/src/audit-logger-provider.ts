@@ -15,6 +15,7 @@ import { CountingExporter } from './export/CountingExporter';
 import { QueueGuardProcessor } from './export/QueueGuardProcessor';
 import { IntegrityChainExporter } from './export/IntegrityChainExporter';
 import { OtlpProtobufLogExporter } from './export/OtlpProtobufLogExporter';
+import { RECORD_LIMITS, WholeAttributesProcessor } from './export/WholeAttributesProcessor';
 import type { ChainIntegrity } from './integrity/checkpoint-policy';
 
 /** The defaults documented in `types.ts`. */
@@ -35,16 +36,23 @@ export interface PipelineListener {
   onFailed(count: number, error: unknown): void;
 }
 
+/** The emitter's own pipeline: its provider, and the processor its records are emitted through. */
+export interface AuditPipeline {
+  readonly provider: LoggerProvider;
+  readonly first: WholeAttributesProcessor;
+}
+
 /**
- * The emitter's own LoggerProvider: resource from the options over the OpenTelemetry environment, one batch
- * queue whose drops are counted, and on the way out one resource per log type, requests split under
- * `maxExportBytes`, and counts of what was delivered. Throws a TypeError when the configuration is incomplete.
+ * The emitter's own LoggerProvider: resource from the options over the OpenTelemetry environment, records
+ * given their attributes whole, one batch queue whose drops are counted, and on the way out one resource per
+ * log type, requests split under `maxExportBytes`, and counts of what was delivered. Throws a TypeError when
+ * the configuration is incomplete.
  */
 export function createAuditLoggerProvider(
   options: AuditEmitterOptions,
   integrity: ChainIntegrity | undefined,
   listener: PipelineListener
-): LoggerProvider {
+): AuditPipeline {
   const envResource = resourceFromEnv();
   const serviceName = options.serviceName ?? envResource.attributes[SERVICE_NAME_ATTR];
   if (typeof serviceName !== 'string' || serviceName === '') {
@@ -96,7 +104,11 @@ export function createAuditLoggerProvider(
     () => listener.onDropped(),
     ledger && ((record) => ledger.stamp(record))
   );
-  return new LoggerProvider({ resource, processors: [guard] });
+  const first = new WholeAttributesProcessor(guard);
+  return {
+    provider: new LoggerProvider({ resource, logRecordLimits: RECORD_LIMITS, processors: [first] }),
+    first,
+  };
 }
 
 function otlpExporter(options: AuditEmitterOptions, timeoutMillis: number): LogRecordExporter {

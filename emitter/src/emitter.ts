@@ -1,4 +1,4 @@
-import type { Logger, LoggerProvider } from '@opentelemetry/api';
+import type { LogRecord, LoggerProvider } from '@opentelemetry/api';
 import { ATTR, LOG_TYPES, eventNameFor, type LogType } from '@auditlens/contract';
 import type {
   AccessEvent,
@@ -56,11 +56,8 @@ export function createAuditEmitter(options: AuditEmitterOptions = {}): AuditEmit
 
 /** How the emitter hands records on: its own provider, or one the service runs. */
 interface Delivery {
-  readonly logger: Logger;
-  /** True when `audit.log_type` must travel as a record attribute (a service's provider has its own resource). */
-  readonly logTypeOnRecord: boolean;
-  /** Links a record into its chain before it is emitted (a service's provider); the own pipeline does it later. */
-  readonly link?: (record: AuditRecord) => void;
+  /** Emits an encoded record (as `eventName`), linked into its chain where this delivery links on the call. */
+  emit(eventName: string, record: AuditRecord): void;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -89,7 +86,7 @@ class OtelAuditEmitter implements AuditEmitter {
   }
 
   private ownDelivery(options: AuditEmitterOptions, integrity: ChainIntegrity | undefined): Delivery {
-    const provider = createAuditLoggerProvider(options, integrity, {
+    const { provider, first } = createAuditLoggerProvider(options, integrity, {
       onDropped: () => {
         this.counters.dropped += 1;
         this.report({ kind: 'dropped', message: 'audit record dropped: the export queue is full' });
@@ -100,9 +97,11 @@ class OtelAuditEmitter implements AuditEmitter {
         this.report({ kind: 'export', message: `could not deliver ${n} audit records`, cause: error });
       },
     });
+    const logger = provider.getLogger(EMITTER_NAME, EMITTER_VERSION);
     return {
-      logger: provider.getLogger(EMITTER_NAME, EMITTER_VERSION),
-      logTypeOnRecord: false,
+      // The own pipeline numbers and links records later, off the call; the record's attributes go to its
+      // first processor whole.
+      emit: (eventName, record) => first.emit(logger, logRecordOf(eventName, record), record.attributes),
       flush: () => provider.forceFlush(),
       shutdown: () => provider.shutdown(),
     };
@@ -166,17 +165,7 @@ class OtelAuditEmitter implements AuditEmitter {
     }
     try {
       const record = encode(event, this.limits);
-      if (this.delivery.logTypeOnRecord) record.attributes[ATTR.logType] = record.logType;
-      // With a service's provider the chain is linked here; the own pipeline numbers and links records later.
-      this.delivery.link?.(record);
-      this.delivery.logger.emit({
-        eventName: EVENT_NAMES[record.logType],
-        timestamp: record.time,
-        severityNumber: record.severity.number,
-        severityText: record.severity.text,
-        body: record.body,
-        attributes: record.attributes,
-      });
+      this.delivery.emit(EVENT_NAMES[record.logType], record);
     } catch (error) {
       // Recording must never break the caller's request.
       this.counters.failed += 1;
@@ -214,9 +203,13 @@ function serviceDelivery(
   const logger = provider.getLogger(EMITTER_NAME, EMITTER_VERSION);
   const chainer = integrity && new InlineChainer(logger, integrity.ledger, integrity.policy);
   return {
-    logger,
-    logTypeOnRecord: true,
-    link: chainer && ((record) => chainer.link(record)),
+    emit: (eventName, record) => {
+      // A service's provider has its own resource: the log type travels on the record, and the chain is linked
+      // here, on the call.
+      record.attributes[ATTR.logType] = record.logType;
+      chainer?.link(record);
+      logger.emit({ ...logRecordOf(eventName, record), attributes: record.attributes });
+    },
     flush: async () => {
       await chainer?.forceFlush();
       await flushProvider();
@@ -225,5 +218,16 @@ function serviceDelivery(
       await chainer?.shutdown();
       await flushProvider();
     },
+  };
+}
+
+/** The OTel log record of an encoded audit record, without its attributes. */
+function logRecordOf(eventName: string, record: AuditRecord): LogRecord {
+  return {
+    eventName,
+    timestamp: record.time,
+    severityNumber: record.severity.number,
+    severityText: record.severity.text,
+    body: record.body,
   };
 }

@@ -30,6 +30,7 @@ export class OtlpProtobufLogsSerializer implements ISerializer<
   private readonly writer = new ProtobufWriter();
   private readonly keys = new Map<string, Uint8Array>();
   private readonly keyWriter = new ProtobufWriter();
+  private readonly nanos = new NanosWriter();
 
   serializeRequest(records: ReadableLogRecord[]): Uint8Array {
     const w = this.writer;
@@ -102,7 +103,7 @@ export class OtlpProtobufLogsSerializer implements ISerializer<
     const w = this.writer;
     const start = w.begin();
     w.tag(1, 1); // time_unix_nano
-    hrTimeFixed64(w, record.hrTime);
+    this.nanos.write(w, record.hrTime);
     if (record.severityNumber !== undefined && record.severityNumber !== SEVERITY_UNSPECIFIED) {
       w.tag(2, 0);
       w.varint(record.severityNumber);
@@ -134,7 +135,7 @@ export class OtlpProtobufLogsSerializer implements ISerializer<
       w.byteArray(hexBytes(span.spanId));
     }
     w.tag(11, 1); // observed_time_unix_nano
-    hrTimeFixed64(w, record.hrTimeObserved);
+    this.nanos.write(w, record.hrTimeObserved);
     if (record.eventName) {
       w.tag(12, 2);
       w.string(record.eventName);
@@ -249,15 +250,39 @@ function groupByResourceAndScope(
 const TWO_16 = 0x10000;
 const TWO_32 = 0x100000000;
 
-/** An HrTime as the fixed64 of its nanoseconds, exactly, with numbers that stay below 2^53. */
-function hrTimeFixed64(w: ProtobufWriter, [seconds, nanos]: HrTime): void {
-  // seconds * 1e9 = (high * 2^16 + low) * 1e9, with high * 1e9 and low * 1e9 + nanos below 2^53.
-  const high = Math.floor(seconds / TWO_16) * 1e9;
-  const low = (seconds % TWO_16) * 1e9 + nanos;
-  // high * 2^16 = highHigh * 2^32 + highLow * 2^16.
-  const highHigh = Math.floor(high / TWO_16);
-  const sum = (high % TWO_16) * TWO_16 + low;
-  w.fixed64(sum % TWO_32, highHigh + Math.floor(sum / TWO_32));
+/**
+ * HrTimes as the fixed64 of their nanoseconds, exactly, with numbers that stay below 2^53. A batch's times
+ * share a handful of seconds: the seconds' part is worked out when they change, and each time adds its
+ * nanoseconds to it.
+ */
+class NanosWriter {
+  private seconds = -1;
+  private low = 0;
+  private high = 0;
+
+  write(w: ProtobufWriter, time: HrTime): void {
+    const seconds = time[0];
+    if (seconds !== this.seconds) this.split(seconds);
+    let low = this.low + time[1];
+    let high = this.high;
+    if (low >= TWO_32) {
+      low -= TWO_32;
+      high += 1;
+    }
+    w.fixed64(low, high);
+  }
+
+  /** The low and high 32 bits of seconds * 1e9. */
+  private split(seconds: number): void {
+    // seconds * 1e9 = (high * 2^16 + low) * 1e9, with high * 1e9 and low * 1e9 below 2^53.
+    const high = Math.floor(seconds / TWO_16) * 1e9;
+    const low = (seconds % TWO_16) * 1e9;
+    // high * 2^16 = highHigh * 2^32 + highLow * 2^16.
+    const sum = (high % TWO_16) * TWO_16 + low;
+    this.seconds = seconds;
+    this.low = sum % TWO_32;
+    this.high = Math.floor(high / TWO_16) + Math.floor(sum / TWO_32);
+  }
 }
 
 /** The bytes of a trace or span id in hex (the API accepts either case). */

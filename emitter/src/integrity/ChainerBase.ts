@@ -3,7 +3,7 @@ import { INTEGRITY_ATTR } from '@auditlens/contract';
 import type { Chain, ChainLedger } from './chain-ledger';
 import { checkpointOf, type CheckpointRecord } from './checkpoint-writer';
 import type { CheckpointPolicy } from './checkpoint-policy';
-import { RecordHasher, hrTimeToNanos } from './record-hash';
+import { RecordHasher } from './record-hash';
 
 /**
  * What both chainers share (after sdk-logs' `BatchLogRecordProcessorBase`): the ledger, one reused hasher, the
@@ -73,12 +73,12 @@ export abstract class ChainerBase {
     attributes[INTEGRITY_ATTR.seq] = seq;
     attributes[INTEGRITY_ATTR.chainId] = chain.id;
     attributes[INTEGRITY_ATTR.prev] = prev;
-    const timestamp = hrTimeToNanos(time);
-    const hash = this.hasher.hash({ logType, timestamp, severityNumber, body, attributes }, prev);
+    const hash = this.hasher.hash(prev, logType, time, severityNumber, body, attributes);
     attributes[INTEGRITY_ATTR.hash] = hash;
     chain.headSeq = seq;
     chain.headHash = hash;
-    chain.headTime = timestamp;
+    // Kept as it is: its decimal string is made only when a checkpoint states it.
+    chain.headTime = time;
   }
 
   /** Writes a checkpoint of `chain` when `everyRecords` records were linked since its last one. */

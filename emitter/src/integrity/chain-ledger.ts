@@ -1,3 +1,4 @@
+import type { HrTime } from '@opentelemetry/api';
 import { GENESIS_HASH, LOG_TYPES, eventNameFor } from '@auditlens/contract';
 import { uuidv7 } from '../encode/event-id';
 
@@ -7,10 +8,10 @@ export interface Chain {
   readonly id: string;
   /** Last seq handed out (on the caller's path). */
   issuedSeq: number;
-  /** seq, hash and timestamp (ns decimal) of the last record hashed. */
+  /** seq, hash and time of the last record hashed (the time is [0, 0] until one is). */
   headSeq: number;
   headHash: string;
-  headTime: string;
+  headTime: HrTime;
   /** Head seq of the last checkpoint written, and when (ms since the epoch). */
   checkpointedSeq: number;
   checkpointedAt: number;
@@ -72,7 +73,7 @@ export class ChainLedger {
         issuedSeq: 0,
         headSeq: 0,
         headHash: GENESIS_HASH,
-        headTime: '',
+        headTime: [0, 0],
         checkpointedSeq: 0,
         checkpointedAt: Date.now(),
       };

@@ -36,7 +36,7 @@ export async function checkpointOf(
     chainId: chain.id,
     seq: chain.headSeq,
     hash: chain.headHash,
-    headTime: chain.headTime,
+    headTime: hrTimeToNanos(chain.headTime),
     time: hrTimeToNanos(time),
     final,
     keyId: signer?.keyId ?? '',

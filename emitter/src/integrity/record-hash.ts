@@ -13,16 +13,6 @@ export function hrTimeToNanos(time: HrTime): string {
   return seconds === 0 ? String(nanos) : `${seconds}${String(nanos).padStart(9, '0')}`;
 }
 
-/** What of a record its chain hash covers. */
-export interface HashedRecord {
-  readonly logType: string;
-  /** The timestamp, ns decimal ({@link hrTimeToNanos}). */
-  readonly timestamp: string;
-  readonly severityNumber: number | undefined;
-  readonly body: unknown;
-  readonly attributes: Attributes;
-}
-
 const CHAINED_INDEX: ReadonlyMap<string, number> = new Map(
   CHAINED_ATTRIBUTES.map(([otelName], index) => [otelName, index])
 );
@@ -45,21 +35,32 @@ export class RecordHasher {
     CHAINED_ATTRIBUTES.length
   ).fill(undefined);
 
-  /** SHA-256 (lowercase hex) of the canonical encoding of `record` after `prev` (contract `canonicalRecord`). */
-  hash(record: HashedRecord, prev: string): string {
+  /**
+   * SHA-256 (lowercase hex) of the canonical encoding (contract `canonicalRecord`) of a record after `prev`: its
+   * log type, time, severity, body and chained attributes. Positional, as `ChainerBase.append` has them, so that
+   * no object is made per record.
+   */
+  hash(
+    prev: string,
+    logType: string,
+    time: HrTime,
+    severityNumber: number | undefined,
+    body: unknown,
+    attributes: Attributes
+  ): string {
     const values = this.values;
-    const attributes = record.attributes;
     for (const key in attributes) {
       const index = CHAINED_INDEX.get(key);
       if (index !== undefined) values[index] = chainedValue(attributes[key]);
     }
     const encoder = this.encoder;
-    encoder.start(
+    encoder.startAt(
       prev,
-      record.timestamp,
-      record.logType,
-      record.severityNumber === undefined ? '' : String(record.severityNumber),
-      typeof record.body === 'string' ? record.body : ''
+      time[0],
+      time[1],
+      logType,
+      severityNumber === undefined ? '' : String(severityNumber),
+      typeof body === 'string' ? body : ''
     );
     for (let index = 0; index < values.length; index++) {
       const value = values[index];

@@ -145,6 +145,33 @@ describe('OtlpProtobufLogsSerializer', () => {
     expect(decoded.resourceLogs.length).toBe(3);
   });
 
+  it('writes every timestamp as the SDK does, records of one second after another and across seconds', async () => {
+    // Nanoseconds where the low 32 bits of the sum carry, seconds from 0 to past 2^32, repeated and changing.
+    const times: Array<[number, number]> = [
+      [0, 0],
+      [0, 999_999_999],
+      [1, 0],
+      [1_796_178_355, 123_456_789],
+      [1_796_178_355, 999_999_999],
+      [1_796_178_355, 0],
+      [1_796_178_356, 1],
+      [4_294_967_295, 999_999_999],
+      [4_294_967_296, 5],
+      [9_007_199, 254_740_991],
+    ];
+    // Some of these seconds times 1e9 end a few nanoseconds below a multiple of 2^32: find one and cross it.
+    const seconds = 4_294_967;
+    const belowCarry = 2 ** 32 - ((seconds * 1e9) % 2 ** 32);
+    times.push([seconds, belowCarry - 1], [seconds, belowCarry], [seconds, belowCarry + 1]);
+    const records = await sdkRecords((logger) => {
+      const l = logger('@auditlens/emitter', '0.1.0');
+      for (const [s, ns] of times) l.emit({ body: 'x', timestamp: [s, ns], observedTimestamp: [s + 1, ns] });
+    });
+    const { ours, sdk } = both(records);
+    expect(ours.equals(sdk)).toBe(true);
+    expect(decodeLogsRequest(ours).resourceLogs![0]!.scopeLogs![0]!.logRecords).toHaveLength(times.length);
+  });
+
   it('writes resources with every kind of attribute and a schema URL, as the SDK does', async () => {
     const attributes = {
       'service.name': 'helpdesk',
