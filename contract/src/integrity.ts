@@ -213,10 +213,7 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
 
   /** Starts a record with the netstrings of the encoding's name, prev, timestamp, log type, severity and body. */
   start(prev: string, timestamp: string, logType: string, severityNumber: string, body: string): void {
-    this.pos = 0;
-    this.lastField = -1;
-    this.words(CHAIN_ENCODING_WORDS, CHAIN_ENCODING_BYTES.length);
-    this.netstring(prev);
+    this.open(prev);
     this.netstring(timestamp);
     this.rest(logType, severityNumber, body);
   }
@@ -233,27 +230,21 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
     severityNumber: string,
     body: string
   ): void {
-    this.pos = 0;
-    this.lastField = -1;
-    this.words(CHAIN_ENCODING_WORDS, CHAIN_ENCODING_BYTES.length);
-    this.netstring(prev);
+    this.open(prev);
     this.ensure(48);
-    const bytes = this.bytes;
     if (seconds === 0) {
       this.pos = this.writeDecimal(decimalDigits(nanos));
-      bytes[this.pos++] = 0x3a;
+      this.bytes[this.pos++] = 0x3a;
       this.pos = this.writeDecimal(nanos);
     } else {
       const secondsDigits = decimalDigits(seconds);
       this.pos = this.writeDecimal(secondsDigits + 9);
-      bytes[this.pos++] = 0x3a;
-      this.pos = this.writeDecimal(seconds);
+      this.bytes[this.pos++] = 0x3a;
+      this.pos = this.writeDecimal(seconds, secondsDigits);
       // The nanoseconds as nine digits, leading zeros and all.
-      for (let i = 8, rest = nanos; i >= 0; i--, rest = Math.floor(rest / 10))
-        bytes[this.pos + i] = 0x30 + (rest % 10);
-      this.pos += 9;
+      this.pos = this.writeDecimal(nanos, 9);
     }
-    bytes[this.pos++] = 0x2c;
+    this.bytes[this.pos++] = 0x2c;
     this.rest(logType, severityNumber, body);
   }
 
@@ -269,6 +260,15 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
     this.netstring(value);
   }
 
+  /** A record's first netstrings: the encoding's name and prev. */
+  private open(prev: string): void {
+    this.pos = 0;
+    this.lastField = -1;
+    this.words(CHAIN_ENCODING_WORDS, CHAIN_ENCODING_BYTES.length);
+    this.netstring(prev);
+  }
+
+  /** A record's netstrings after its timestamp: log type, severity and body. */
   private rest(logType: string, severityNumber: string, body: string): void {
     this.netstring(logType);
     this.netstring(severityNumber);
@@ -379,20 +379,13 @@ export class CanonicalRecordEncoder<B extends Uint8Array = Uint8Array> {
     this.pos = pos;
   }
 
-  /** Writes `n` in decimal at the current position; returns the position after it. */
-  private writeDecimal(n: number): number {
+  /**
+   * Writes `n` in decimal at the current position, in `digits` digits (leading zeros when more than it has);
+   * returns the position after it.
+   */
+  private writeDecimal(n: number, digits = decimalDigits(n)): number {
     const bytes = this.bytes;
-    let pos = this.pos;
-    if (n < 10) {
-      bytes[pos++] = 0x30 + n;
-      return pos;
-    }
-    if (n < 100) {
-      bytes[pos++] = 0x30 + Math.floor(n / 10);
-      bytes[pos++] = 0x30 + (n % 10);
-      return pos;
-    }
-    const digits = decimalDigits(n);
+    const pos = this.pos;
     for (let i = digits - 1, rest = n; i >= 0; i--, rest = Math.floor(rest / 10))
       bytes[pos + i] = 0x30 + (rest % 10);
     return pos + digits;

@@ -1,4 +1,4 @@
-import type { LogRecord, LoggerProvider } from '@opentelemetry/api';
+import type { Attributes, LogRecord, LoggerProvider } from '@opentelemetry/api';
 import { ATTR, LOG_TYPES, eventNameFor, type LogType } from '@auditlens/contract';
 import type {
   AccessEvent,
@@ -208,7 +208,7 @@ function serviceDelivery(
       // here, on the call.
       record.attributes[ATTR.logType] = record.logType;
       chainer?.link(record);
-      logger.emit({ ...logRecordOf(eventName, record), attributes: record.attributes });
+      logger.emit(logRecordOf(eventName, record, record.attributes));
     },
     flush: async () => {
       await chainer?.forceFlush();
@@ -221,13 +221,14 @@ function serviceDelivery(
   };
 }
 
-/** The OTel log record of an encoded audit record, without its attributes. */
-function logRecordOf(eventName: string, record: AuditRecord): LogRecord {
+/** The OTel log record of an encoded audit record, with `attributes` (none: the own pipeline hands them over). */
+function logRecordOf(eventName: string, record: AuditRecord, attributes?: Attributes): LogRecord {
   return {
     eventName,
     timestamp: record.time,
     severityNumber: record.severity.number,
     severityText: record.severity.text,
     body: record.body,
+    attributes,
   };
 }
